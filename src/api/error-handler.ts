@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, errorStatus, type ErrorCode } from '../platform/errors.ts';
+
+function send(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
+  return reply.code(errorStatus[code]).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
+/** Fastify's own client errors, by their codes, in our vocabulary. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+};
+
+/** The one place where failures become HTTP responses. */
+export function errorHandler(error: FastifyError | AppError | Error, req: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) return send(reply, error.code, error.message, error.details);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext ?? 'body';
+    const details = error.validation.map((issue) => ({
+      in: where,
+      path: issue.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+      message: issue.message,
+    }));
+    const first = details[0]!;
+    return send(reply, 'VALIDATION_FAILED', `${where}${first.path ? '.' + first.path : ''}: ${first.message}`, details);
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.code && fastifyCodes[fastifyError.code]) {
+    return send(reply, fastifyCodes[fastifyError.code]!, fastifyError.message);
+  }
+  if (error instanceof SyntaxError || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
+    return send(reply, 'BAD_REQUEST', error.message);
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  return send(reply, 'INTERNAL', 'internal error; the incident has been logged');
+}

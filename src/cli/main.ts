@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import { createKeyFor, createTenant, DEFAULT_TENANT } from '../modules/access/access.service.ts';
+import { roles, systemActor, type Role } from '../platform/context.ts';
+import { revokeKey } from '../modules/access/access.service.ts';
+import { systemClock } from '../platform/clock.ts';
+import { isAppError } from '../platform/errors.ts';
+import { openRuntime } from './runtime.ts';
+import { serve } from './serve.ts';
+
+const dbOption = () => new Option('--db <target>', 'database: a directory for the embedded database, "memory", or a postgres:// URL (default: DATABASE_URL, else ./.oms-data)');
+
+const program = new Command('oms').description('Order-management platform (订单中台)').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the API (and, with --demo, a demo tenant with live sample orders)')
+  .option('--port <port>', 'port to listen on (default: PORT or 3000)')
+  .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
+  .addOption(dbOption())
+  .option('--demo', 'create the demo tenant and keep sample orders arriving')
+  .action((opts) => serve(opts));
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date and exit')
+  .addOption(dbOption())
+  .action(async (opts: { db?: string }) => {
+    const { handle } = await openRuntime(opts.db);
+    process.stdout.write(`schema up to date — ${handle.label}\n`);
+    await handle.close();
+  });
+
+const tenants = program.command('tenants').description('manage tenants');
+tenants
+  .command('create <id>')
+  .description('create a tenant (lowercase letters, digits, dashes)')
+  .option('--name <name>', 'display name')
+  .addOption(dbOption())
+  .action(async (id: string, opts: { name?: string; db?: string }) => {
+    const { handle } = await openRuntime(opts.db);
+    try {
+      const created = await createTenant(handle.db, { id, name: opts.name ?? id }, systemClock.now());
+      process.stdout.write(created ? `tenant ${id} created\n` : `tenant ${id} already exists\n`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create an API key and print it (shown only once)')
+  .addOption(new Option('--role <role>', 'role of the key').choices(roles).default('ops'))
+  .option('--name <name>', 'what the key is for', 'cli')
+  .option('--tenant <id>', 'tenant', DEFAULT_TENANT)
+  .addOption(dbOption())
+  .action(async (opts: { role: Role; name: string; tenant: string; db?: string }) => {
+    const { handle } = await openRuntime(opts.db);
+    try {
+      const issued = await createKeyFor(handle.db, opts.tenant, opts.name, opts.role, systemClock.now());
+      process.stdout.write(`${issued.key}\n`);
+      process.stderr.write(`key ${issued.view.id} (${issued.view.role}) for tenant ${opts.tenant}; store it now, it is not shown again\n`);
+    } finally {
+      await handle.close();
+    }
+  });
+keys
+  .command('revoke <id>')
+  .description('revoke an API key at once')
+  .option('--tenant <id>', 'tenant', DEFAULT_TENANT)
+  .addOption(dbOption())
+  .action(async (id: string, opts: { tenant: string; db?: string }) => {
+    const { handle } = await openRuntime(opts.db);
+    try {
+      const view = await revokeKey({ tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db }, id);
+      process.stdout.write(`key ${view.id} revoked at ${view.revokedAt}\n`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`oms: ${isAppError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(isAppError(err) && err.status < 500 ? 2 : 1);
+});

@@ -1,0 +1,58 @@
+import { buildApp } from '../api/app.ts';
+import { startDemo, type DemoHandle } from '../demo/demo.ts';
+import { bootstrap } from '../modules/access/access.service.ts';
+import { systemClock } from '../platform/clock.ts';
+import { openRuntime } from './runtime.ts';
+
+const BOOTSTRAP_LOCK = 7_240_002;
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  db?: string;
+  demo?: boolean;
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const started = Date.now();
+  const { env, logger, handle } = await openRuntime(options.db);
+  const clock = systemClock;
+  const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
+  let demo: DemoHandle | null = null;
+  if (options.demo) demo = await startDemo(handle.db, clock, logger);
+
+  const app = await buildApp({ db: handle.db, clock, logger });
+  const port = options.port !== undefined ? Number(options.port) : env.PORT;
+  const host = options.host ?? env.HOST;
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+
+  const out: string[] = [`OMS ready at ${url} in ${Date.now() - started} ms — database: ${handle.label}`];
+  if (generatedKey) {
+    out.push('', 'First start: an admin key for the default tenant was created. It is shown only this once:', `  ${generatedKey}`);
+  }
+  if (demo) {
+    out.push(
+      '',
+      'DEMO MODE: tenant "demo" holds sample orders (not real data); new ones arrive every few seconds.',
+      `  demo admin key (valid until the next demo start): ${demo.key}`,
+      `  try: curl -H "Authorization: Bearer ${demo.key}" "${url}/api/v1/orders?limit=5"`,
+    );
+  }
+  out.push(`  API documentation: ${url}/api/openapi.json`, '');
+  process.stdout.write(out.join('\n') + '\n');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    demo?.stop();
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}

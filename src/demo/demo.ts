@@ -1,0 +1,38 @@
+import { systemActor, type RequestContext } from '../platform/context.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../platform/db/index.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createTenant, reissueKey } from '../modules/access/access.service.ts';
+import { ingestOrder, listOrders } from '../modules/orders/orders.service.ts';
+import { demoOrder, seededRandom } from './demo.generator.ts';
+
+export const DEMO_TENANT = 'demo';
+const DEMO_KEY_NAME = 'demo session';
+
+export interface DemoHandle {
+  key: string;
+  stop(): void;
+}
+
+/**
+ * The demo tenant: sample data, clearly labelled, that keeps arriving while the server runs so a
+ * newcomer sees orders move. Its admin key is reissued on every start and printed.
+ */
+export async function startDemo(db: Database, clock: Clock, logger: Logger, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
+  await createTenant(db, { id: DEMO_TENANT, name: 'Demo tenant (sample data, not real orders)', isDemo: true }, clock.now());
+  const key = await reissueKey(db, DEMO_TENANT, DEMO_KEY_NAME, 'admin', clock.now());
+  const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
+  const rand = seededRandom(Date.now() & 0xffffffff);
+  let sequence = 0;
+
+  const existing = await listOrders(ctx, { limit: 1 });
+  if (existing.items.length === 0) {
+    for (let i = 0; i < (options.seedOrders ?? 40); i++) await ingestOrder(ctx, demoOrder(rand, sequence++, clock.now()));
+  }
+
+  const timer = setInterval(() => {
+    ingestOrder(ctx, demoOrder(rand, sequence++, clock.now())).catch((err: unknown) => logger.warn({ err }, 'demo order failed'));
+  }, options.intervalMs ?? 3_000);
+  timer.unref();
+  return { key, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { orderStatuses } from './orders.lifecycle.ts';
+import { priorities } from './orders.priority.ts';
+
+export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'] as const;
+
+/** What a channel may say about an order; the lifecycle beyond this is the platform's own. */
+export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'delivered', 'closed'] as const;
+export type ChannelStatus = (typeof channelStatuses)[number];
+
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' });
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const line = z.object({
+  sku: text(64),
+  title: z.string().max(200).optional(),
+  channelLineId: text(64).optional(),
+  quantity: z.number().int().min(1).max(100_000),
+  unitPriceFen: fen,
+  /** The line's amount after line discounts; quantity × unit price when omitted. */
+  amountFen: fen.optional(),
+});
+
+const receiver = z.object({
+  name: text(100),
+  phone: z.string().trim().regex(/^[0-9+\-\s()*]{4,32}$/, 'must be a phone number'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').default('CN'),
+  province: text(50),
+  city: text(50),
+  district: z.string().trim().max(50).optional(),
+  address: text(300),
+  postcode: z.string().trim().max(20).optional(),
+  provinceCode: z.string().regex(/^\d{2,12}$/).optional(),
+  cityCode: z.string().regex(/^\d{2,12}$/).optional(),
+  districtCode: z.string().regex(/^\d{2,12}$/).optional(),
+});
+
+export const orderInputExample = {
+  channel: 'custom',
+  shopId: 'flagship',
+  channelOrderId: '4312009876543210987',
+  status: 'paid',
+  buyerRef: 'buyer-88231',
+  currency: 'CNY',
+  shippingFen: 0,
+  discountFen: 1000,
+  totalFen: 25800,
+  receiver: {
+    name: '张伟',
+    phone: '13812345678',
+    province: '浙江省',
+    city: '杭州市',
+    district: '西湖区',
+    address: '文三路 398 号 5 幢 1201 室',
+  },
+  tags: ['VIP'],
+  orderedAt: '2026-11-11T00:03:12+08:00',
+  paidAt: '2026-11-11T00:03:40+08:00',
+  channelModifiedAt: '2026-11-11T00:03:40+08:00',
+  lines: [
+    { sku: 'SOFA-GREY-3S', title: '三人布艺沙发 灰色', quantity: 1, unitPriceFen: 19900 },
+    { sku: 'PILLOW-01', title: '抱枕', quantity: 2, unitPriceFen: 3450 },
+  ],
+} as const;
+
+export const orderInput = z
+  .object({
+    channel: z.enum(channels),
+    shopId: text(64),
+    /** Always a string: Taobao and Douyin ids exceed 2^53. */
+    channelOrderId: text(64),
+    status: z.enum(channelStatuses).describe('What the channel says: created (awaiting payment), paid, cancelled, shipped, delivered, closed'),
+    /** The channel's own status word, kept for reference. */
+    channelStatus: z.string().max(64).optional(),
+    buyerRef: z.string().max(100).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
+    goodsFen: fen.optional(),
+    shippingFen: fen.default(0),
+    discountFen: fen.default(0),
+    totalFen: fen,
+    receiver,
+    tags: z.array(text(40)).max(50).default([]),
+    priority: z.enum(priorities).optional(),
+    buyerMessage: z.string().max(1000).optional(),
+    sellerMemo: z.string().max(1000).optional(),
+    orderedAt: instant,
+    paidAt: instant.optional(),
+    /** Later messages win only if this is newer; defaults to the payment or order time. */
+    channelModifiedAt: instant.optional(),
+    shipBy: instant.optional(),
+    lines: z.array(line).min(1).max(500),
+  })
+  .superRefine((order, ctx) => {
+    const skus = new Set<string>();
+    let goods = 0;
+    order.lines.forEach((l, i) => {
+      const amount = l.amountFen ?? l.quantity * l.unitPriceFen;
+      if (!Number.isSafeInteger(amount)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'amountFen'], message: 'line amount is too large' });
+      }
+      goods += amount;
+      const key = `${l.sku}\u0000${l.channelLineId ?? ''}`;
+      if (skus.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: 'the same SKU appears twice; give each line a channelLineId or merge them' });
+      }
+      skus.add(key);
+    });
+    if (order.goodsFen !== undefined && order.goodsFen !== goods) {
+      ctx.addIssue({ code: 'custom', path: ['goodsFen'], message: `must equal the sum of line amounts (${goods})` });
+    }
+    const expected = goods + order.shippingFen - order.discountFen;
+    if (order.totalFen !== expected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['totalFen'],
+        message: `must equal goods ${goods} + shipping ${order.shippingFen} − discount ${order.discountFen} = ${expected}`,
+      });
+    }
+    if (order.status !== 'created' && order.status !== 'cancelled' && !order.paidAt) {
+      ctx.addIssue({ code: 'custom', path: ['paidAt'], message: `is required when status is ${order.status}` });
+    }
+  })
+  .meta({ examples: [orderInputExample] });
+
+export type OrderInput = z.output<typeof orderInput>;
+
+export const transitionInputExample = { to: 'on_hold', reason: 'customer asked to change the address' } as const;
+
+export const transitionInput = z
+  .object({
+    to: z.enum(orderStatuses),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .meta({ examples: [transitionInputExample] });
+
+export type TransitionInput = z.output<typeof transitionInput>;

@@ -1,0 +1,122 @@
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../platform/db/index.ts';
+import { orderEvents, orderLines, orders } from './orders.schema.ts';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type NewOrderRow = typeof orders.$inferInsert;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OrderEventRow = typeof orderEvents.$inferSelect;
+export type NewOrderEvent = typeof orderEvents.$inferInsert;
+
+export interface ChannelKey {
+  channel: string;
+  shopId: string;
+  channelOrderId: string;
+}
+
+export interface OrderFilter {
+  statuses?: string[];
+  channel?: string;
+  shopId?: string;
+  priority?: string;
+  /** Orders past their processing deadline while still waiting in one of these statuses. */
+  overdue?: { now: Date; waitingStatuses: readonly string[] };
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Keyset position: rows strictly after this (created_at, id) in newest-first order. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Inserts the order unless one with the same channel key exists; returns it only if inserted. */
+export async function insertIfAbsent(db: Database, row: NewOrderRow): Promise<OrderRow | null> {
+  const inserted = await db
+    .insert(orders)
+    .values(row)
+    .onConflictDoNothing({ target: [orders.tenantId, orders.channel, orders.shopId, orders.channelOrderId] })
+    .returning();
+  return inserted[0] ?? null;
+}
+
+export async function findByChannelKey(db: Database, tenantId: string, key: ChannelKey, lock = false): Promise<OrderRow | null> {
+  const query = db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.tenantId, tenantId),
+        eq(orders.channel, key.channel),
+        eq(orders.shopId, key.shopId),
+        eq(orders.channelOrderId, key.channelOrderId),
+      ),
+    );
+  const rows = lock ? await query.for('update') : await query;
+  return rows[0] ?? null;
+}
+
+export async function findById(db: Database, tenantId: string, id: string, lock = false): Promise<OrderRow | null> {
+  const query = db.select().from(orders).where(and(eq(orders.tenantId, tenantId), eq(orders.id, id)));
+  const rows = lock ? await query.for('update') : await query;
+  return rows[0] ?? null;
+}
+
+export async function update(db: Database, tenantId: string, id: string, patch: Partial<NewOrderRow>): Promise<OrderRow> {
+  const rows = await db
+    .update(orders)
+    .set({ ...patch, version: sql`${orders.version} + 1` })
+    .where(and(eq(orders.tenantId, tenantId), eq(orders.id, id)))
+    .returning();
+  const row = rows[0];
+  if (!row) throw new Error(`order ${id} vanished while locked`);
+  return row;
+}
+
+export async function insertLines(db: Database, lines: (typeof orderLines.$inferInsert)[]): Promise<void> {
+  if (lines.length > 0) await db.insert(orderLines).values(lines);
+}
+
+export async function deleteLines(db: Database, tenantId: string, orderId: string): Promise<void> {
+  await db.delete(orderLines).where(and(eq(orderLines.tenantId, tenantId), eq(orderLines.orderId, orderId)));
+}
+
+export async function linesOf(db: Database, tenantId: string, orderId: string): Promise<OrderLineRow[]> {
+  return db
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.tenantId, tenantId), eq(orderLines.orderId, orderId)))
+    .orderBy(asc(orderLines.lineNo));
+}
+
+export async function appendEvent(db: Database, event: NewOrderEvent): Promise<void> {
+  await db.insert(orderEvents).values(event);
+}
+
+export async function eventsOf(db: Database, tenantId: string, orderId: string): Promise<OrderEventRow[]> {
+  return db
+    .select()
+    .from(orderEvents)
+    .where(and(eq(orderEvents.tenantId, tenantId), eq(orderEvents.orderId, orderId)))
+    .orderBy(asc(orderEvents.id));
+}
+
+export async function list(db: Database, tenantId: string, filter: OrderFilter): Promise<OrderRow[]> {
+  const where: (SQL | undefined)[] = [eq(orders.tenantId, tenantId)];
+  if (filter.statuses?.length) where.push(inArray(orders.status, filter.statuses));
+  if (filter.channel) where.push(eq(orders.channel, filter.channel));
+  if (filter.shopId) where.push(eq(orders.shopId, filter.shopId));
+  if (filter.priority) where.push(eq(orders.priority, filter.priority));
+  if (filter.overdue) {
+    where.push(lt(orders.processBy, filter.overdue.now), inArray(orders.status, [...filter.overdue.waitingStatuses]));
+  }
+  if (filter.createdFrom) where.push(gte(orders.createdAt, filter.createdFrom));
+  if (filter.createdTo) where.push(lt(orders.createdAt, filter.createdTo));
+  if (filter.after) {
+    where.push(sql`(${orders.createdAt}, ${orders.id}) < (${filter.after.createdAt.toISOString()}::timestamptz, ${filter.after.id})`);
+  }
+  return db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(filter.limit);
+}

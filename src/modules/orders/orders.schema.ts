@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const fen = (name: string) => bigint(name, { mode: 'number' });
+
+export const orders = pgTable(
+  'orders',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    channel: text('channel').notNull(),
+    shopId: text('shop_id').notNull(),
+    /** The channel's own order id, always a string: several platforms exceed 2^53. */
+    channelOrderId: text('channel_order_id').notNull(),
+    /** The channel's status word as last received, before mapping. */
+    channelStatus: text('channel_status').notNull(),
+    buyerRef: text('buyer_ref'),
+    status: text('status').notNull(),
+    /** Why the order is on hold or in exception (e.g. out_of_stock, push_failed). */
+    statusReason: text('status_reason'),
+    /** The status an order had when it was put on hold or into exception. */
+    heldFrom: text('held_from'),
+    priority: text('priority').notNull(),
+    currency: text('currency').notNull(),
+    goodsFen: fen('goods_fen').notNull(),
+    shippingFen: fen('shipping_fen').notNull(),
+    discountFen: fen('discount_fen').notNull(),
+    totalFen: fen('total_fen').notNull(),
+    receiverName: text('receiver_name').notNull(),
+    receiverPhone: text('receiver_phone').notNull(),
+    receiverCountry: text('receiver_country').notNull(),
+    receiverProvince: text('receiver_province').notNull(),
+    receiverCity: text('receiver_city').notNull(),
+    receiverDistrict: text('receiver_district'),
+    receiverAddress: text('receiver_address').notNull(),
+    receiverPostcode: text('receiver_postcode'),
+    /** National division codes (GB/T 2260); filled by address parsing when not given. */
+    provinceCode: text('province_code'),
+    cityCode: text('city_code'),
+    districtCode: text('district_code'),
+    receiverNameMasked: text('receiver_name_masked').notNull(),
+    receiverPhoneMasked: text('receiver_phone_masked').notNull(),
+    receiverAddressMasked: text('receiver_address_masked').notNull(),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    buyerMessage: text('buyer_message'),
+    sellerMemo: text('seller_memo'),
+    orderedAt: instant('ordered_at').notNull(),
+    paidAt: instant('paid_at'),
+    channelModifiedAt: instant('channel_modified_at').notNull(),
+    /** Must enter processing by this instant (the priority tier's promise). */
+    processBy: instant('process_by').notNull(),
+    /** Must leave the warehouse by this instant, when the channel promises a ship time. */
+    shipBy: instant('ship_by'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('orders_channel_key').on(t.tenantId, t.channel, t.shopId, t.channelOrderId),
+    index('orders_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('orders_tenant_status_idx').on(t.tenantId, t.status, t.processBy),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    tenantId: text('tenant_id').notNull(),
+    orderId: text('order_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    channelLineId: text('channel_line_id'),
+    sku: text('sku').notNull(),
+    title: text('title'),
+    quantity: integer('quantity').notNull(),
+    unitPriceFen: fen('unit_price_fen').notNull(),
+    amountFen: fen('amount_fen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.orderId, t.lineNo] })],
+);
+
+/** The audit trail of every order: one row per change, never updated. */
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    orderId: text('order_id').notNull(),
+    at: instant('at').notNull(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    reason: text('reason'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('order_events_order_idx').on(t.tenantId, t.orderId, t.id)],
+);

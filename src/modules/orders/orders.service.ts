@@ -1,0 +1,279 @@
+import type { RequestContext } from '../../platform/context.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { ChannelStatus, OrderInput, TransitionInput } from './orders.input.ts';
+import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
+import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
+import { defaultPriority, processBy } from './orders.priority.ts';
+import * as repo from './orders.repository.ts';
+import type { NewOrderRow, OrderRow } from './orders.repository.ts';
+import { eventView, lineView, orderView } from './orders.view.ts';
+
+/** Later channel news outranks earlier news when the channel's modified times are equal. */
+const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
+
+/** Fields an update from the channel may change, compared to report what changed. */
+const trackedFields = [
+  'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
+  'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
+  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
+] as const satisfies readonly (keyof NewOrderRow)[];
+
+/** Only before stock is touched may the channel change what was bought. */
+const linesEditableIn: readonly string[] = ['created', 'paid', 'on_hold'];
+
+export interface IngestResult {
+  created: boolean;
+  order: OrderRow;
+}
+
+function fieldsFrom(input: OrderInput) {
+  const r = input.receiver;
+  const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
+  const priority = input.priority ?? defaultPriority(input.tags);
+  const orderedAt = new Date(input.orderedAt);
+  const paidAt = input.paidAt ? new Date(input.paidAt) : null;
+  return {
+    channelStatus: input.status,
+    buyerRef: input.buyerRef ?? null,
+    currency: input.currency,
+    goodsFen: goods,
+    shippingFen: input.shippingFen,
+    discountFen: input.discountFen,
+    totalFen: input.totalFen,
+    receiverName: r.name,
+    receiverPhone: r.phone,
+    receiverCountry: r.country,
+    receiverProvince: r.province,
+    receiverCity: r.city,
+    receiverDistrict: r.district ?? null,
+    receiverAddress: r.address,
+    receiverPostcode: r.postcode ?? null,
+    provinceCode: r.provinceCode ?? null,
+    cityCode: r.cityCode ?? null,
+    districtCode: r.districtCode ?? null,
+    receiverNameMasked: maskName(r.name),
+    receiverPhoneMasked: maskPhone(r.phone),
+    receiverAddressMasked: maskAddress([r.province, r.city, r.district], r.address),
+    tags: input.tags,
+    priority,
+    buyerMessage: input.buyerMessage ?? null,
+    sellerMemo: input.sellerMemo ?? null,
+    orderedAt,
+    paidAt,
+    channelModifiedAt: new Date(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
+    processBy: processBy(priority, paidAt ?? orderedAt),
+    shipBy: input.shipBy ? new Date(input.shipBy) : null,
+  } satisfies Partial<NewOrderRow>;
+}
+
+function linesFrom(tenantId: string, orderId: string, input: OrderInput) {
+  return input.lines.map((l, i) => ({
+    tenantId,
+    orderId,
+    lineNo: i + 1,
+    channelLineId: l.channelLineId ?? null,
+    sku: l.sku,
+    title: l.title ?? null,
+    quantity: l.quantity,
+    unitPriceFen: l.unitPriceFen,
+    amountFen: l.amountFen ?? l.quantity * l.unitPriceFen,
+  }));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return (a as Date | null)?.getTime() === (b as Date | null)?.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+function isNewer(fields: ReturnType<typeof fieldsFrom>, existing: OrderRow): boolean {
+  const incoming = fields.channelModifiedAt.getTime();
+  const stored = existing.channelModifiedAt.getTime();
+  if (incoming !== stored) return incoming > stored;
+  return channelRank[fields.channelStatus] > channelRank[existing.channelStatus as ChannelStatus];
+}
+
+/**
+ * Records an order from a channel or integrator. Idempotent on (tenant, channel, shop, channel
+ * order id): a replay returns the stored order; a newer message updates it; an older one is ignored.
+ */
+export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promise<IngestResult> {
+  const fields = fieldsFrom(input);
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const id = newId();
+    const inserted = await repo.insertIfAbsent(tx, {
+      ...fields,
+      tenantId: ctx.tenantId,
+      id,
+      channel: input.channel,
+      shopId: input.shopId,
+      channelOrderId: input.channelOrderId,
+      status: input.status,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (inserted) {
+      await repo.insertLines(tx, linesFrom(ctx.tenantId, id, input));
+      await event(tx, ctx, id, { type: 'ingested', toStatus: inserted.status, data: rawStatus(input) });
+      return { created: true, order: inserted };
+    }
+    const existing = await repo.findByChannelKey(tx, ctx.tenantId, input, true);
+    if (!existing) throw new Error('order disappeared between insert and select');
+    if (!isNewer(fields, existing)) return { created: false, order: existing };
+    return { created: false, order: await applyChannelUpdate(tx, ctx, existing, input, fields) };
+  });
+}
+
+function rawStatus(input: OrderInput): Record<string, unknown> | undefined {
+  return input.channelStatus ? { channelStatus: input.channelStatus } : undefined;
+}
+
+async function applyChannelUpdate(
+  tx: Database,
+  ctx: RequestContext,
+  existing: OrderRow,
+  input: OrderInput,
+  fields: ReturnType<typeof fieldsFrom>,
+): Promise<OrderRow> {
+  const changed = trackedFields.filter((f) => !sameValue(existing[f], fields[f]));
+  const linesChanged = linesEditableIn.includes(existing.status);
+  if (linesChanged) {
+    await repo.deleteLines(tx, ctx.tenantId, existing.id);
+    await repo.insertLines(tx, linesFrom(ctx.tenantId, existing.id, input));
+  }
+  let order = await repo.update(tx, ctx.tenantId, existing.id, { ...fields, updatedAt: ctx.clock.now() });
+  await event(tx, ctx, existing.id, {
+    type: 'updated',
+    data: { changed, linesReplaced: linesChanged, ...rawStatus(input) },
+  });
+  const target = input.status as OrderStatus;
+  if (target !== order.status) {
+    const check = checkTransition(order.status as OrderStatus, target, null, order.heldFrom as OrderStatus | null);
+    if (check.ok) {
+      order = await saveTransition(tx, ctx, order, target, `channel reports ${input.status}`);
+    } else if (target === 'cancelled') {
+      // The buyer cancelled after the goods left: that is an after-sales case, not a lifecycle step.
+      await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
+    }
+  }
+  return order;
+}
+
+async function event(
+  tx: Database,
+  ctx: RequestContext,
+  orderId: string,
+  e: { type: string; fromStatus?: string; toStatus?: string; reason?: string; data?: Record<string, unknown> },
+): Promise<void> {
+  await repo.appendEvent(tx, {
+    tenantId: ctx.tenantId,
+    orderId,
+    at: ctx.clock.now(),
+    actorKind: ctx.actor.kind,
+    actorId: ctx.actor.id,
+    type: e.type,
+    fromStatus: e.fromStatus ?? null,
+    toStatus: e.toStatus ?? null,
+    reason: e.reason ?? null,
+    data: e.data ?? null,
+  });
+}
+
+async function saveTransition(
+  tx: Database,
+  ctx: RequestContext,
+  order: OrderRow,
+  to: OrderStatus,
+  reason: string,
+  data?: Record<string, unknown>,
+): Promise<OrderRow> {
+  const from = order.status as OrderStatus;
+  const stopping = to === 'on_hold' || to === 'exception';
+  const heldFrom = stopping ? (from === 'on_hold' || from === 'exception' ? order.heldFrom : from) : null;
+  const updated = await repo.update(tx, ctx.tenantId, order.id, {
+    status: to,
+    statusReason: stopping ? reason : null,
+    heldFrom,
+    updatedAt: ctx.clock.now(),
+  });
+  await event(tx, ctx, order.id, { type: 'transition', fromStatus: from, toStatus: to, reason, data });
+  return updated;
+}
+
+/**
+ * The one way an order changes status. Validates against the transition table and the actor's
+ * role, saves, and appends an event. Runs in the caller's transaction when `ctx.db` is one.
+ */
+export async function transition(
+  ctx: RequestContext,
+  orderId: string,
+  request: TransitionInput & { data?: Record<string, unknown> },
+): Promise<OrderRow> {
+  return ctx.db.transaction(async (tx) => {
+    const order = await repo.findById(tx, ctx.tenantId, orderId, true);
+    if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} not found`);
+    const check = checkTransition(order.status as OrderStatus, request.to, ctx.actor.role, order.heldFrom as OrderStatus | null);
+    if (!check.ok) throw new AppError(check.code, check.message, { from: order.status, to: request.to });
+    return saveTransition(tx, ctx, order, request.to, request.reason, request.data);
+  });
+}
+
+export async function getOrder(ctx: RequestContext, orderId: string) {
+  const order = await repo.findById(ctx.db, ctx.tenantId, orderId);
+  if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} not found`);
+  const [lines, events] = await Promise.all([
+    repo.linesOf(ctx.db, ctx.tenantId, orderId),
+    repo.eventsOf(ctx.db, ctx.tenantId, orderId),
+  ]);
+  return { ...orderView(order, ctx.actor.role), lines: lines.map(lineView), events: events.map(eventView) };
+}
+
+export interface ListQuery {
+  status?: OrderStatus[];
+  channel?: string;
+  shopId?: string;
+  priority?: string;
+  overdue?: boolean;
+  createdFrom?: string;
+  createdTo?: string;
+  cursor?: string;
+  limit: number;
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+}
+
+function encodeCursor(row: OrderRow): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+export async function listOrders(ctx: RequestContext, query: ListQuery) {
+  const rows = await repo.list(ctx.db, ctx.tenantId, {
+    statuses: query.status,
+    channel: query.channel,
+    shopId: query.shopId,
+    priority: query.priority,
+    overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: awaitingProcessing } : undefined,
+    createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
+    createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => orderView(row, ctx.actor.role)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { holdsDatabase, initialDataDir } from './pglite-template.ts';
+
+/** One query surface over both backends; a transaction is the same type. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export type BackendKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  kind: BackendKind;
+  /** Where the data is, safe to print (no password). */
+  label: string;
+  db: Database;
+  /** Runs work while holding a database-wide advisory lock (migrations, one-time setup). */
+  exclusive<T>(key: number, work: (db: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//.test(target);
+}
+
+export async function openDatabase(target: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  return isPostgresUrl(target) ? openPostgres(target, options) : openPglite(target);
+}
+
+async function openPglite(target: string): Promise<DatabaseHandle> {
+  const inMemory = target === 'memory';
+  const dir = inMemory ? undefined : resolve(target);
+  const loadDataDir = dir && holdsDatabase(dir) ? undefined : await initialDataDir();
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = new PGlite({ dataDir: dir, loadDataDir });
+  await client.waitReady;
+  const db = drizzlePglite(client) as unknown as Database;
+  return {
+    kind: 'pglite',
+    label: inMemory ? 'embedded (in memory)' : `embedded (${dir})`,
+    db,
+    // One process owns an embedded database, so its single connection is already exclusive.
+    exclusive: (_key, work) => work(db),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  });
+  const probe = await pool.connect();
+  probe.release();
+  const db = drizzlePg(pool) as unknown as Database;
+  const parsed = new URL(url);
+  return {
+    kind: 'postgres',
+    label: `postgres (${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname})`,
+    db,
+    async exclusive(key, work) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await work(drizzlePg(client) as unknown as Database);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,2 @@
+export { openDatabase, isPostgresUrl, type Database, type DatabaseHandle, type BackendKind } from './database.ts';
+export { migrate } from './migrate.ts';
