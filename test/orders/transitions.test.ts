@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { systemActor, type RequestContext } from '../../src/platform/context.ts';
+import { ingestOrder, transition, getOrder } from '../../src/modules/orders/orders.service.ts';
+import { orderInput } from '../../src/modules/orders/orders.input.ts';
+import { orderStatuses, transitions, type OrderStatus } from '../../src/modules/orders/orders.lifecycle.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { orderBody } from '../support/orders.ts';
+
+const flow: OrderStatus[] = ['created', 'paid', 'allocated', 'routed', 'pushed', 'accepted_by_wms', 'shipped', 'delivered', 'closed'];
+
+/** A chain of legal transitions from `created` to `target`; stopped orders are stopped late in the flow. */
+function pathTo(target: OrderStatus): OrderStatus[] {
+  if (target === 'cancelled') return ['cancelled'];
+  if (target === 'on_hold' || target === 'exception') return [...pathTo('routed'), target];
+  return flow.slice(1, flow.indexOf(target) + 1);
+}
+
+for (const backend of testBackends()) {
+  describe(`order transitions (${backend.kind})`, () => {
+    let database: TestDatabase;
+    let api: TestApi;
+    let ctx: RequestContext;
+    let sequence = 0;
+    before(async () => {
+      database = await backend.open();
+      api = await startTestApi(database.handle);
+      ctx = { tenantId: 'default', actor: systemActor('pipeline'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
+    });
+    after(async () => {
+      await api.close();
+      await database.drop();
+    });
+
+    async function orderAt(status: OrderStatus): Promise<string> {
+      const input = orderInput.parse(orderBody({ channelOrderId: `T-${++sequence}`, status: 'created', paidAt: undefined }));
+      const { order } = await ingestOrder(ctx, input);
+      for (const step of pathTo(status)) await transition(ctx, order.id, { to: step, reason: `to ${step}` });
+      return order.id;
+    }
+
+    test('every legal transition in the table is saved with an event', async () => {
+      let count = 0;
+      for (const from of orderStatuses) {
+        for (const to of Object.keys(transitions[from]) as OrderStatus[]) {
+          const id = await orderAt(from);
+          const moved = await transition(ctx, id, { to, reason: `test ${from} → ${to}` });
+          assert.equal(moved.status, to, `${from} → ${to}`);
+          const detail = await getOrder(ctx, id);
+          const last = detail.events.at(-1)!;
+          assert.deepEqual([last.type, last.from, last.to, last.reason, last.actor], ['transition', from, to, `test ${from} → ${to}`, 'system:pipeline']);
+          count++;
+        }
+      }
+      const inTable = orderStatuses.reduce((n, s) => n + Object.keys(transitions[s]).length, 0);
+      assert.equal(count, inTable);
+      assert.ok(count >= 30);
+    });
+
+    test('on hold and exception keep their reason and where the order stopped', async () => {
+      const id = await orderAt('routed');
+      const held = await transition(ctx, id, { to: 'exception', reason: 'push_failed' });
+      assert.equal(held.statusReason, 'push_failed');
+      assert.equal(held.heldFrom, 'routed');
+      const resumed = await transition(ctx, id, { to: 'pushed', reason: 'manual retry accepted' });
+      assert.equal(resumed.statusReason, null);
+      assert.equal(resumed.heldFrom, null);
+    });
+
+    test('illegal transitions through the API are 409 and change nothing', async () => {
+      for (const [from, to] of [
+        ['created', 'shipped'],
+        ['paid', 'closed'],
+        ['shipped', 'cancelled'],
+        ['cancelled', 'paid'],
+        ['delivered', 'on_hold'],
+      ] as const) {
+        const id = await orderAt(from);
+        const res = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.ops, body: { to, reason: 'test' } });
+        assert.equal(res.status, 409, `${from} → ${to}`);
+        assert.equal(res.body.error.code, 'ILLEGAL_TRANSITION');
+        const after = await api.request('GET', `/api/v1/orders/${id}`);
+        assert.equal(after.body.status, from);
+      }
+    });
+
+    test('manual actions through the API follow the caller\u2019s role', async () => {
+      const id = await orderAt('paid');
+      const agent = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.agent, body: { to: 'on_hold', reason: 'address check' } });
+      assert.equal(agent.status, 403);
+      const supervisor = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.supervisor, body: { to: 'on_hold', reason: 'address check' } });
+      assert.equal(supervisor.status, 200);
+      assert.equal(supervisor.body.status, 'on_hold');
+      const tooFar = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.ops, body: { to: 'routed', reason: 'skip' } });
+      assert.equal(tooFar.status, 409);
+      const released = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.ops, body: { to: 'paid', reason: 'address confirmed' } });
+      assert.equal(released.status, 200);
+      assert.equal(released.body.status, 'paid');
+      const systemOnly = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.admin, body: { to: 'allocated', reason: 'by hand' } });
+      assert.equal(systemOnly.status, 403, 'stock is reserved by the platform, not by a person');
+      const missingReason = await api.request('POST', `/api/v1/orders/${id}/transitions`, { key: api.keys.ops, body: { to: 'cancelled' } });
+      assert.equal(missingReason.status, 400);
+      assert.equal(missingReason.body.error.details[0].path, 'reason');
+    });
+  });
+}
