@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, describe, test } from 'node:test';
+import { createScratchDatabase, postgresAvailable } from '../support/databases.ts';
+
+const oms = fileURLToPath(new URL('../../bin/oms.js', import.meta.url));
+const run = promisify(execFile);
+const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
+
+interface Server {
+  url: string;
+  output: () => string;
+  child: ChildProcess;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `oms serve` on a free port and waits for its ready line. */
+function startServer(args: string[], env: Record<string, string | undefined> = {}): Promise<Server> {
+  const child = spawn(process.execPath, [oms, 'serve', '--port', '0', ...args], { env: { ...cleanEnv, ...env } });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /OMS ready at (http:\/\/\S+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({
+          url: ready[1]!,
+          output: () => output,
+          child,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`oms serve exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function get(url: string, key?: string) {
+  const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('oms command line', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oms-cli-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test('serve --db memory answers /healthz and accepts OMS_ADMIN_KEY; SIGTERM stops it cleanly', async () => {
+    const adminKey = 'an-operator-chosen-admin-key-0001';
+    const server = await startServer(['--db', 'memory'], { OMS_ADMIN_KEY: adminKey });
+    try {
+      assert.equal((await get(`${server.url}/healthz`)).status, 200);
+      assert.equal((await get(`${server.url}/api/v1/orders`, adminKey)).status, 200);
+      assert.equal((await get(`${server.url}/api/v1/orders`, 'wrong-key-wrong-key-wrong-key')).status, 401);
+      assert.ok(!server.output().includes('shown only this once'), 'no key is generated when OMS_ADMIN_KEY is set');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('first start prints a generated admin key once; later starts on the same data do not', async () => {
+    const dir = tempDir();
+    const first = await startServer(['--db', dir]);
+    const key = /shown only this once:\s+(oms\.\S+)/.exec(first.output())?.[1];
+    await first.stop();
+    assert.ok(key, first.output());
+    const second = await startServer(['--db', dir]);
+    try {
+      assert.ok(!second.output().includes('shown only this once'));
+      assert.equal((await get(`${second.url}/api/v1/keys`, key)).status, 200, 'the key survives a restart');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test('keys create and revoke', async () => {
+    const dir = tempDir();
+    await run(process.execPath, [oms, 'migrate', '--db', dir], { env: cleanEnv });
+    await run(process.execPath, [oms, 'tenants', 'create', 'acme', '--db', dir], { env: cleanEnv });
+    const created = await run(process.execPath, [oms, 'keys', 'create', '--tenant', 'acme', '--role', 'viewer', '--name', 'wallboard', '--db', dir], { env: cleanEnv });
+    const key = created.stdout.trim();
+    assert.match(key, /^oms\.acme\.[A-Za-z0-9]+\./);
+
+    const server = await startServer(['--db', dir]);
+    try {
+      assert.equal((await get(`${server.url}/api/v1/orders`, key)).status, 200);
+    } finally {
+      await server.stop();
+    }
+    const keyId = key.split('.')[2]!;
+    await run(process.execPath, [oms, 'keys', 'revoke', keyId, '--tenant', 'acme', '--db', dir], { env: cleanEnv });
+    const again = await startServer(['--db', dir]);
+    try {
+      assert.equal((await get(`${again.url}/api/v1/orders`, key)).status, 401);
+    } finally {
+      await again.stop();
+    }
+    await assert.rejects(
+      run(process.execPath, [oms, 'keys', 'create', '--tenant', 'nobody', '--db', dir], { env: cleanEnv }),
+      (err: { code?: number; stderr?: string }) => err.code === 2 && /tenant nobody not found/.test(err.stderr ?? ''),
+    );
+  });
+
+  test('serve --demo labels its tenant and keeps sample orders arriving', async () => {
+    const server = await startServer(['--db', 'memory', '--demo']);
+    try {
+      assert.match(server.output(), /DEMO MODE/);
+      const key = /demo admin key[^:]*: (oms\.demo\.\S+)/.exec(server.output())?.[1];
+      assert.ok(key, server.output());
+      const first = await get(`${server.url}/api/v1/orders?limit=200`, key);
+      assert.ok(first.body.items.length >= 40);
+      assert.ok(first.body.items.every((o: any) => o.tags.includes('demo')));
+      const newest = first.body.items[0].id;
+      let later = first;
+      for (let i = 0; i < 40 && later.body.items[0].id === newest; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        later = await get(`${server.url}/api/v1/orders?limit=1`, key);
+      }
+      assert.notEqual(later.body.items[0].id, newest, 'a new demo order arrived');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('two servers starting at once on one PostgreSQL migrate it once and both serve', { skip: !postgresAvailable() }, async () => {
+    const scratch = await createScratchDatabase();
+    try {
+      const [a, b] = await Promise.all([startServer(['--db', scratch.url]), startServer(['--db', scratch.url])]);
+      try {
+        const generated = [a, b].filter((s) => s.output().includes('shown only this once'));
+        assert.equal(generated.length, 1, 'exactly one process creates the first admin key');
+        const key = /shown only this once:\s+(oms\.\S+)/.exec(generated[0]!.output())![1]!;
+        assert.equal((await get(`${a.url}/api/v1/orders`, key)).status, 200);
+        assert.equal((await get(`${b.url}/api/v1/orders`, key)).status, 200);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
