@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { createScratchDatabase, postgresAvailable } from '../support/databases.ts';
 
-const oms = fileURLToPath(new URL('../../bin/oms.js', import.meta.url));
+const oms = fileURLToPath(new URL('../../bin/oms', import.meta.url));
 const run = promisify(execFile);
 const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
 
