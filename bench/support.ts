@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ParseArgsConfig } from 'node:util';
-import pg from 'pg';
-import { openDatabase, type DatabaseHandle } from '../src/platform/db/index.ts';
+import { createScratchDatabase, openDatabase, type DatabaseHandle } from '../src/platform/db/index.ts';
 
 /** Helpers shared by every benchmark: options, fresh databases, concurrent runs, percentiles, reporting. */
 
@@ -66,35 +64,18 @@ export async function withFreshDatabase<T>(ctx: BenchContext, work: (handle: Dat
       await handle.close();
     }
   }
-  const serverUrl = ctx.databaseUrl!;
-  // Hex only, so the name is safe to splice into DDL, which takes no parameters.
-  const name = `oms_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  progress(`created scratch database ${name}`);
+  const scratch = await createScratchDatabase(ctx.databaseUrl!, 'oms_bench');
+  progress(`created scratch database ${scratch.name}`);
   try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const handle = await openDatabase(url.toString());
+    const handle = await openDatabase(scratch.url);
     try {
       return await work(handle);
     } finally {
       await handle.close();
     }
   } finally {
-    // FORCE: a failed run may have left connections open, which would block a plain DROP.
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    progress(`dropped scratch database ${name}`);
-  }
-}
-
-/** A short-lived connection for DDL on the server, so no idle client outlives the run. */
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
+    await scratch.drop();
+    progress(`dropped scratch database ${scratch.name}`);
   }
 }
 

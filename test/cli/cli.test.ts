@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
-import { createScratchDatabase, postgresAvailable } from '../support/databases.ts';
+import { createTestScratchDatabase, postgresAvailable } from '../support/databases.ts';
 
 const oms = fileURLToPath(new URL('../../bin/oms', import.meta.url));
 const run = promisify(execFile);
@@ -143,7 +143,7 @@ describe('oms command line', () => {
   });
 
   test('two servers starting at once on one PostgreSQL migrate it once and both serve', { skip: !postgresAvailable() }, async () => {
-    const scratch = await createScratchDatabase();
+    const scratch = await createTestScratchDatabase();
     try {
       const [a, b] = await Promise.all([startServer(['--db', scratch.url]), startServer(['--db', scratch.url])]);
       try {

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { migrate, openDatabase, type BackendKind, type DatabaseHandle } from '../../src/platform/db/index.ts';
+import { createScratchDatabase, migrate, openDatabase, type BackendKind, type DatabaseHandle } from '../../src/platform/db/index.ts';
 
 /**
  * Each test file gets fresh databases: embedded (PGlite, in memory) always, and PostgreSQL when
@@ -36,26 +34,12 @@ async function openPglite(): Promise<TestDatabase> {
   return { handle, url: null, drop: () => handle.close() };
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `oms_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(testDatabaseUrl!);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+export function createTestScratchDatabase() {
+  return createScratchDatabase(testDatabaseUrl!, 'oms_test');
 }
 
 async function openScratchPostgres(): Promise<TestDatabase> {
-  const scratch = await createScratchDatabase();
+  const scratch = await createTestScratchDatabase();
   const handle = await openDatabase(scratch.url, { poolSize: 24 });
   await migrate(handle);
   return {
