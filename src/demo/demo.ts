@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createTenant, reissueKey } from '../modules/access/access.service.ts';
+import type { OrderInput } from '../modules/orders/orders.input.ts';
 import { ingestOrder, listOrders } from '../modules/orders/orders.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
 
@@ -30,8 +31,19 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, opti
     for (let i = 0; i < (options.seedOrders ?? 40); i++) await ingestOrder(ctx, demoOrder(rand, sequence++, clock.now()));
   }
 
+  // Unpaid orders get paid a little later, as buyers do, so updates flow as well as new orders.
+  const unpaid: OrderInput[] = [];
+  const tick = async () => {
+    const order = demoOrder(rand, sequence++, clock.now());
+    await ingestOrder(ctx, order);
+    if (order.status === 'created') unpaid.push(order);
+    if (unpaid.length > 0 && rand() < 0.5) {
+      const now = clock.now().toISOString();
+      await ingestOrder(ctx, { ...unpaid.shift()!, status: 'paid', paidAt: now, channelModifiedAt: now });
+    }
+  };
   const timer = setInterval(() => {
-    ingestOrder(ctx, demoOrder(rand, sequence++, clock.now())).catch((err: unknown) => logger.warn({ err }, 'demo order failed'));
+    tick().catch((err: unknown) => logger.warn({ err }, 'demo order failed'));
   }, options.intervalMs ?? 3_000);
   timer.unref();
   return { key, stop: () => clearInterval(timer) };
