@@ -14,7 +14,7 @@ export class Metrics {
 
   readonly ordersIngested = new Counter({
     name: 'oms_orders_ingested_total',
-    help: 'Orders received, by outcome (created, replayed, updated)',
+    help: 'Orders received, by outcome (created, updated, unchanged)',
     labelNames: ['channel', 'outcome'] as const,
     registers: [this.registry],
   });

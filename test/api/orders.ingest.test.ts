@@ -118,6 +118,21 @@ for (const backend of testBackends()) {
       assert.equal(cancelled.body.status, 'cancelled');
     });
 
+    test('an order paid while on hold is released as a paid order', async () => {
+      const unpaid = orderBody({ channelOrderId: 'HOLD-1', status: 'created', paidAt: undefined, channelModifiedAt: '2026-11-11T00:03:12+08:00' });
+      const created = await api.request('POST', '/api/v1/orders', { body: unpaid });
+      const held = await api.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { key: api.keys.supervisor, body: { to: 'on_hold', reason: 'address check' } });
+      assert.equal(held.body.status, 'on_hold');
+      const paid = await api.request('POST', '/api/v1/orders', {
+        body: { ...unpaid, status: 'paid', paidAt: '2026-11-11T00:05:00+08:00', channelModifiedAt: '2026-11-11T00:05:00+08:00' },
+      });
+      assert.equal(paid.body.status, 'on_hold', 'a hold is not lifted by the channel');
+      assert.equal(paid.body.channelStatus, 'paid');
+      const released = await api.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { key: api.keys.ops, body: { to: 'paid', reason: 'address confirmed' } });
+      assert.equal(released.status, 200);
+      assert.equal(released.body.status, 'paid');
+    });
+
     test('a bare wall-clock time is refused rather than guessed', async () => {
       const res = await api.request('POST', '/api/v1/orders', { body: orderBody({ channelOrderId: 'TZ-1', orderedAt: '2026-12-25 00:30:00' }) });
       assert.equal(res.status, 400);

@@ -74,8 +74,11 @@ export function isTerminal(status: OrderStatus): boolean {
   return Object.keys(transitions[status]).length === 0;
 }
 
-/** Statuses in which an order is still waiting to be handed to a warehouse. */
-export const awaitingProcessing: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed', 'on_hold', 'exception'];
+/**
+ * Statuses in which a paid order is still waiting to be handed to a warehouse (what "overdue"
+ * means). An unpaid order is not the merchant's to process yet.
+ */
+export const awaitingProcessing: readonly OrderStatus[] = ['paid', 'allocated', 'routed', 'on_hold', 'exception'];
 
 export type TransitionCheck =
   | { ok: true }

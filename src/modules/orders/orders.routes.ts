@@ -37,8 +37,7 @@ export function orderRoutes(app: Api): void {
   }, async (req, reply) => {
     const ctx = ctxFor(req, 'admin', 'ops');
     const result = await orders.ingestOrder(ctx, req.body);
-    const outcome = result.created ? 'created' : result.order.version > 1 ? 'updated' : 'replayed';
-    app.metrics.ordersIngested.inc({ channel: req.body.channel, outcome });
+    app.metrics.ordersIngested.inc({ channel: req.body.channel, outcome: result.outcome });
     return reply.code(result.created ? 201 : 200).send(orderView(result.order, ctx.actor.role));
   });
 

@@ -25,6 +25,8 @@ const linesEditableIn: readonly string[] = ['created', 'paid', 'on_hold'];
 
 export interface IngestResult {
   created: boolean;
+  /** created: new order; updated: a newer message changed it; unchanged: a replay or an older message. */
+  outcome: 'created' | 'updated' | 'unchanged';
   order: OrderRow;
 }
 
@@ -118,12 +120,12 @@ export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promi
     if (inserted) {
       await repo.insertLines(tx, linesFrom(ctx.tenantId, id, input));
       await event(tx, ctx, id, { type: 'ingested', toStatus: inserted.status, data: rawStatus(input) });
-      return { created: true, order: inserted };
+      return { created: true, outcome: 'created', order: inserted };
     }
     const existing = await repo.findByChannelKey(tx, ctx.tenantId, input, true);
     if (!existing) throw new Error('order disappeared between insert and select');
-    if (!isNewer(fields, existing)) return { created: false, order: existing };
-    return { created: false, order: await applyChannelUpdate(tx, ctx, existing, input, fields) };
+    if (!isNewer(fields, existing)) return { created: false, outcome: 'unchanged', order: existing };
+    return { created: false, outcome: 'updated', order: await applyChannelUpdate(tx, ctx, existing, input, fields) };
   });
 }
 
@@ -154,6 +156,9 @@ async function applyChannelUpdate(
     const check = checkTransition(order.status as OrderStatus, target, null, order.heldFrom as OrderStatus | null);
     if (check.ok) {
       order = await saveTransition(tx, ctx, order, target, `channel reports ${input.status}`);
+    } else if (target === 'paid' && order.heldFrom === 'created') {
+      // Paid while stopped: when released, it resumes as a paid order.
+      order = await repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
     } else if (target === 'cancelled') {
       // The buyer cancelled after the goods left: that is an after-sales case, not a lifecycle step.
       await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
