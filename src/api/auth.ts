@@ -20,7 +20,7 @@ export class Authenticator {
 
   async contextFor(req: FastifyRequest) {
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const token = /^bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
     if (!token) throw new AppError('UNAUTHENTICATED', 'send an API key as "Authorization: Bearer <key>"');
     const now = Date.now();
     let hit = this.cache.get(token);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorStatus, type ErrorCode } from '../platform/errors.ts';
+import { loggableError } from '../platform/logger.ts';
 
 function send(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
   return reply.code(errorStatus[code]).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
@@ -34,6 +35,6 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
   if (error instanceof SyntaxError || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
     return send(reply, 'BAD_REQUEST', error.message);
   }
-  req.log.error({ err: error }, 'unhandled error');
+  req.log.error({ err: loggableError(error), route: req.routeOptions.url }, 'unhandled error');
   return send(reply, 'INTERNAL', 'internal error; the incident has been logged');
 }

@@ -80,7 +80,8 @@ export function demoOrder(rand: () => number, sequence: number, at: Date): Order
     totalFen: goods - discountFen,
     receiver: {
       name: pick(rand, surnames) + pick(rand, givenNames),
-      phone: `13${Math.floor(100_000_000 + rand() * 899_999_999)}`,
+      // 100… is no mobile prefix in China: sample numbers can never reach a real person.
+      phone: `100${String(Math.floor(rand() * 100_000_000)).padStart(8, '0')}`,
       country: 'CN',
       province,
       city,

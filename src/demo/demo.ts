@@ -1,7 +1,7 @@
 import { systemActor, type RequestContext } from '../platform/context.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
-import type { Logger } from '../platform/logger.ts';
+import { loggableError, type Logger } from '../platform/logger.ts';
 import { createTenant, reissueKey } from '../modules/access/access.service.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
 import { ingestOrder, listOrders } from '../modules/orders/orders.service.ts';
@@ -43,7 +43,7 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, opti
     }
   };
   const timer = setInterval(() => {
-    tick().catch((err: unknown) => logger.warn({ err }, 'demo order failed'));
+    tick().catch((err: unknown) => logger.warn({ err: loggableError(err) }, 'demo order failed'));
   }, options.intervalMs ?? 3_000);
   timer.unref();
   return { key, stop: () => clearInterval(timer) };

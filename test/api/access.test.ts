@@ -25,6 +25,8 @@ for (const backend of testBackends()) {
       assert.equal(none.body.error.code, 'UNAUTHENTICATED');
       const forged = await api.request('GET', '/api/v1/orders', { key: api.keys.admin.slice(0, -2) + 'xx' });
       assert.equal(forged.status, 401);
+      const lowerCase = await fetch(`${api.url}/api/v1/orders`, { headers: { authorization: `bearer ${api.keys.viewer}` } });
+      assert.equal(lowerCase.status, 200, 'the auth scheme name is case-insensitive');
     });
 
     test("another tenant's order is a 404 and never appears in its lists", async () => {

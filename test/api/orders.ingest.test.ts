@@ -133,6 +133,39 @@ for (const backend of testBackends()) {
       assert.equal(released.body.status, 'paid');
     });
 
+    test('a newer channel message never lifts a hold', async () => {
+      const body = orderBody({ channelOrderId: 'HOLD-2' });
+      const created = await api.request('POST', '/api/v1/orders', { body });
+      await api.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { key: api.keys.supervisor, body: { to: 'on_hold', reason: 'customer wants an address change' } });
+      const memo = await api.request('POST', '/api/v1/orders', {
+        body: { ...body, sellerMemo: 'gift wrap', channelModifiedAt: '2026-11-11T02:00:00+08:00' },
+      });
+      assert.equal(memo.body.status, 'on_hold');
+      assert.equal(memo.body.statusReason, 'customer wants an address change');
+      assert.equal(memo.body.sellerMemo, 'gift wrap');
+      const releasedToUnpaid = await api.request('POST', `/api/v1/orders/${created.body.id}/transitions`, { key: api.keys.ops, body: { to: 'created', reason: 'x' } });
+      assert.equal(releasedToUnpaid.status, 409, 'a paid order cannot be released back to unpaid');
+    });
+
+    test('input the database could not store is a 400, never a 500', async () => {
+      const cases = [
+        orderBody({ channelOrderId: 'DB-1', orderedAt: '0000-01-01T00:00:00Z' }),
+        orderBody({ channelOrderId: 'DB-2', shipBy: '9999-12-31T23:59:59-23:59' }),
+        orderBody({ channelOrderId: 'DB-3', receiver: { ...orderBody().receiver, name: 'nul\u0000name' } }),
+        orderBody({ channelOrderId: 'DB-4', goodsFen: undefined, totalFen: 0, discountFen: 0, lines: [
+          { sku: 'A', quantity: 1, unitPriceFen: Number.MAX_SAFE_INTEGER },
+          { sku: 'B', quantity: 1, unitPriceFen: Number.MAX_SAFE_INTEGER },
+        ] }),
+      ];
+      for (const body of cases) {
+        const res = await api.request('POST', '/api/v1/orders', { body });
+        assert.equal(res.status, 400, `${body.channelOrderId}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+      }
+      const cursor = Buffer.from(JSON.stringify(['+275760-01-01T00:00:00.000Z', 'x'])).toString('base64url');
+      assert.equal((await api.request('GET', `/api/v1/orders?cursor=${cursor}`)).status, 400);
+    });
+
     test('a bare wall-clock time is refused rather than guessed', async () => {
       const res = await api.request('POST', '/api/v1/orders', { body: orderBody({ channelOrderId: 'TZ-1', orderedAt: '2026-12-25 00:30:00' }) });
       assert.equal(res.status, 400);

@@ -66,7 +66,8 @@ describe('oms command line', () => {
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   test('serve --db memory answers /healthz and accepts OMS_ADMIN_KEY; SIGTERM stops it cleanly', async () => {
-    const adminKey = 'an-operator-chosen-admin-key-0001';
+    // Shaped like a generated key on purpose: it must still work as the operator's own.
+    const adminKey = 'oms.default.abcdef123.an-operator-chosen-admin-key';
     const server = await startServer(['--db', 'memory'], { OMS_ADMIN_KEY: adminKey });
     try {
       assert.equal((await get(`${server.url}/healthz`)).status, 200);
@@ -87,6 +88,11 @@ describe('oms command line', () => {
     const second = await startServer(['--db', dir]);
     try {
       assert.ok(!second.output().includes('shown only this once'));
+      await assert.rejects(
+        run(process.execPath, [oms, 'keys', 'create', '--db', dir], { env: cleanEnv }),
+        (err: { code?: number; stderr?: string }) => err.code === 2 && /DATABASE_IN_USE/.test(err.stderr ?? ''),
+        'a second process may not open an embedded database a server is using',
+      );
       assert.equal((await get(`${second.url}/api/v1/keys`, key)).status, 200, 'the key survives a restart');
     } finally {
       await second.stop();

@@ -34,10 +34,10 @@ for (const backend of testBackends()) {
       await database.drop();
     });
 
-    async function orderAt(status: OrderStatus): Promise<string> {
+    async function orderAt(status: OrderStatus, path = pathTo(status)): Promise<string> {
       const input = orderInput.parse(orderBody({ channelOrderId: `T-${++sequence}`, status: 'created', paidAt: undefined }));
       const { order } = await ingestOrder(ctx, input);
-      for (const step of pathTo(status)) await transition(ctx, order.id, { to: step, reason: `to ${step}` });
+      for (const step of path) await transition(ctx, order.id, { to: step, reason: `to ${step}` });
       return order.id;
     }
 
@@ -45,7 +45,8 @@ for (const backend of testBackends()) {
       let count = 0;
       for (const from of orderStatuses) {
         for (const to of Object.keys(transitions[from]) as OrderStatus[]) {
-          const id = await orderAt(from);
+          // Only an order held before payment may be released to unpaid.
+          const id = from === 'on_hold' && to === 'created' ? await orderAt('created', ['on_hold']) : await orderAt(from);
           const moved = await transition(ctx, id, { to, reason: `test ${from} → ${to}` });
           assert.equal(moved.status, to, `${from} → ${to}`);
           const detail = await getOrder(ctx, id);
@@ -67,6 +68,25 @@ for (const backend of testBackends()) {
       const resumed = await transition(ctx, id, { to: 'pushed', reason: 'manual retry accepted' });
       assert.equal(resumed.statusReason, null);
       assert.equal(resumed.heldFrom, null);
+    });
+
+    test('once stock is reserved, a channel update keeps the recorded lines and amounts together', async () => {
+      const body = orderBody({ channelOrderId: `AMT-${++sequence}` });
+      const { order } = await ingestOrder(ctx, orderInput.parse(body));
+      await transition(ctx, order.id, { to: 'allocated', reason: 'reserved' });
+      const changed = orderInput.parse({
+        ...body,
+        channelModifiedAt: '2026-11-11T03:00:00+08:00',
+        totalFen: 2590000 - 1000,
+        lines: [{ sku: 'WASHER-10KG', quantity: 10, unitPriceFen: 259000 }],
+      });
+      const result = await ingestOrder(ctx, changed);
+      assert.equal(result.outcome, 'updated');
+      assert.equal(result.order.totalFen, 25800);
+      assert.equal(result.order.goodsFen, 26800);
+      const detail = await getOrder(ctx, order.id);
+      assert.equal(detail.lines.reduce((sum, l) => sum + l.amountFen, 0), detail.goodsFen);
+      assert.deepEqual(detail.events.at(-1)!.data?.channelAmounts, { goodsFen: 2590000, shippingFen: 0, discountFen: 1000, totalFen: 2589000 });
     });
 
     test('illegal transitions through the API are 409 and change nothing', async () => {

@@ -7,6 +7,8 @@ import type { ApiKeyRow } from './access.repository.ts';
 
 export { DEFAULT_TENANT };
 
+const ENV_KEY_NAME = 'admin (OMS_ADMIN_KEY)';
+
 export interface Principal {
   tenantId: string;
   actor: Actor;
@@ -27,9 +29,11 @@ export function keyView(row: ApiKeyRow) {
 export async function authenticate(db: Database, token: string): Promise<Principal | null> {
   const parsed = parseKey(token);
   const hash = hashKey(token);
-  const row = parsed.keyId
-    ? await repo.findKey(db, parsed.tenantId, parsed.keyId)
-    : await repo.findKeyByHash(db, parsed.tenantId, hash);
+  // Only the default tenant holds operator-chosen keys (OMS_ADMIN_KEY), which may look like
+  // generated ones without being one: those are found by their hash.
+  const row =
+    (parsed.keyId ? await repo.findKey(db, parsed.tenantId, parsed.keyId) : null) ??
+    (await repo.findKeyByHash(db, DEFAULT_TENANT, hash));
   if (!row || row.revokedAt || !hashesMatch(row.keyHash, hash)) return null;
   return { tenantId: row.tenantId, actor: { kind: 'api_key', id: row.id, role: row.role as Role } };
 }
@@ -96,7 +100,11 @@ export async function bootstrap(db: Database, adminKey: string | undefined, at: 
   await createTenant(db, { id: DEFAULT_TENANT, name: 'Default tenant' }, at);
   if (adminKey) {
     const known = await repo.findKeyByHash(db, DEFAULT_TENANT, hashKey(adminKey));
-    if (!known) await issue(db, DEFAULT_TENANT, 'admin (OMS_ADMIN_KEY)', 'admin', 'system:bootstrap', at, adminKey);
+    if (!known) {
+      // A new OMS_ADMIN_KEY replaces the one it was before: changing the variable rotates the key.
+      await repo.revokeKeysNamed(db, DEFAULT_TENANT, ENV_KEY_NAME, at);
+      await issue(db, DEFAULT_TENANT, ENV_KEY_NAME, 'admin', 'system:bootstrap', at, adminKey);
+    }
     return { generatedKey: null };
   }
   if ((await repo.countKeys(db, DEFAULT_TENANT)) > 0) return { generatedKey: null };

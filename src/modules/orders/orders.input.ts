@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, minorUnits, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
 import { priorities } from './orders.priority.ts';
 
@@ -8,14 +9,11 @@ export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'] as 
 export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'delivered', 'closed'] as const;
 export type ChannelStatus = (typeof channelStatuses)[number];
 
-const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-/** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const fen = minorUnits();
 
 const line = z.object({
   sku: text(64),
-  title: z.string().max(200).optional(),
+  title: str().max(200).optional(),
   channelLineId: text(64).optional(),
   quantity: z.number().int().min(1).max(100_000),
   unitPriceFen: fen,
@@ -25,16 +23,16 @@ const line = z.object({
 
 const receiver = z.object({
   name: text(100),
-  phone: z.string().trim().regex(/^[0-9+\-\s()*]{4,32}$/, 'must be a phone number'),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').default('CN'),
+  phone: str().trim().regex(/^[0-9+\-\s()*]{4,32}$/, 'must be a phone number'),
+  country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').default('CN'),
   province: text(50),
   city: text(50),
-  district: z.string().trim().max(50).optional(),
+  district: str().trim().max(50).optional(),
   address: text(300),
-  postcode: z.string().trim().max(20).optional(),
-  provinceCode: z.string().regex(/^\d{2,12}$/).optional(),
-  cityCode: z.string().regex(/^\d{2,12}$/).optional(),
-  districtCode: z.string().regex(/^\d{2,12}$/).optional(),
+  postcode: str().trim().max(20).optional(),
+  provinceCode: str().regex(/^\d{2,12}$/).optional(),
+  cityCode: str().regex(/^\d{2,12}$/).optional(),
+  districtCode: str().regex(/^\d{2,12}$/).optional(),
 });
 
 export const orderInputExample = {
@@ -73,9 +71,9 @@ export const orderInput = z
     channelOrderId: text(64),
     status: z.enum(channelStatuses).describe('What the channel says: created (awaiting payment), paid, cancelled, shipped, delivered, closed'),
     /** The channel's own status word, kept for reference. */
-    channelStatus: z.string().max(64).optional(),
-    buyerRef: z.string().max(100).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
+    channelStatus: str().max(64).optional(),
+    buyerRef: str().max(100).optional(),
+    currency: str().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
     goodsFen: fen.optional(),
     shippingFen: fen.default(0),
     discountFen: fen.default(0),
@@ -83,13 +81,13 @@ export const orderInput = z
     receiver,
     tags: z.array(text(40)).max(50).default([]),
     priority: z.enum(priorities).optional(),
-    buyerMessage: z.string().max(1000).optional(),
-    sellerMemo: z.string().max(1000).optional(),
-    orderedAt: instant,
-    paidAt: instant.optional(),
+    buyerMessage: str().max(1000).optional(),
+    sellerMemo: str().max(1000).optional(),
+    orderedAt: instant(),
+    paidAt: instant().optional(),
     /** Later messages win only if this is newer; defaults to the payment or order time. */
-    channelModifiedAt: instant.optional(),
-    shipBy: instant.optional(),
+    channelModifiedAt: instant().optional(),
+    shipBy: instant().optional(),
     lines: z.array(line).min(1).max(500),
   })
   .superRefine((order, ctx) => {
@@ -107,6 +105,9 @@ export const orderInput = z
       }
       skus.add(key);
     });
+    if (!Number.isSafeInteger(goods)) {
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: 'the lines add up to more than can be counted exactly' });
+    }
     if (order.goodsFen !== undefined && order.goodsFen !== goods) {
       ctx.addIssue({ code: 'custom', path: ['goodsFen'], message: `must equal the sum of line amounts (${goods})` });
     }
@@ -131,7 +132,7 @@ export const transitionInputExample = { to: 'on_hold', reason: 'customer asked t
 export const transitionInput = z
   .object({
     to: z.enum(orderStatuses),
-    reason: z.string().trim().min(1).max(500),
+    reason: str().trim().min(1).max(500),
   })
   .meta({ examples: [transitionInputExample] });
 

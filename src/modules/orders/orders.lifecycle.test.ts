@@ -41,10 +41,11 @@ test('people may only take the transitions their role allows', () => {
 
 test('a held order is released to where it stopped or earlier, never past it', () => {
   assert.equal(checkTransition('on_hold', 'paid', 'ops', 'paid').ok, true);
-  assert.equal(checkTransition('on_hold', 'created', 'ops', 'paid').ok, true);
   const ahead = checkTransition('on_hold', 'routed', 'ops', 'paid');
   assert.equal(!ahead.ok && ahead.code, 'ILLEGAL_TRANSITION');
   assert.equal(checkTransition('on_hold', 'cancelled', 'ops', 'routed').ok, true);
+  assert.equal(checkTransition('on_hold', 'created', 'ops', 'paid').ok, false, 'a paid order is never released back to unpaid');
+  assert.equal(checkTransition('on_hold', 'created', 'ops', 'created').ok, true);
 });
 
 test('every status appears in the table', () => {

@@ -101,6 +101,9 @@ export function checkTransition(
   if (role !== null && !allowed.includes(role)) {
     return { ok: false, code: 'FORBIDDEN', message: `role ${role} may not move an order from ${from} to ${to}` };
   }
+  if (from === 'on_hold' && to === 'created' && heldFrom && heldFrom !== 'created') {
+    return { ok: false, code: 'ILLEGAL_TRANSITION', message: 'a paid order cannot be released back to unpaid; release it to paid' };
+  }
   if (from === 'on_hold' && heldFrom && to !== 'cancelled' && flowRank(to) > flowRank(heldFrom)) {
     return {
       ok: false,

@@ -1,6 +1,6 @@
 /**
- * Priority tiers (优先级) and how long each may wait before processing starts. These are the
- * defaults until a tenant's condition rules set the tier.
+ * Priority tiers (优先级) and how long each may wait before processing starts. The tier comes from
+ * the order itself when given, otherwise from its tags as below.
  */
 export const priorities = ['urgent', 'high', 'normal'] as const;
 export type Priority = (typeof priorities)[number];
@@ -16,8 +16,9 @@ export const processingWindowMs: Readonly<Record<Priority, number>> = {
 const urgentTags = ['vip', '限时达', 'presale_final', '预售尾款', 'time_limited'];
 const highTags = ['当日达', '次日达', 'same_day', 'next_day'];
 
+/** Whole tags only, case-insensitive: "svip-member" is not "VIP". */
 function hasTag(tags: readonly string[], wanted: readonly string[]): boolean {
-  return tags.some((tag) => wanted.some((w) => tag.toLowerCase().includes(w)));
+  return tags.some((tag) => wanted.includes(tag.trim().toLowerCase()));
 }
 
 /** The tier an order gets from its tags when nobody set one. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
+import { instant } from '../../platform/validation.ts';
 import { orderInput, transitionInput } from './orders.input.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
 import { priorities } from './orders.priority.ts';
@@ -20,8 +21,8 @@ const listQuery = z.object({
   shopId: z.string().max(64).optional(),
   priority: z.enum(priorities).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline and not yet with a warehouse'),
-  createdFrom: z.iso.datetime({ offset: true }).optional(),
-  createdTo: z.iso.datetime({ offset: true }).optional(),
+  createdFrom: instant().optional(),
+  createdTo: instant().optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -45,7 +45,7 @@ export const orders = pgTable(
     receiverDistrict: text('receiver_district'),
     receiverAddress: text('receiver_address').notNull(),
     receiverPostcode: text('receiver_postcode'),
-    /** National division codes (GB/T 2260); filled by address parsing when not given. */
+    /** National division codes (GB/T 2260), as given by the channel or integrator. */
     provinceCode: text('province_code'),
     cityCode: text('city_code'),
     districtCode: text('district_code'),

@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ChannelStatus, OrderInput, TransitionInput } from './orders.input.ts';
-import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
+import { awaitingProcessing, checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
@@ -129,6 +129,10 @@ export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promi
   });
 }
 
+function moneyOf(o: Pick<OrderRow, 'goodsFen' | 'shippingFen' | 'discountFen' | 'totalFen'>) {
+  return { goodsFen: o.goodsFen, shippingFen: o.shippingFen, discountFen: o.discountFen, totalFen: o.totalFen };
+}
+
 function rawStatus(input: OrderInput): Record<string, unknown> | undefined {
   return input.channelStatus ? { channelStatus: input.channelStatus } : undefined;
 }
@@ -140,29 +144,51 @@ async function applyChannelUpdate(
   input: OrderInput,
   fields: ReturnType<typeof fieldsFrom>,
 ): Promise<OrderRow> {
-  const changed = trackedFields.filter((f) => !sameValue(existing[f], fields[f]));
-  const linesChanged = linesEditableIn.includes(existing.status);
-  if (linesChanged) {
+  const linesEditable = linesEditableIn.includes(existing.status);
+  // Once stock is touched, what was bought and what it cost stay as recorded; the channel's new
+  // figures are kept in the event for after-sales to act on.
+  const patch = linesEditable ? fields : { ...fields, ...moneyOf(existing) };
+  const changed = trackedFields.filter((f) => !sameValue(existing[f], patch[f]));
+  if (linesEditable) {
     await repo.deleteLines(tx, ctx.tenantId, existing.id);
     await repo.insertLines(tx, linesFrom(ctx.tenantId, existing.id, input));
   }
-  let order = await repo.update(tx, ctx.tenantId, existing.id, { ...fields, updatedAt: ctx.clock.now() });
+  const order = await repo.update(tx, ctx.tenantId, existing.id, { ...patch, updatedAt: ctx.clock.now() });
   await event(tx, ctx, existing.id, {
     type: 'updated',
-    data: { changed, linesReplaced: linesChanged, ...rawStatus(input) },
+    data: {
+      changed,
+      linesReplaced: linesEditable,
+      ...(linesEditable ? {} : { channelAmounts: moneyOf(fields) }),
+      ...rawStatus(input),
+    },
   });
-  const target = input.status as OrderStatus;
-  if (target !== order.status) {
-    const check = checkTransition(order.status as OrderStatus, target, null, order.heldFrom as OrderStatus | null);
-    if (check.ok) {
-      order = await saveTransition(tx, ctx, order, target, `channel reports ${input.status}`);
-    } else if (target === 'paid' && order.heldFrom === 'created') {
-      // Paid while stopped: when released, it resumes as a paid order.
-      order = await repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
-    } else if (target === 'cancelled') {
-      // The buyer cancelled after the goods left: that is an after-sales case, not a lifecycle step.
-      await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
-    }
+  return followChannel(tx, ctx, order, input.status as OrderStatus);
+}
+
+/**
+ * What the channel's status means for our lifecycle. The channel only ever moves an order forward
+ * or cancels it: it never lifts a hold or clears an exception a person or the platform set.
+ */
+async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
+  const current = order.status as OrderStatus;
+  if (target === current) return order;
+  const stopped = current === 'on_hold' || current === 'exception';
+  if (target === 'cancelled') {
+    const check = checkTransition(current, target, null, null);
+    if (check.ok) return saveTransition(tx, ctx, order, target, 'channel reports cancelled');
+    // The buyer cancelled after the goods left: an after-sales case, not a lifecycle step.
+    await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
+    return order;
+  }
+  if (stopped) {
+    // Paid while stopped: when released, it resumes as a paid order.
+    const heldFrom = order.heldFrom as OrderStatus | null;
+    if (target === 'paid' && heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
+    return order;
+  }
+  if (flowRank(target) > flowRank(current) && checkTransition(current, target, null, null).ok) {
+    return saveTransition(tx, ctx, order, target, `channel reports ${target}`);
   }
   return order;
 }
@@ -252,7 +278,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    const year = createdAt.getUTCFullYear();
+    if (typeof id !== 'string' || Number.isNaN(year) || year < 1970 || year > 9999) throw new Error('bad cursor');
     return { createdAt, id };
   } catch {
     throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { lockDirectory } from './directory-lock.ts';
 import { holdsDatabase, initialDataDir } from './pglite-template.ts';
 
 /** One query surface over both backends; a transaction is the same type. */
@@ -40,8 +41,14 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
   const dir = inMemory ? undefined : resolve(target);
   const loadDataDir = dir && holdsDatabase(dir) ? undefined : await initialDataDir();
   if (dir) mkdirSync(dir, { recursive: true });
+  const unlock = dir ? lockDirectory(dir) : () => {};
   const client = new PGlite({ dataDir: dir, loadDataDir });
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = drizzlePglite(client) as unknown as Database;
   return {
     kind: 'pglite',
@@ -49,7 +56,10 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
     db,
     // One process owns an embedded database, so its single connection is already exclusive.
     exclusive: (_key, work) => work(db),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 

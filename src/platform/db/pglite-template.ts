@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { LOCK_FILE } from './directory-lock.ts';
 
 /**
  * A fresh embedded database spends seconds in initdb. The result of initdb is the same every time
@@ -46,7 +47,7 @@ export async function initialDataDir(): Promise<Blob> {
 
 /** Whether a directory already holds a database (so no template is needed). */
 export function holdsDatabase(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir).length > 0;
+  return existsSync(dir) && readdirSync(dir).some((name) => name !== LOCK_FILE);
 }
 
 /** Makes the template ahead of time (run after install), so the first start is fast too. */
