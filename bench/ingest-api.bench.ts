@@ -9,6 +9,7 @@ import { orders } from '../src/modules/orders/orders.schema.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { migrate, type Database } from '../src/platform/db/index.ts';
 import { newId } from '../src/platform/ids.ts';
+import { SecretBox } from '../src/platform/secrets.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import {
   intOption, percentile, perSecond, progress, runConcurrently, withFreshDatabase,
@@ -36,7 +37,8 @@ async function run(ctx: BenchContext) {
     await migrate(handle);
     const { generatedKey } = await bootstrap(handle.db, undefined, new Date());
     if (!generatedKey) throw new Error('bootstrap issued no admin key on a fresh database');
-    const app = await buildApp({ db: handle.db, clock: systemClock, logger: createLogger('silent') });
+    const secrets = new SecretBox(randomBytes(32).toString('hex'));
+    const app = await buildApp({ db: handle.db, clock: systemClock, logger: createLogger('silent'), secrets });
     try {
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       const post = (i: number) => postOrder(`${base}/api/v1/orders`, generatedKey, bodies[i]!);

@@ -5,8 +5,10 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import { Metrics } from '../platform/metrics.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
+import { shopRoutes } from '../modules/channels/shops.routes.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler } from './error-handler.ts';
 import type { Api } from './http.ts';
@@ -16,6 +18,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** Seals and opens shop credentials. */
+  secrets: SecretBox;
   version?: string;
 }
 
@@ -35,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   const metrics = deps.metrics ?? new Metrics();
   app.decorate('metrics', metrics);
+  app.decorate('secrets', deps.secrets);
   app.decorateRequest('ctx', null);
 
   const auth = new Authenticator(deps.db, deps.clock);
@@ -71,5 +76,6 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   orderRoutes(app);
   accessRoutes(app);
+  shopRoutes(app);
   return app;
 }

@@ -15,13 +15,13 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<void> {
   const started = Date.now();
-  const { env, logger, handle } = await openRuntime(options.db);
+  const { env, logger, handle, secrets } = await openRuntime(options.db);
   const clock = systemClock;
   const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
   let demo: DemoHandle | null = null;
   if (options.demo) demo = await startDemo(handle.db, clock, logger);
 
-  const app = await buildApp({ db: handle.db, clock, logger });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;
   await app.listen({ port, host });

@@ -9,6 +9,7 @@ const envSchema = z.object({
   OMS_DB: z.string().min(1).default('./.oms-data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  OMS_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   OMS_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -151,7 +151,8 @@ describe('oms command line', () => {
   test('two servers starting at once on one PostgreSQL migrate it once and both serve', { skip: !postgresAvailable() }, async () => {
     const scratch = await createTestScratchDatabase();
     try {
-      const [a, b] = await Promise.all([startServer(['--db', scratch.url]), startServer(['--db', scratch.url])]);
+      const env = { OMS_SECRET_KEY: 'a-shared-secret-key-for-both-processes' };
+      const [a, b] = await Promise.all([startServer(['--db', scratch.url], env), startServer(['--db', scratch.url], env)]);
       try {
         const generated = [a, b].filter((s) => s.output().includes('shown only this once'));
         assert.equal(generated.length, 1, 'exactly one process creates the first admin key');

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../src/api/app.ts';
+import { SecretBox } from '../../src/platform/secrets.ts';
 import type { Api } from '../../src/api/http.ts';
 import { bootstrap, createKeyFor, createTenant, DEFAULT_TENANT } from '../../src/modules/access/access.service.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
@@ -29,7 +31,8 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
   for (const role of roles) keys[role] = (await createKeyFor(handle.db, DEFAULT_TENANT, `test ${role}`, role, at)).key;
   const otherTenantKey = (await createKeyFor(handle.db, OTHER_TENANT, 'test admin', 'admin', at)).key;
 
-  const app = await buildApp({ db: handle.db, clock, logger: createLogger('silent'), metrics: new Metrics({ defaults: false }) });
+  const secrets = new SecretBox(randomBytes(32).toString('hex'));
+  const app = await buildApp({ db: handle.db, clock, logger: createLogger('silent'), metrics: new Metrics({ defaults: false }), secrets });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

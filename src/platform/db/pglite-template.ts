@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { KEY_FILE } from '../secrets.ts';
 import { LOCK_FILE } from './directory-lock.ts';
 
 /**
@@ -47,7 +48,7 @@ export async function initialDataDir(): Promise<Blob> {
 
 /** Whether a directory already holds a database (so no template is needed). */
 export function holdsDatabase(dir: string): boolean {
-  return existsSync(dir) && readdirSync(dir).some((name) => name !== LOCK_FILE);
+  return existsSync(dir) && readdirSync(dir).some((name) => name !== LOCK_FILE && name !== KEY_FILE);
 }
 
 /** Makes the template ahead of time (run after install), so the first start is fast too. */
