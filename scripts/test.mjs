@@ -1,7 +1,7 @@
-// Runs every *.test.ts under src/ and test/ with node's test runner (Node 20 has no glob support
+// Runs every *.test.ts under src/, sandbox/ and test/ with node's test runner (Node 20 has no glob support
 // on the command line). Extra arguments are passed on to `node --test`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -12,7 +12,7 @@ function find(dir) {
   });
 }
 
-const files = ['src', 'test'].flatMap(find).sort();
+const files = ['src', 'sandbox', 'test'].filter((dir) => existsSync(dir)).flatMap(find).sort();
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
