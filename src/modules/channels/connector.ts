@@ -1,0 +1,101 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { ChannelStatus, OrderInput } from '../orders/orders.input.ts';
+import type { Marketplace } from './shops.input.ts';
+import type { ShopCredentials } from './shops.service.ts';
+
+/**
+ * What every marketplace connector does, each with its platform's own signing, paging, time
+ * formats, money units and status codes. Connectors speak to the platform (or a sandbox speaking
+ * the same protocol); they never touch the database.
+ */
+export interface TimeWindow {
+  from: Date;
+  to: Date;
+}
+
+export interface InboundRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody: string;
+}
+
+/** One message of a push delivery, de-duplicated on `messageId`. */
+export interface ChannelMessage {
+  messageId: string;
+  kind: 'trade' | 'refund';
+  channelShopId: string;
+  channelOrderId: string;
+  /** What the message says of the order's status, when it says anything. */
+  status?: ChannelStatus;
+  /** Present when the message carries the whole order; otherwise the connector fetches it. */
+  order?: OrderInput;
+}
+
+/** The body and status a platform expects back from a push receiver. */
+export interface WebhookReply {
+  status: number;
+  body: unknown;
+}
+
+export interface WebhookReplies {
+  accepted: WebhookReply;
+  badSignature: WebhookReply;
+  malformed: WebhookReply;
+  unknownShop: WebhookReply;
+}
+
+export interface StockLevel {
+  sku: string;
+  quantity: number;
+}
+
+export interface Shipment {
+  channelOrderId: string;
+  carrierCode: string;
+  trackingNumber: string;
+}
+
+export interface ConnectorDeps {
+  clock: Clock;
+  fetch?: typeof fetch;
+}
+
+export interface ChannelConnector {
+  readonly channel: Marketplace;
+  /** Longest window the platform allows for one incremental pull. */
+  readonly maxWindowMs: number;
+  readonly replies: WebhookReplies;
+  /** Every order modified within the window, page by page, in the order the platform requires. */
+  pullWindow(shop: ShopCredentials, window: TimeWindow): AsyncIterable<OrderInput[]>;
+  fetchOrder(shop: ShopCredentials, channelOrderId: string): Promise<OrderInput | null>;
+  /** Checks the platform's signature on a push delivery. */
+  verifyPush(shop: ShopCredentials, request: InboundRequest): boolean;
+  /** Reads a verified push delivery; throws ChannelPayloadError when it is malformed. */
+  parsePush(shop: ShopCredentials, request: InboundRequest): ChannelMessage[];
+  pushStock(shop: ShopCredentials, levels: StockLevel[]): Promise<void>;
+  writeBackShipment(shop: ShopCredentials, shipment: Shipment): Promise<void>;
+}
+
+/** A payload that does not follow the platform's format. */
+export class ChannelPayloadError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = 'ChannelPayloadError';
+  }
+}
+
+/** The platform answered with an error; `retryable` says whether trying again can help. */
+export class ChannelApiError extends Error {
+  constructor(
+    readonly channel: Marketplace,
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(`${channel} ${code}: ${message}`);
+    this.name = 'ChannelApiError';
+  }
+}
