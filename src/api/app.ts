@@ -9,6 +9,9 @@ import type { SecretBox } from '../platform/secrets.ts';
 import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
 import { shopRoutes } from '../modules/channels/shops.routes.ts';
+import { deadLetterRoutes, webhookRoutes } from '../modules/channels/channels.routes.ts';
+import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
+import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler } from './error-handler.ts';
 import type { Api } from './http.ts';
@@ -20,6 +23,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Seals and opens shop credentials. */
   secrets: SecretBox;
+  /** Marketplace connectors; the real platforms' unless a test or the demo points elsewhere per shop. */
+  connectors?: ConnectorRegistry;
   version?: string;
 }
 
@@ -77,5 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   orderRoutes(app);
   accessRoutes(app);
   shopRoutes(app);
+  deadLetterRoutes(app);
+  const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
+  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
   return app;
 }

@@ -35,6 +35,6 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
   if (error instanceof SyntaxError || (fastifyError.statusCode && fastifyError.statusCode < 500)) {
     return send(reply, 'BAD_REQUEST', error.message);
   }
-  req.log.error({ err: loggableError(error), route: req.routeOptions.url }, 'unhandled error');
+  req.log.error({ error: loggableError(error), route: req.routeOptions.url }, 'unhandled error');
   return send(reply, 'INTERNAL', 'internal error; the incident has been logged');
 }

@@ -18,6 +18,7 @@ program
   .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
   .addOption(dbOption())
   .option('--demo', 'create the demo tenant and keep sample orders arriving')
+  .option('--no-workers', 'serve the API only; background work (channel pulls) runs elsewhere')
   .action((opts) => serve(opts));
 
 program

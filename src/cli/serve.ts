@@ -1,6 +1,8 @@
 import { buildApp } from '../api/app.ts';
 import { startDemo, type DemoHandle } from '../demo/demo.ts';
 import { bootstrap } from '../modules/access/access.service.ts';
+import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
+import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -11,6 +13,8 @@ export interface ServeOptions {
   host?: string;
   db?: string;
   demo?: boolean;
+  /** false with --no-workers: serve the API only, for a fleet where `oms worker` processes do the work. */
+  workers?: boolean;
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -21,7 +25,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   let demo: DemoHandle | null = null;
   if (options.demo) demo = await startDemo(handle.db, clock, logger);
 
-  const app = await buildApp({ db: handle.db, clock, logger, secrets });
+  const connectors = connectorRegistry({ clock });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
+  const pulls = options.workers === false ? null : startChannelPulls({ db: handle.db, clock, secrets, connectors, logger });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;
   await app.listen({ port, host });
@@ -49,6 +55,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     demo?.stop();
+    await pulls?.stop();
     await app.close();
     await handle.close();
     process.exit(0);

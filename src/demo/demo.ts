@@ -43,7 +43,7 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, opti
     }
   };
   const timer = setInterval(() => {
-    tick().catch((err: unknown) => logger.warn({ err: loggableError(err) }, 'demo order failed'));
+    tick().catch((err: unknown) => logger.warn({ error: loggableError(err) }, 'demo order failed'));
   }, options.intervalMs ?? 3_000);
   timer.unref();
   return { key, stop: () => clearInterval(timer) };

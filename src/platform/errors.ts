@@ -19,6 +19,7 @@ export const errorStatus = {
   SHOP_EXISTS: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  CHANNEL_NOT_SUPPORTED: 501,
   INTERNAL: 500,
 } as const;
 

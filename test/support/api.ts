@@ -32,7 +32,7 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
   const otherTenantKey = (await createKeyFor(handle.db, OTHER_TENANT, 'test admin', 'admin', at)).key;
 
   const secrets = new SecretBox(randomBytes(32).toString('hex'));
-  const app = await buildApp({ db: handle.db, clock, logger: createLogger('silent'), metrics: new Metrics({ defaults: false }), secrets });
+  const app = await buildApp({ db: handle.db, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

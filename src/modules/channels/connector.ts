@@ -42,6 +42,8 @@ export interface WebhookReplies {
   badSignature: WebhookReply;
   malformed: WebhookReply;
   unknownShop: WebhookReply;
+  /** We could not finish (the platform's own API failed): the platform should deliver again. */
+  retryLater: WebhookReply;
 }
 
 export interface StockLevel {

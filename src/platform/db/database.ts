@@ -92,3 +92,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     close: () => pool.end(),
   };
 }
+
+/** Rows of a raw `db.execute()` result; both drivers put them under `rows`. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  const rows = (result as { rows?: unknown }).rows;
+  if (!Array.isArray(rows)) throw new Error('query result has no rows');
+  return rows as Record<string, unknown>[];
+}

@@ -127,7 +127,7 @@ function retryable(code: number): boolean {
 }
 
 /** The data of a successful response: `code == 10000`, or `err_no == 0` in older samples. */
-function checkEnvelope(body: unknown): Record<string, unknown> {
+export function douyinResponseData(body: unknown): Record<string, unknown> {
   if (!isRecord(body)) return malformed('', 'response must be a JSON object');
   const code = optionalInt(body.code, 'code');
   const errNo = optionalInt(body.err_no, 'err_no');
@@ -141,7 +141,7 @@ function checkEnvelope(body: unknown): Record<string, unknown> {
 
 /** The shop orders of an order.searchList or order.orderDetail response. */
 export function douyinShopOrdersOf(body: unknown): DouyinShopOrder[] {
-  const data = checkEnvelope(body);
+  const data = douyinResponseData(body);
   if (Array.isArray(data.shop_order_list)) return data.shop_order_list as DouyinShopOrder[];
   if (isRecord(data.shop_order_detail)) return [data.shop_order_detail as DouyinShopOrder];
   return malformed('data', 'has neither shop_order_list nor shop_order_detail');
@@ -149,7 +149,7 @@ export function douyinShopOrdersOf(body: unknown): DouyinShopOrder[] {
 
 /** The items of an after-sale list response. */
 export function douyinAftersalesOf(body: unknown): DouyinAftersaleItem[] {
-  const data = checkEnvelope(body);
+  const data = douyinResponseData(body);
   return Array.isArray(data.items) ? (data.items as DouyinAftersaleItem[]) : [];
 }
 

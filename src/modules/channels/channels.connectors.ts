@@ -1,0 +1,17 @@
+import { AppError } from '../../platform/errors.ts';
+import type { ChannelConnector, ConnectorDeps } from './connector.ts';
+import type { ConnectorRegistry } from './channels.pull.ts';
+import { douyinConnector } from './douyin/douyin.connector.ts';
+import type { Marketplace } from './shops.input.ts';
+
+/** The connector for each marketplace the platform speaks. */
+export function connectorRegistry(deps: ConnectorDeps): ConnectorRegistry {
+  const connectors: Partial<Record<Marketplace, ChannelConnector>> = {
+    douyin: douyinConnector(deps),
+  };
+  return (channel) => {
+    const connector = connectors[channel];
+    if (!connector) throw new AppError('CHANNEL_NOT_SUPPORTED', `no connector for ${channel} yet`);
+    return connector;
+  };
+}

@@ -1,0 +1,26 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { orderInput, type OrderInput } from '../orders/orders.input.ts';
+import { ingestOrder } from '../orders/orders.service.ts';
+import { recordDeadLetter } from './channels.dead-letters.ts';
+import type { ShopCredentials } from './shops.service.ts';
+
+/**
+ * Hands a normalised channel order to ingestion, checked against the canonical schema first: an
+ * order that fails it is set aside as a dead letter, so one bad order never stalls a shop.
+ */
+export async function ingestFromChannel(ctx: RequestContext, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
+  const parsed = orderInput.safeParse({ ...order, shopId: shop.shopId });
+  if (parsed.success) {
+    await ingestOrder(ctx, parsed.data);
+    return true;
+  }
+  await recordDeadLetter(ctx.db, ctx.clock, {
+    tenantId: shop.tenantId,
+    channel: shop.channel,
+    shopRef: `${shop.tenantId}.${shop.shopId}`,
+    reason: 'invalid_order',
+    detail: `order ${order.channelOrderId}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    body: JSON.stringify(order),
+  });
+  return false;
+}

@@ -1,0 +1,84 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { isAppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { recordDeadLetter } from './channels.dead-letters.ts';
+import { ingestFromChannel } from './channels.ingest.ts';
+import type { ConnectorRegistry } from './channels.pull.ts';
+import * as repo from './channels.repository.ts';
+import { ChannelApiError, ChannelPayloadError, type InboundRequest, type WebhookReply } from './connector.ts';
+import { marketplaces, type Marketplace } from './shops.input.ts';
+import { credentialsOf } from './shops.service.ts';
+
+export interface WebhookDeps {
+  db: Database;
+  clock: Clock;
+  secrets: SecretBox;
+  connectors: ConnectorRegistry;
+  logger: Logger;
+}
+
+export interface WebhookOutcome {
+  reply: WebhookReply;
+  accepted: number;
+  duplicates: number;
+}
+
+const unknownChannel: WebhookReply = { status: 404, body: { error: { code: 'NOT_FOUND', message: 'unknown channel' } } };
+
+/**
+ * A push delivery from a marketplace for one shop (`shopRef` = "<tenant>.<shop id>"): verified with
+ * the platform's own signature, de-duplicated on the platform's message id, and each order fetched
+ * when the message does not carry it, then ingested. Anything refused leaves only a dead letter.
+ */
+export async function receivePush(deps: WebhookDeps, channel: string, shopRef: string, request: InboundRequest): Promise<WebhookOutcome> {
+  if (!(marketplaces as readonly string[]).includes(channel)) return { reply: unknownChannel, accepted: 0, duplicates: 0 };
+  const connector = deps.connectors(channel as Marketplace);
+  const dot = shopRef.indexOf('.');
+  const tenantId = dot > 0 ? shopRef.slice(0, dot) : '';
+  const shopId = dot > 0 ? shopRef.slice(dot + 1) : '';
+  const refuse = async (reason: 'bad_signature' | 'malformed' | 'unknown_shop', detail: string, reply: WebhookReply) => {
+    await recordDeadLetter(deps.db, deps.clock, { tenantId: tenantId || '-', channel, shopRef, reason, detail, body: request.rawBody });
+    return { reply, accepted: 0, duplicates: 0 };
+  };
+
+  const base: RequestContext = { tenantId, actor: { kind: 'channel', id: `${channel}:${shopId}`, role: null }, clock: deps.clock, db: deps.db };
+  const shop = tenantId && shopId ? await credentialsOf(base, deps.secrets, shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err))) : null;
+  if (!shop || shop.channel !== channel) return refuse('unknown_shop', `no ${channel} shop ${shopRef}`, connector.replies.unknownShop);
+  if (!connector.verifyPush(shop, request)) return refuse('bad_signature', 'signature does not match', connector.replies.badSignature);
+
+  let messages;
+  try {
+    messages = connector.parsePush(shop, request);
+  } catch (err) {
+    if (err instanceof ChannelPayloadError) return refuse('malformed', err.message, connector.replies.malformed);
+    throw err;
+  }
+
+  let accepted = 0;
+  let duplicates = 0;
+  for (const message of messages) {
+    if (message.channelShopId !== shop.channelShopId) {
+      await recordDeadLetter(deps.db, deps.clock, { tenantId, channel, shopRef, reason: 'unknown_shop', detail: `message ${message.messageId} is for another shop`, body: request.rawBody });
+      continue;
+    }
+    if (!(await repo.rememberMessage(deps.db, tenantId, shopId, message.messageId, deps.clock.now()))) {
+      duplicates++;
+      continue;
+    }
+    try {
+      const order = message.order ?? (await connector.fetchOrder(shop, message.channelOrderId));
+      if (order) await ingestFromChannel(base, shop, order);
+      accepted++;
+    } catch (err) {
+      // Not handled: forget the message id so the platform's redelivery is processed, and say so.
+      await repo.forgetMessage(deps.db, tenantId, shopId, message.messageId);
+      if (!(err instanceof ChannelApiError)) throw err;
+      deps.logger.warn({ channel, shopRef, error: err.message }, 'push message not processed; the platform will deliver it again');
+      return { reply: connector.replies.retryLater, accepted, duplicates };
+    }
+  }
+  return { reply: connector.replies.accepted, accepted, duplicates };
+}
