@@ -1,5 +1,6 @@
 import { buildApp } from '../api/app.ts';
 import { startDemo, type DemoHandle } from '../demo/demo.ts';
+import { connectDemoChannels } from '../demo/demo.channels.ts';
 import { bootstrap } from '../modules/access/access.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
@@ -33,6 +34,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   await app.listen({ port, host });
   const address = app.server.address();
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  // Sandboxes push to this server, so they start once it listens.
+  const demoChannels = demo ? await connectDemoChannels(handle.db, clock, secrets, logger, url.replace('0.0.0.0', '127.0.0.1')) : null;
 
   const out: string[] = [`OMS ready at ${url} in ${Date.now() - started} ms — database: ${handle.label}`];
   if (generatedKey) {
@@ -43,6 +46,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       '',
       'DEMO MODE: tenant "demo" holds sample orders (not real data); new ones arrive every few seconds.',
       `  demo admin key (valid until the next demo start): ${demo.key}`,
+      `  sandbox marketplaces feeding it: ${demoChannels?.sandboxes.map((s) => `${s.channel} ${s.url}`).join(', ')}`,
       `  try: curl -H "Authorization: Bearer ${demo.key}" "${url}/api/v1/orders?limit=5"`,
     );
   }
@@ -55,6 +59,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     demo?.stop();
+    await demoChannels?.stop();
     await pulls?.stop();
     await app.close();
     await handle.close();

@@ -37,7 +37,6 @@ const channels = [
   { channel: 'tmall', shopId: 'tm-flagship' },
   { channel: 'jd', shopId: 'jd-self' },
   { channel: 'pdd', shopId: 'pdd-outlet' },
-  { channel: 'douyin', shopId: 'dy-live' },
 ] as const;
 
 const tagSets: readonly string[][] = [[], [], [], ['VIP'], ['限时达'], ['次日达'], ['presale_final']];

@@ -134,8 +134,8 @@ describe('oms command line', () => {
       const key = /demo admin key[^:]*: (oms\.demo\.\S+)/.exec(server.output())?.[1];
       assert.ok(key, server.output());
       const first = await get(`${server.url}/api/v1/orders?limit=200`, key);
-      assert.ok(first.body.items.length >= 40);
-      assert.ok(first.body.items.every((o: any) => o.tags.includes('demo')));
+      const generated = first.body.items.filter((o: any) => o.channel !== 'douyin');
+      assert.ok(generated.length >= 40 && generated.every((o: any) => o.tags.includes('demo')), 'generated demo orders are tagged as such');
       const newest = first.body.items[0].id;
       let later = first;
       for (let i = 0; i < 40 && later.body.items[0].id === newest; i++) {
@@ -143,6 +143,14 @@ describe('oms command line', () => {
         later = await get(`${server.url}/api/v1/orders?limit=1`, key);
       }
       assert.notEqual(later.body.items[0].id, newest, 'a new demo order arrived');
+      assert.match(server.output(), /sandbox marketplaces feeding it: douyin http/);
+      let douyin = await get(`${server.url}/api/v1/orders?channel=douyin&limit=200`, key);
+      for (let i = 0; i < 60 && douyin.body.items.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        douyin = await get(`${server.url}/api/v1/orders?channel=douyin&limit=200`, key);
+      }
+      assert.ok(douyin.body.items.length > 0, 'orders arrive from the Douyin sandbox through the real connector');
+      assert.ok(douyin.body.items.every((o: any) => /^\d+$/.test(o.channelOrderId) && o.shopId === 'dy-demo'));
     } finally {
       await server.stop();
     }
