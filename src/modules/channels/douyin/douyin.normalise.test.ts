@@ -270,3 +270,8 @@ test('after-sale samples: the list yields its refunds, the empty detail none', (
     assert.equal(items.length, file.endsWith('AftersaleListResponse.json') ? 1 : 0, file);
   }
 });
+
+test('long integers are kept as strings, and nothing else is touched', () => {
+  const parsed = parseDouyinJson('{"a":4705288465508532862,"b":0.12345678901234567,"c":-4705288465508532862,"d":"x\\"4705288465508532862","f":[1,4705288465508532863]}');
+  assert.deepEqual(parsed, { a: '4705288465508532862', b: 0.12345678901234567, c: '-4705288465508532862', d: 'x"4705288465508532862', f: [1, '4705288465508532863'] });
+});

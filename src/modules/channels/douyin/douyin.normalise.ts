@@ -29,17 +29,21 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Reading values
 
-/** Integer literals outside strings; a string token is matched whole so digits inside it are skipped. */
-const jsonToken = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-/** Integers with more than 15 digits may not survive a float; well-formed JSON integers only. */
-const longInteger = /^-?[1-9]\d{15,}$/;
+/**
+ * String tokens (matched whole, so digits inside them are skipped) and integer literals of 16 or
+ * more digits, which may not survive a float. Strings use the unrolled form, which V8 runs fastest;
+ * the look-behind and look-ahead keep the digits of a decimal or an exponent from counting.
+ */
+const jsonToken = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\d.eE+-])-?[1-9]\d{15,}(?![\d.eE])/g;
 
 /**
  * JSON.parse for Douyin bodies: every integer literal longer than 15 digits becomes a string first,
  * so ids beyond 2^53 stay exact digit for digit.
  */
 export function parseDouyinJson(text: string): unknown {
-  const safe = text.replace(/^\uFEFF/, '').replace(jsonToken, (token) => (longInteger.test(token) ? `"${token}"` : token));
+  const body = text.replace(/^\uFEFF/, '');
+  // Most bodies have no such integer at all; they are parsed as they are.
+  const safe = /\d{16}/.test(body) ? body.replace(jsonToken, (token) => (token.charCodeAt(0) === 34 ? token : `"${token}"`)) : body;
   try {
     return JSON.parse(safe);
   } catch {
