@@ -2,12 +2,18 @@ import { AppError } from '../../platform/errors.ts';
 import type { ChannelConnector, ConnectorDeps } from './connector.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import { douyinConnector } from './douyin/douyin.connector.ts';
+import { jdConnector } from './jd/jd.connector.ts';
+import { taobaoConnector } from './taobao/taobao.connector.ts';
 import type { Marketplace } from './shops.input.ts';
 
 /** The connector for each marketplace the platform speaks. */
 export function connectorRegistry(deps: ConnectorDeps): ConnectorRegistry {
   const connectors: Partial<Record<Marketplace, ChannelConnector>> = {
     douyin: douyinConnector(deps),
+    taobao: taobaoConnector(deps),
+    // Same protocol as Taobao; the instance only differs in the channel it reports.
+    tmall: taobaoConnector(deps, 'tmall'),
+    jd: jdConnector(deps),
   };
   return (channel) => {
     const connector = connectors[channel];
