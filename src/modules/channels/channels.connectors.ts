@@ -3,6 +3,7 @@ import type { ChannelConnector, ConnectorDeps } from './connector.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import { douyinConnector } from './douyin/douyin.connector.ts';
 import { jdConnector } from './jd/jd.connector.ts';
+import { pddConnector } from './pdd/pdd.connector.ts';
 import { taobaoConnector } from './taobao/taobao.connector.ts';
 import type { Marketplace } from './shops.input.ts';
 
@@ -14,6 +15,7 @@ export function connectorRegistry(deps: ConnectorDeps): ConnectorRegistry {
     // Same protocol as Taobao; the instance only differs in the channel it reports.
     tmall: taobaoConnector(deps, 'tmall'),
     jd: jdConnector(deps),
+    pdd: pddConnector(deps),
   };
   return (channel) => {
     const connector = connectors[channel];
