@@ -5,6 +5,7 @@ import { revokeKey } from '../modules/access/access.service.ts';
 import { systemClock } from '../platform/clock.ts';
 import { isAppError } from '../platform/errors.ts';
 import { openRuntime } from './runtime.ts';
+import { runSandboxes, sandboxDefaults } from './sandbox.ts';
 import { serve } from './serve.ts';
 
 const dbOption = () => new Option('--db <target>', 'database: a directory for the embedded database, "memory", or a postgres:// URL (default: DATABASE_URL, else ./.oms-data)');
@@ -20,6 +21,20 @@ program
   .option('--demo', 'create the demo tenant and keep sample orders arriving')
   .option('--no-workers', 'serve the API only; background work (channel pulls) runs elsewhere')
   .action((opts) => serve(opts));
+
+program
+  .command('sandbox')
+  .description('run the Douyin, Taobao, JD and PDD sandboxes standalone, with demo credentials, pushing new orders to an OMS')
+  .option('--port-base <port>', 'Douyin listens here, Taobao on +1, JD on +2, PDD on +3', sandboxDefaults.portBase)
+  .option('--host <host>', 'interface to listen on', sandboxDefaults.host)
+  .option('--seed <n>', 'seed for the generated orders (default: random)')
+  .option('--webhook-base <url>', 'the OMS the sandboxes push to, at <url>/webhooks/<channel>/<tenant>.<shop>', sandboxDefaults.webhookBase)
+  .option('--tenant <id>', 'OMS tenant owning the shops (in the push URLs)', sandboxDefaults.tenant)
+  .option('--douyin-shop <id>', 'OMS shop id of the Douyin shop', 'dy-demo')
+  .option('--taobao-shop <id>', 'OMS shop id of the Taobao shop', 'tb-demo')
+  .option('--jd-shop <id>', 'OMS shop id of the JD shop', 'jd-demo')
+  .option('--pdd-shop <id>', 'OMS shop id of the PDD shop', 'pdd-demo')
+  .action((opts) => runSandboxes(opts));
 
 program
   .command('migrate')

@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { startDouyinSandbox, type DouyinSandbox } from '../../sandbox/douyin/douyin.sandbox.ts';
+import { randomBytes, randomInt } from 'node:crypto';
+import { startDouyinSandbox } from '../../sandbox/douyin/douyin.sandbox.ts';
+import { startJdSandbox } from '../../sandbox/jd/jd.sandbox.ts';
+import { startPddSandbox } from '../../sandbox/pdd/pdd.sandbox.ts';
+import { startTaobaoSandbox } from '../../sandbox/taobao/taobao.sandbox.ts';
 import { createShop, getShop, updateShop } from '../modules/channels/shops.service.ts';
+import type { Marketplace } from '../modules/channels/shops.input.ts';
 import type { Clock } from '../platform/clock.ts';
 import { systemActor, type RequestContext } from '../platform/context.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -8,7 +12,97 @@ import { loggableError, type Logger } from '../platform/logger.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { DEMO_TENANT } from './demo.ts';
 
-const DOUYIN_SHOP = { id: 'dy-demo', channelShopId: '4463798' };
+/** Credentials a marketplace issues: app key/secret for the app, an access token for the shop. */
+export interface DemoCredentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+}
+
+/** What the demo needs of any sandbox (all four have these). */
+export interface RunningSandbox {
+  readonly url: string;
+  generateOrders(count: number, at?: number, options?: { spreadSeconds?: number }): unknown;
+  pushEvents(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface SandboxStart {
+  credentials: DemoCredentials;
+  /** The OMS push receiver for this shop: `${base}/webhooks/<channel>/<tenant>.<shop id>`. */
+  webhookUrl: string;
+  seed: number;
+  port?: number;
+  host?: string;
+}
+
+export interface DemoMarketplace {
+  channel: Marketplace;
+  /** The OMS shop id. */
+  shopId: string;
+  name: string;
+  /** The marketplace's id of the shop (Douyin shop_id, Taobao seller id, JD venderId, PDD mall_id). */
+  channelShopId: string;
+  credentials(): DemoCredentials;
+  start(options: SandboxStart): Promise<RunningSandbox>;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/** The four marketplaces the demo tenant sells on, each served by its sandbox. Fresh credentials on every start. */
+export const demoMarketplaces: readonly DemoMarketplace[] = [
+  {
+    channel: 'douyin',
+    shopId: 'dy-demo',
+    name: '抖音演示店 (sandbox)',
+    channelShopId: '4463798',
+    credentials: () => ({ appKey: String(7_000_000_000_000_000_000n + BigInt(randomBytes(6).readUIntBE(0, 6))), appSecret: hex(24), accessToken: hex(16) }),
+    start: ({ credentials: { accessToken, ...app }, webhookUrl, seed, port, host }) =>
+      startDouyinSandbox({ port, host, seed, recordRequests: false, apps: [{ ...app, shops: [{ shopId: '4463798', accessToken, shopName: '抖音演示店 (sandbox)' }] }], webhook: { url: webhookUrl, ...app } }),
+  },
+  {
+    channel: 'taobao',
+    shopId: 'tb-demo',
+    name: '淘宝演示店 (sandbox)',
+    channelShopId: '2208800112233',
+    credentials: () => ({ appKey: String(randomInt(20_000_000, 35_000_000)), appSecret: hex(16), accessToken: `6100${hex(18)}` }),
+    start: ({ credentials: { accessToken, ...app }, webhookUrl, seed, port, host }) =>
+      startTaobaoSandbox({ port, host, seed, recordRequests: false, apps: [{ ...app, shops: [{ sellerId: '2208800112233', session: accessToken, sellerNick: '淘宝演示店' }] }], tmc: { url: webhookUrl, ...app } }),
+  },
+  {
+    channel: 'jd',
+    shopId: 'jd-demo',
+    name: '京东演示店 (sandbox)',
+    channelShopId: '10086888',
+    credentials: () => ({ appKey: hex(16).toUpperCase(), appSecret: hex(16), accessToken: hex(16) }),
+    start: ({ credentials: { accessToken, ...app }, webhookUrl, seed, port, host }) =>
+      startJdSandbox({ port, host, seed, recordRequests: false, apps: [{ ...app, shops: [{ venderId: '10086888', accessToken }] }], webhook: { url: webhookUrl, ...app } }),
+  },
+  {
+    channel: 'pdd',
+    shopId: 'pdd-demo',
+    name: '拼多多演示店 (sandbox)',
+    channelShopId: '9000888',
+    credentials: () => ({ appKey: hex(16), appSecret: hex(20), accessToken: hex(16) }),
+    start: ({ credentials: { accessToken, ...app }, webhookUrl, seed, port, host }) =>
+      startPddSandbox({ port, host, seed, apps: [{ ...app, shops: [{ shopId: '9000888', accessToken, shopName: '拼多多演示店 (sandbox)' }] }], webhook: { url: webhookUrl, ...app } }),
+  },
+];
+
+export const webhookUrlOf = (base: string, tenant: string, channel: string, shopId: string) => `${base}/webhooks/${channel}/${tenant}.${shopId}`;
+
+/** A few hours of history for the first pull, then new buyers every few seconds, announced by push. */
+export function keepOrdersComing(sandboxes: readonly RunningSandbox[], logger: Pick<Logger, 'warn'>, everyMs = 3_000): () => void {
+  for (const sandbox of sandboxes) sandbox.generateOrders(20 + randomInt(11), Date.now(), { spreadSeconds: 4 * 3600 });
+  const timer = setInterval(() => {
+    for (const sandbox of sandboxes) {
+      sandbox.generateOrders(1 + randomInt(2));
+      sandbox.pushEvents().catch((err: unknown) => logger.warn({ error: loggableError(err), sandbox: sandbox.url }, 'demo push failed'));
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export interface DemoChannels {
   sandboxes: { channel: string; url: string }[];
@@ -22,42 +116,31 @@ export interface DemoChannels {
  */
 export async function connectDemoChannels(db: Database, clock: Clock, secrets: SecretBox, logger: Logger, baseUrl: string): Promise<DemoChannels> {
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
-  const app = { appKey: String(7_000_000_000_000_000_000n + BigInt(randomBytes(6).readUIntBE(0, 6))), appSecret: randomBytes(24).toString('hex') };
-  const accessToken = randomBytes(16).toString('hex');
-  const douyin: DouyinSandbox = await startDouyinSandbox({
-    apps: [{ ...app, shops: [{ shopId: DOUYIN_SHOP.channelShopId, accessToken, shopName: '抖音演示店 (sandbox)' }] }],
-    seed: Date.now() & 0xffffffff,
-    webhook: { url: `${baseUrl}/webhooks/douyin/${DEMO_TENANT}.${DOUYIN_SHOP.id}`, ...app },
-  });
-
-  const credentials = { ...app, accessToken };
-  const exists = await getShop(ctx, DOUYIN_SHOP.id).then(() => true, () => false);
-  if (exists) await updateShop(ctx, secrets, DOUYIN_SHOP.id, { credentials, apiBaseUrl: douyin.url, active: true });
-  else {
-    await createShop(ctx, secrets, {
-      id: DOUYIN_SHOP.id,
-      channel: 'douyin',
-      name: '抖音演示店 (sandbox)',
-      channelShopId: DOUYIN_SHOP.channelShopId,
-      credentials,
-      apiBaseUrl: douyin.url,
-      active: true,
-    });
+  const running: { channel: string; sandbox: RunningSandbox }[] = [];
+  try {
+    for (const market of demoMarketplaces) {
+      const credentials = market.credentials();
+      const webhookUrl = webhookUrlOf(baseUrl, DEMO_TENANT, market.channel, market.shopId);
+      const sandbox = await market.start({ credentials, webhookUrl, seed: randomInt(2 ** 31) });
+      running.push({ channel: market.channel, sandbox });
+      const exists = await getShop(ctx, market.shopId).then(() => true, () => false);
+      if (exists) await updateShop(ctx, secrets, market.shopId, { credentials, apiBaseUrl: sandbox.url, active: true });
+      else {
+        const { shopId: id, channel, name, channelShopId } = market;
+        await createShop(ctx, secrets, { id, channel, name, channelShopId, credentials, apiBaseUrl: sandbox.url, active: true });
+      }
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.sandbox.close()));
+    throw err;
   }
 
-  // A few hours of history for the first pull, then new buyers every few seconds, announced by push.
-  douyin.generateOrders(30, Date.now(), { spreadSeconds: 4 * 3600 });
-  const timer = setInterval(() => {
-    douyin.generateOrders(1 + Math.floor(Math.random() * 3));
-    douyin.pushEvents().catch((err: unknown) => logger.warn({ error: loggableError(err) }, 'demo push failed'));
-  }, 3_000);
-  timer.unref();
-
+  const stopOrders = keepOrdersComing(running.map((r) => r.sandbox), logger);
   return {
-    sandboxes: [{ channel: 'douyin', url: douyin.url }],
+    sandboxes: running.map((r) => ({ channel: r.channel, url: r.sandbox.url })),
     async stop() {
-      clearInterval(timer);
-      await douyin.close();
+      stopOrders();
+      await Promise.allSettled(running.map((r) => r.sandbox.close()));
     },
   };
 }

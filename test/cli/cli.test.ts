@@ -134,7 +134,8 @@ describe('oms command line', () => {
       const key = /demo admin key[^:]*: (oms\.demo\.\S+)/.exec(server.output())?.[1];
       assert.ok(key, server.output());
       const first = await get(`${server.url}/api/v1/orders?limit=200`, key);
-      const generated = first.body.items.filter((o: any) => o.channel !== 'douyin');
+      const sandboxShops = ['dy-demo', 'tb-demo', 'jd-demo', 'pdd-demo'];
+      const generated = first.body.items.filter((o: any) => !sandboxShops.includes(o.shopId));
       assert.ok(generated.length >= 40 && generated.every((o: any) => o.tags.includes('demo')), 'generated demo orders are tagged as such');
       const newest = first.body.items[0].id;
       let later = first;
@@ -143,14 +144,25 @@ describe('oms command line', () => {
         later = await get(`${server.url}/api/v1/orders?limit=1`, key);
       }
       assert.notEqual(later.body.items[0].id, newest, 'a new demo order arrived');
-      assert.match(server.output(), /sandbox marketplaces feeding it: douyin http/);
-      let douyin = await get(`${server.url}/api/v1/orders?channel=douyin&limit=200`, key);
-      for (let i = 0; i < 60 && douyin.body.items.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        douyin = await get(`${server.url}/api/v1/orders?channel=douyin&limit=200`, key);
+      assert.match(server.output(), /sandbox marketplaces feeding it: douyin http\S+, taobao http\S+, jd http\S+, pdd http\S+/);
+      // Each sandbox feeds its own demo shop through the real connector (the synthetic trickle uses other shop ids).
+      const feeds = [
+        { channel: 'douyin', shopId: 'dy-demo', orderId: /^\d+$/ },
+        { channel: 'taobao', shopId: 'tb-demo', orderId: /^\d+$/ },
+        { channel: 'jd', shopId: 'jd-demo', orderId: /^\d+$/ },
+        { channel: 'pdd', shopId: 'pdd-demo', orderId: /^\d{6}-\d+$/ },
+      ];
+      const deadline = Date.now() + 30_000;
+      for (const { channel, shopId, orderId } of feeds) {
+        const url = `${server.url}/api/v1/orders?channel=${channel}&shopId=${shopId}&limit=200`;
+        let fed = await get(url, key);
+        while (fed.body.items.length === 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 500));
+          fed = await get(url, key);
+        }
+        assert.ok(fed.body.items.length > 0, `orders arrive from the ${channel} sandbox through the real connector`);
+        assert.ok(fed.body.items.every((o: any) => orderId.test(o.channelOrderId) && o.channel === channel && o.shopId === shopId), channel);
       }
-      assert.ok(douyin.body.items.length > 0, 'orders arrive from the Douyin sandbox through the real connector');
-      assert.ok(douyin.body.items.every((o: any) => /^\d+$/.test(o.channelOrderId) && o.shopId === 'dy-demo'));
     } finally {
       await server.stop();
     }
