@@ -19,9 +19,10 @@ test('sealed secrets open only with the same key and reveal nothing', () => {
 test('an embedded database keeps its own key file; PostgreSQL needs OMS_SECRET_KEY', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oms-secret-'));
   try {
-    const sealed = secretBoxFor(undefined, { kind: 'directory', dir }).seal('s');
-    assert.equal(secretBoxFor(undefined, { kind: 'directory', dir }).open(sealed), 's');
-    assert.equal(statSync(join(dir, KEY_FILE)).mode & 0o777, 0o600);
+    const fresh = join(dir, 'not-yet-created');
+    const sealed = secretBoxFor(undefined, { kind: 'directory', dir: fresh }).seal('s');
+    assert.equal(secretBoxFor(undefined, { kind: 'directory', dir: fresh }).open(sealed), 's');
+    assert.equal(statSync(join(fresh, KEY_FILE)).mode & 0o777, 0o600);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -44,6 +44,7 @@ export function secretBoxFor(envKey: string | undefined, target: { kind: 'memory
   if (target.kind === 'directory' && target.dir) {
     const path = join(target.dir, KEY_FILE);
     if (!existsSync(path)) {
+      mkdirSync(target.dir, { recursive: true });
       writeFileSync(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
       chmodSync(path, 0o600);
     }

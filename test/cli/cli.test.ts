@@ -80,7 +80,8 @@ describe('oms command line', () => {
   });
 
   test('first start prints a generated admin key once; later starts on the same data do not', async () => {
-    const dir = tempDir();
+    // A data directory that does not exist yet, as on a fresh checkout.
+    const dir = join(tempDir(), 'data');
     const first = await startServer(['--db', dir]);
     const key = /shown only this once:\s+(oms\.\S+)/.exec(first.output())?.[1];
     await first.stop();
