@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FaultOptions } from '../common/faults.ts';
 import type { ScenarioRates } from '../common/order-scenario.ts';
 import { Prng } from '../common/prng.ts';
@@ -7,6 +6,7 @@ import type { StockPush } from './douyin.api.ts';
 import { createGateway, type GatewayLimits, type RecordedRequest } from './douyin.gateway.ts';
 import { DouyinStore, type DouyinOrder, type SandboxShop, type Shipment, type TradeEvent } from './douyin.store.ts';
 import { WebhookDispatcher, type PushReport, type WebhookDelivery, type WebhookOptions } from './douyin.webhook.ts';
+import { OneAtATime, SandboxClock, closeServer, instantOf, listen } from '../common/lifecycle.ts';
 
 /**
  * A Douyin shop open-platform sandbox (抖店开放平台): a real HTTP server speaking the platform's
@@ -87,12 +87,8 @@ export async function startDouyinSandbox(options: DouyinSandboxOptions): Promise
     }),
   );
   if (shops.length === 0) throw new TypeError('the sandbox needs at least one shop');
-  const clock = options.clock ?? Date.now;
-  let offsetMs = 0;
-  const now = () => {
-    const t = clock();
-    return (typeof t === 'number' ? t : t.getTime()) + offsetMs;
-  };
+  const clock = new SandboxClock(options.clock);
+  const now = () => clock.now();
 
   const store = new DouyinStore({ rng, shops, rates: options.scenario });
   const recorded: DouyinSandboxRecord = { requests: [], stockPushes: [], shipments: [], events: [], webhookDeliveries: [] };
@@ -119,26 +115,15 @@ export async function startDouyinSandbox(options: DouyinSandboxOptions): Promise
     onRequest: options.recordRequests === false ? undefined : (request) => recorded.requests.push(request),
   });
   const server = createServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const { port, url } = await listen(server, options.port, options.host);
 
-  // One push at a time: an overlapping push would send the same due messages twice, which is a
-  // duplicate the sandbox did not choose to inject.
-  let pushing: Promise<PushReport> | undefined;
+  const pushes = new OneAtATime<PushReport>();
   const pushEvents = async (): Promise<PushReport> => {
     if (!dispatcher) throw new Error('pushEvents needs the webhook option');
-    while (pushing) await pushing.catch(() => undefined);
-    advance();
-    pushing = dispatcher.push();
-    try {
-      return await pushing;
-    } finally {
-      pushing = undefined;
-    }
+    return pushes.run(async () => {
+      advance();
+      return dispatcher.push();
+    });
   };
   const timer = options.webhook?.autoPushMs
     ? setInterval(() => void pushEvents().catch(() => undefined), options.webhook.autoPushMs)
@@ -146,7 +131,7 @@ export async function startDouyinSandbox(options: DouyinSandboxOptions): Promise
   timer?.unref();
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     shops,
     store,
@@ -155,22 +140,20 @@ export async function startDouyinSandbox(options: DouyinSandboxOptions): Promise
     generateOrders(count, at, generateOptions = {}) {
       const shop = generateOptions.shopId ? shops.find((s) => s.shopId === generateOptions.shopId) : shops[0];
       if (!shop) throw new TypeError(`no sandbox shop ${generateOptions.shopId}`);
-      const when = at === undefined ? now() : typeof at === 'number' ? at : at.getTime();
+      const when = instantOf(at, clock);
       const planned = store.plan(shop, count, when, (generateOptions.spreadSeconds ?? 0) * 1000);
       advance();
       return planned;
     },
     advance(ms = 0) {
-      if (ms < 0) throw new RangeError('sandbox time only moves forward');
-      offsetMs += ms;
+      clock.forward(ms);
       return advance();
     },
     pushEvents,
     async close() {
       if (timer) clearInterval(timer);
-      while (pushing) await pushing.catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await pushes.idle();
+      await closeServer(server);
     },
   };
 }

@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { JD_PUSH_METHOD } from '../../src/modules/channels/jd/jd.connector.ts';
 import { signJd } from '../../src/modules/channels/jd/jd.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
@@ -9,6 +8,7 @@ import { DEFAULT_SCENARIO_RATES } from '../common/order-scenario.ts';
 import { Prng } from '../common/prng.ts';
 import { createJdGateway, type GatewayLimits, type RecordedRequest, type ShipmentWrite, type StockWrite } from './jd.gateway.ts';
 import { JdStore, type JdOrderEvent, type JdSandboxOrder, type JdSandboxShop } from './jd.store.ts';
+import { OneAtATime, SandboxClock, closeServer, instantOf, listen } from '../common/lifecycle.ts';
 
 /**
  * A JD open-platform sandbox (京东宙斯/JOS): a real HTTP server at `${url}/routerjson` speaking the
@@ -113,12 +113,8 @@ export async function startJdSandbox(options: JdSandboxOptions): Promise<JdSandb
     }),
   );
   if (shops.length === 0) throw new TypeError('the sandbox needs at least one shop');
-  const clock = options.clock ?? Date.now;
-  let offsetMs = 0;
-  const now = () => {
-    const t = clock();
-    return (typeof t === 'number' ? t : t.getTime()) + offsetMs;
-  };
+  const clock = new SandboxClock(options.clock);
+  const now = () => clock.now();
   const store = new JdStore(rng.fork('orders'), { ...DEFAULT_SCENARIO_RATES, ...options.scenario });
   const recorded: JdSandboxRecord = { requests: [], stockWrites: [], shipments: [], events: [], webhookDeliveries: [] };
   const pending: JdOrderEvent[] = [];
@@ -142,15 +138,10 @@ export async function startJdSandbox(options: JdSandboxOptions): Promise<JdSandb
     onRequest: options.recordRequests === false ? undefined : (r) => recorded.requests.push(r),
   });
   const server = createServer(gateway);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const { port, url } = await listen(server, options.port, options.host);
   const pushRng = rng.fork('push');
 
-  let pushing: Promise<JdPushReport> | undefined;
+  const pushes = new OneAtATime<JdPushReport>();
   async function deliverDue(webhook: JdWebhookOptions): Promise<JdPushReport> {
     const due = pending.splice(0, pending.length);
     // Duplicates (same message id twice), then reordering (a message swapped with a later one).
@@ -190,18 +181,14 @@ export async function startJdSandbox(options: JdSandboxOptions): Promise<JdSandb
   const pushEvents = async (): Promise<JdPushReport> => {
     const webhook = options.webhook;
     if (!webhook) throw new Error('pushEvents needs the webhook option');
-    while (pushing) await pushing.catch(() => undefined);
-    advance();
-    pushing = deliverDue(webhook);
-    try {
-      return await pushing;
-    } finally {
-      pushing = undefined;
-    }
+    return pushes.run(async () => {
+      advance();
+      return deliverDue(webhook);
+    });
   };
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     shops,
     store,
@@ -210,21 +197,19 @@ export async function startJdSandbox(options: JdSandboxOptions): Promise<JdSandb
     generateOrders(count, at, generateOptions = {}) {
       const shop = generateOptions.venderId ? shops.find((s) => s.venderId === generateOptions.venderId) : shops[0];
       if (!shop) throw new TypeError(`no sandbox shop ${generateOptions.venderId}`);
-      const when = at === undefined ? now() : typeof at === 'number' ? at : at.getTime();
+      const when = instantOf(at, clock);
       const planned = store.plan(shop, count, when, (generateOptions.spreadSeconds ?? 0) * 1000);
       advance();
       return planned;
     },
     advance(ms = 0) {
-      if (ms < 0) throw new RangeError('sandbox time only moves forward');
-      offsetMs += ms;
+      clock.forward(ms);
       return advance();
     },
     pushEvents,
     async close() {
-      while (pushing) await pushing.catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await pushes.idle();
+      await closeServer(server);
     },
   };
 }

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signPdd, verifyPdd } from '../../src/modules/channels/pdd/pdd.sign.ts';
 import type { FaultOptions } from '../common/faults.ts';
 import type { ScenarioRates } from '../common/order-scenario.ts';
 import { Prng } from '../common/prng.ts';
 import { pddIdsOf, PddStore, renderPddOrder, type PddMessage, type SandboxMall } from './pdd.store.ts';
+import { OneAtATime, SandboxClock, closeServer, instantOf, listen } from '../common/lifecycle.ts';
 
 /**
  * A Pinduoduo open-platform sandbox (拼多多开放平台): `POST {url}/api/router`, every parameter in one
@@ -177,12 +177,8 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
   const byToken = new Map(malls.map((m) => [m.accessToken, m]));
   const limits = { ...PDD_DEFAULT_LIMITS, ...options.limits };
   const faults = options.faults ?? {};
-  const clock = options.clock ?? Date.now;
-  let offsetMs = 0;
-  const now = () => {
-    const t = clock();
-    return (typeof t === 'number' ? t : t.getTime()) + offsetMs;
-  };
+  const clock = new SandboxClock(options.clock);
+  const now = () => clock.now();
   const store = new PddStore(rng.fork('orders'), options.scenario);
   const faultRng = rng.fork('faults');
   const recorded: PddSandbox['recorded'] = { requests: [], stockUpdates: [], shipments: [], events: [], webhookDeliveries: [] };
@@ -293,12 +289,7 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
       }
     })();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const { port, url } = await listen(server, options.port, options.host);
 
   async function deliver(message: PddMessage): Promise<boolean> {
     const hook = options.webhook!;
@@ -323,7 +314,7 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
     return status === 200;
   }
 
-  let pushing: Promise<PddPushReport> | undefined;
+  const pushes = new OneAtATime<PddPushReport>();
   async function pushOnce(): Promise<PddPushReport> {
     advance();
     const due = queue.splice(0, queue.length);
@@ -355,7 +346,7 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
   }
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     malls,
     store,
@@ -364,30 +355,22 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
     generateOrders(count, at, generateOptions = {}) {
       const mall = generateOptions.shopId ? malls.find((m) => m.mallId === generateOptions.shopId) : malls[0];
       if (!mall) throw new TypeError(`no sandbox mall ${generateOptions.shopId}`);
-      const when = at === undefined ? now() : typeof at === 'number' ? at : at.getTime();
+      const when = instantOf(at, clock);
       const sns = store.plan(mall, count, when, (generateOptions.spreadSeconds ?? 0) * 1000);
       advance();
       return sns;
     },
     advance(ms = 0) {
-      if (ms < 0) throw new RangeError('sandbox time only moves forward');
-      offsetMs += ms;
+      clock.forward(ms);
       advance();
     },
     async pushEvents() {
       if (!options.webhook) throw new Error('pushEvents needs the webhook option');
-      while (pushing) await pushing.catch(() => undefined);
-      pushing = pushOnce();
-      try {
-        return await pushing;
-      } finally {
-        pushing = undefined;
-      }
+      return pushes.run(() => pushOnce());
     },
     async close() {
-      while (pushing) await pushing.catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await pushes.idle();
+      await closeServer(server);
     },
   };
 }

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signTop } from '../../src/modules/channels/taobao/taobao.sign.ts';
 import type { FaultOptions } from '../common/faults.ts';
 import type { ScenarioRates } from '../common/order-scenario.ts';
 import { Prng } from '../common/prng.ts';
 import { createTopGateway, type TaobaoStockPush, type TopLimits, type TopRecordedRequest } from './taobao.gateway.ts';
 import { TaobaoStore, type TaobaoSandboxShop, type TaobaoShipment, type TaobaoTrade, type TmcEvent } from './taobao.store.ts';
+import { OneAtATime, SandboxClock, closeServer, instantOf, listen } from '../common/lifecycle.ts';
 
 /**
  * A Taobao/Tmall open-platform (TOP) sandbox: a real HTTP server at `${url}/router/rest` with seeded
@@ -120,12 +120,8 @@ export async function startTaobaoSandbox(options: TaobaoSandboxOptions): Promise
     }),
   );
   if (shops.length === 0) throw new TypeError('the sandbox needs at least one shop');
-  const clock = options.clock ?? Date.now;
-  let offsetMs = 0;
-  const now = () => {
-    const t = clock();
-    return (typeof t === 'number' ? t : t.getTime()) + offsetMs;
-  };
+  const clock = new SandboxClock(options.clock);
+  const now = () => clock.now();
 
   const store = new TaobaoStore({ rng, shops, rates: options.scenario });
   const recorded: TaobaoSandboxRecord = { requests: [], stockPushes: [], shipments: [], events: [], tmcDeliveries: [] };
@@ -152,12 +148,7 @@ export async function startTaobaoSandbox(options: TaobaoSandboxOptions): Promise
     advance,
     onRequest: options.recordRequests === false ? undefined : (request) => recorded.requests.push(request),
   }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const { port, url } = await listen(server, options.port, options.host);
 
   async function post(tmc: TmcOptions, body: string): Promise<TmcReply> {
     if (tmc.send) return tmc.send(body);
@@ -180,7 +171,7 @@ export async function startTaobaoSandbox(options: TaobaoSandboxOptions): Promise
     }
   }
 
-  let pushing: Promise<TmcPushReport> | undefined;
+  const pushes = new OneAtATime<TmcPushReport>();
   async function deliver(tmc: TmcOptions): Promise<TmcPushReport> {
     const batch = queue.splice(0, queue.length);
     // Reorder: swap some messages with a later one; duplicate: send some twice (same message_id).
@@ -217,18 +208,14 @@ export async function startTaobaoSandbox(options: TaobaoSandboxOptions): Promise
   const pushEvents = async (): Promise<TmcPushReport> => {
     const tmc = options.tmc;
     if (!tmc) throw new Error('pushEvents needs the tmc option');
-    while (pushing) await pushing.catch(() => undefined);
-    advance();
-    pushing = deliver(tmc);
-    try {
-      return await pushing;
-    } finally {
-      pushing = undefined;
-    }
+    return pushes.run(async () => {
+      advance();
+      return deliver(tmc);
+    });
   };
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     shops,
     store,
@@ -237,21 +224,19 @@ export async function startTaobaoSandbox(options: TaobaoSandboxOptions): Promise
     generateOrders(count, at, generateOptions = {}) {
       const shop = generateOptions.sellerId ? shops.find((s) => s.sellerId === generateOptions.sellerId) : shops[0];
       if (!shop) throw new TypeError(`no sandbox shop ${generateOptions.sellerId}`);
-      const when = at === undefined ? now() : typeof at === 'number' ? at : at.getTime();
+      const when = instantOf(at, clock);
       const planned = store.plan(shop, count, when, (generateOptions.spreadSeconds ?? 0) * 1000);
       advance();
       return planned;
     },
     advance(ms = 0) {
-      if (ms < 0) throw new RangeError('sandbox time only moves forward');
-      offsetMs += ms;
+      clock.forward(ms);
       return advance();
     },
     pushEvents,
     async close() {
-      while (pushing) await pushing.catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await pushes.idle();
+      await closeServer(server);
     },
   };
 }
