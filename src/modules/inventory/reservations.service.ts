@@ -1,0 +1,191 @@
+import type { RequestContext } from '../../platform/context.ts';
+import * as repo from './inventory.repository.ts';
+import type { LevelDelta, NewMovementRow, NewReservationRow, ReservationRow } from './inventory.repository.ts';
+import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
+import * as sync from './stock-sync.repository.ts';
+
+/** What one order needs reserved, and where it may be reserved, preferred warehouse first. */
+export interface ReservationRequest {
+  orderId: string;
+  channel: string;
+  shopId: string;
+  /** Paid orders hold stock for the paid lifetime; unpaid ones for the (short) unpaid one. */
+  paid: boolean;
+  lines: { lineNo: number; sku: string; quantity: number }[];
+  warehouses: string[];
+}
+
+export type ReservationOutcome =
+  | { orderId: string; status: 'reserved'; warehouseCode: string }
+  /** Units per SKU that could not be had at the first candidate warehouse. */
+  | { orderId: string; status: 'short'; short: Record<string, number> };
+
+const key = (sku: string, warehouseCode: string) => `${sku}\u0000${warehouseCode}`;
+
+function demandOf(request: ReservationRequest): Map<string, number> {
+  const need = new Map<string, number>();
+  for (const line of request.lines) need.set(line.sku, (need.get(line.sku) ?? 0) + line.quantity);
+  return need;
+}
+
+/**
+ * Reserves stock for a batch of orders in the caller's transaction: the batch's demand is summed
+ * per SKU and warehouse and taken with one conditional UPDATE (rows locked in key order); units
+ * then go to orders in arrival order, each order whole at one warehouse or not at all. Units taken
+ * but not given are handed back before the transaction ends, so only what orders hold stays
+ * reserved, and every unit held has its reservation row and ledger movement.
+ */
+export async function reserveOrders(ctx: RequestContext, requests: ReservationRequest[], settings?: InventorySettings): Promise<ReservationOutcome[]> {
+  const wanted = new Map<string, { sku: string; warehouseCode: string; quantity: number }>();
+  const demands = requests.map(demandOf);
+  requests.forEach((request, i) => {
+    for (const warehouseCode of request.warehouses) {
+      for (const [sku, quantity] of demands[i]!) {
+        const k = key(sku, warehouseCode);
+        const want = wanted.get(k);
+        if (want) want.quantity += quantity;
+        else wanted.set(k, { sku, warehouseCode, quantity });
+      }
+    }
+  });
+  const now = ctx.clock.now();
+  const grants = await repo.grant(ctx.db, ctx.tenantId, [...wanted.values()], now);
+  const left = new Map(grants.map((g) => [key(g.sku, g.warehouseCode), g.granted]));
+
+  const outcomes: ReservationOutcome[] = [];
+  const held: NewReservationRow[] = [];
+  const config = settings ?? (await settingsFor(ctx));
+  requests.forEach((request, i) => {
+    const need = demands[i]!;
+    const fits = (wh: string) => [...need].every(([sku, q]) => (left.get(key(sku, wh)) ?? 0) >= q);
+    const warehouseCode = request.warehouses.find(fits);
+    if (warehouseCode === undefined) {
+      const first = request.warehouses[0];
+      const short: Record<string, number> = {};
+      for (const [sku, q] of need) {
+        const missing = q - (first === undefined ? 0 : (left.get(key(sku, first)) ?? 0));
+        if (missing > 0) short[sku] = missing;
+      }
+      outcomes.push({ orderId: request.orderId, status: 'short', short });
+      return;
+    }
+    for (const [sku, q] of need) left.set(key(sku, warehouseCode), left.get(key(sku, warehouseCode))! - q);
+    const ttl = reservationTtlSeconds(config, request.channel, request.paid);
+    const expiresAt = ttl === null ? null : new Date(now.getTime() + ttl * 1000);
+    for (const line of request.lines) {
+      held.push({
+        tenantId: ctx.tenantId, orderId: request.orderId, lineNo: line.lineNo, sku: line.sku, warehouseCode,
+        quantity: line.quantity, status: 'active', channel: request.channel, expiresAt, createdAt: now,
+      });
+    }
+    outcomes.push({ orderId: request.orderId, status: 'reserved', warehouseCode });
+  });
+
+  const unused: LevelDelta[] = [];
+  for (const g of grants) {
+    const rest = left.get(key(g.sku, g.warehouseCode)) ?? 0;
+    if (rest > 0) unused.push({ sku: g.sku, warehouseCode: g.warehouseCode, onHand: 0, reserved: -rest });
+  }
+  await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
+  await repo.insertReservations(ctx.db, held);
+  await repo.insertMovements(ctx.db, held.map((r) => movement(ctx, r, 'reservation', r.quantity, 'reserved for order', now)));
+  if (held.length > 0) await sync.markDue(ctx.db, ctx.tenantId, held.map((r) => r.sku), now);
+  return outcomes;
+}
+
+function movement(ctx: RequestContext, r: Pick<ReservationRow, 'sku' | 'warehouseCode' | 'orderId'>, kind: string, reservedDelta: number, reason: string, at: Date, onHandDelta = 0): NewMovementRow {
+  return {
+    tenantId: ctx.tenantId, sku: r.sku, warehouseCode: r.warehouseCode, kind, onHandDelta, reservedDelta,
+    reason, reference: r.orderId, actorKind: ctx.actor.kind, actorId: ctx.actor.id, at,
+  };
+}
+
+export type ReleaseKind = 'released' | 'expired';
+
+/**
+ * Gives back every unit these orders hold (cancelled, expired, lines replaced), with a release
+ * movement per reservation. Returns how many reservations ended.
+ */
+export async function releaseOrders(ctx: RequestContext, orderIds: string[], kind: ReleaseKind, reason: string, onlyDue = false): Promise<number> {
+  const now = ctx.clock.now();
+  let active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
+  if (onlyDue) active = active.filter((r) => r.expiresAt !== null && r.expiresAt <= now);
+  if (active.length === 0) return 0;
+  await repo.applyDeltas(ctx.db, ctx.tenantId, sumDeltas(active, (r) => ({ onHand: 0, reserved: -r.quantity })), now);
+  await repo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), kind, reason, now);
+  await repo.insertMovements(ctx.db, active.map((r) => movement(ctx, r, 'release', -r.quantity, `${kind}: ${reason}`, now)));
+  await sync.markDue(ctx.db, ctx.tenantId, active.map((r) => r.sku), now);
+  return active.length;
+}
+
+/** The goods left the warehouse: reserved units leave the book with the shipment. */
+export async function shipOrder(ctx: RequestContext, orderId: string, reference?: string): Promise<number> {
+  const now = ctx.clock.now();
+  const active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, [orderId]);
+  if (active.length === 0) return 0;
+  await repo.applyDeltas(ctx.db, ctx.tenantId, sumDeltas(active, (r) => ({ onHand: -r.quantity, reserved: -r.quantity })), now);
+  await repo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), 'shipped', reference ?? 'shipped', now);
+  await repo.insertMovements(ctx.db, active.map((r) => movement(ctx, r, 'shipment', -r.quantity, 'shipped', now, -r.quantity)));
+  await sync.markDue(ctx.db, ctx.tenantId, active.map((r) => r.sku), now);
+  return active.length;
+}
+
+/** An order was paid: what it holds now lives as long as a paid order's reservation does. */
+export async function holdForPaid(ctx: RequestContext, orderIds: string[], settings?: InventorySettings): Promise<Set<string>> {
+  const active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
+  const config = settings ?? (await settingsFor(ctx));
+  const byExpiry = new Map<number | null, number[]>();
+  for (const r of active) {
+    const ttl = reservationTtlSeconds(config, r.channel, true);
+    const at = ttl === null ? null : ctx.clock.now().getTime() + ttl * 1000;
+    byExpiry.set(at, [...(byExpiry.get(at) ?? []), r.id]);
+  }
+  for (const [at, ids] of byExpiry) await repo.setExpiry(ctx.db, ctx.tenantId, ids, at === null ? null : new Date(at));
+  return new Set(active.map((r) => r.orderId));
+}
+
+function sumDeltas(rows: ReservationRow[], delta: (r: ReservationRow) => { onHand: number; reserved: number }): LevelDelta[] {
+  const sums = new Map<string, LevelDelta>();
+  for (const r of rows) {
+    const d = delta(r);
+    const k = key(r.sku, r.warehouseCode);
+    const sum = sums.get(k);
+    if (sum) {
+      sum.onHand += d.onHand;
+      sum.reserved += d.reserved;
+    } else sums.set(k, { sku: r.sku, warehouseCode: r.warehouseCode, ...d });
+  }
+  return [...sums.values()];
+}
+
+/** Orders holding reservations past their expiry, for the sweeper. */
+export function dueForExpiry(ctx: Pick<RequestContext, 'db' | 'clock'>, limit: number) {
+  return repo.dueReservationOrders(ctx.db, ctx.clock.now(), limit);
+}
+
+export async function reservationsOfOrder(ctx: RequestContext, orderId: string) {
+  return (await repo.reservationsOf(ctx.db, ctx.tenantId, orderId)).map(reservationView);
+}
+
+export function reservationView(r: ReservationRow) {
+  return {
+    id: String(r.id),
+    orderId: r.orderId,
+    lineNo: r.lineNo,
+    sku: r.sku,
+    warehouseCode: r.warehouseCode,
+    quantity: r.quantity,
+    status: r.status,
+    channel: r.channel,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    endedAt: r.endedAt?.toISOString() ?? null,
+    endReason: r.endReason,
+  };
+}
+
+/** 超卖: orders a channel accepted that could not be filled, counted on the health scorecard. */
+export async function recordOversells(ctx: RequestContext, orders: { orderId: string; channel: string; shopId: string; short: Record<string, number> }[]): Promise<void> {
+  const at = ctx.clock.now();
+  await repo.insertOversells(ctx.db, orders.map((o) => ({ tenantId: ctx.tenantId, channel: o.channel, shopId: o.shopId, orderId: o.orderId, shortUnits: o.short, at })));
+}
