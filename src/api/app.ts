@@ -10,6 +10,8 @@ import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
 import { shopRoutes } from '../modules/channels/shops.routes.ts';
 import { deadLetterRoutes, webhookRoutes } from '../modules/channels/channels.routes.ts';
+import { inventoryRoutes } from '../modules/inventory/inventory.routes.ts';
+import { warehouseRoutes } from '../modules/warehouses/warehouses.routes.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import { Authenticator } from './auth.ts';
@@ -83,6 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   accessRoutes(app);
   shopRoutes(app);
   deadLetterRoutes(app);
+  warehouseRoutes(app);
+  inventoryRoutes(app);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
   webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
   return app;

@@ -3,9 +3,9 @@ import { startDemo, type DemoHandle } from '../demo/demo.ts';
 import { connectDemoChannels } from '../demo/demo.channels.ts';
 import { bootstrap } from '../modules/access/access.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
-import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openRuntime } from './runtime.ts';
+import { startWorkers } from './workers.ts';
 
 const BOOTSTRAP_LOCK = 7_240_002;
 
@@ -28,7 +28,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   const connectors = connectorRegistry({ clock });
   const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
-  const pulls = options.workers === false ? null : startChannelPulls({ db: handle.db, clock, secrets, connectors, logger });
+  const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;
   await app.listen({ port, host });
@@ -60,7 +60,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger.info({ signal }, 'shutting down');
     demo?.stop();
     await demoChannels?.stop();
-    await pulls?.stop();
+    await workers?.stop();
     await app.close();
     await handle.close();
     process.exit(0);

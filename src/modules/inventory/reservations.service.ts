@@ -189,3 +189,10 @@ export async function recordOversells(ctx: RequestContext, orders: { orderId: st
   const at = ctx.clock.now();
   await repo.insertOversells(ctx.db, orders.map((o) => ({ tenantId: ctx.tenantId, channel: o.channel, shopId: o.shopId, orderId: o.orderId, shortUnits: o.short, at })));
 }
+
+export async function listReservations(ctx: RequestContext, filter: repo.ReservationFilter) {
+  const rows = await repo.listReservations(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(reservationView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
+}

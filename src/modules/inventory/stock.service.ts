@@ -131,10 +131,10 @@ export async function listMovements(ctx: RequestContext, filter: repo.MovementFi
   return { items: page.map(movementView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
 }
 
-export async function setSafetyStock(ctx: RequestContext, sku: string, safetyStock: number, warehouseCode?: string | null, clear = false) {
+export async function setSafetyStock(ctx: RequestContext, sku: string, safetyStock: number, warehouseCode?: string) {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
-    if (warehouseCode) await repo.setWarehouseSafetyStock(tx, ctx.tenantId, { sku, warehouseCode }, clear ? null : safetyStock, now);
+    if (warehouseCode) await repo.setWarehouseSafetyStock(tx, ctx.tenantId, { sku, warehouseCode }, safetyStock, now);
     else await repo.setSkuSafetyStock(tx, ctx.tenantId, sku, safetyStock, now);
     await sync.markDue(tx, ctx.tenantId, [sku], now);
   });

@@ -1,0 +1,25 @@
+import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
+import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../platform/db/index.ts';
+import { allJobs, type Job } from '../platform/jobs.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+
+export interface WorkerDeps {
+  db: Database;
+  clock: Clock;
+  secrets: SecretBox;
+  connectors: ConnectorRegistry;
+  logger: Logger;
+}
+
+/**
+ * The background work of a process: channel pulls and the inventory jobs. Every job claims its
+ * work in the database, so any number of processes may run them against one PostgreSQL.
+ */
+export function startWorkers(deps: WorkerDeps): Job {
+  return allJobs([
+    startChannelPulls(deps),
+  ]);
+}
