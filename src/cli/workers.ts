@@ -1,4 +1,5 @@
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
+import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -21,5 +22,6 @@ export interface WorkerDeps {
 export function startWorkers(deps: WorkerDeps): Job {
   return allJobs([
     startChannelPulls(deps),
+    startScorecard(deps),
   ]);
 }
