@@ -8,6 +8,7 @@ import { Metrics } from '../platform/metrics.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
+import { pipelineRoutes } from '../modules/pipeline/pipeline.routes.ts';
 import { shopRoutes } from '../modules/channels/shops.routes.ts';
 import { deadLetterRoutes, webhookRoutes } from '../modules/channels/channels.routes.ts';
 import { inventoryRoutes } from '../modules/inventory/inventory.routes.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  pipelineRoutes(app);
   orderRoutes(app);
   accessRoutes(app);
   shopRoutes(app);

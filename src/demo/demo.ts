@@ -4,7 +4,8 @@ import type { Database } from '../platform/db/index.ts';
 import { loggableError, type Logger } from '../platform/logger.ts';
 import { createTenant, reissueKey } from '../modules/access/access.service.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
-import { ingestOrder, listOrders } from '../modules/orders/orders.service.ts';
+import { ingestOrder } from '../modules/orders/orders.ingest.ts';
+import { listOrders } from '../modules/orders/orders.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
 
 export const DEMO_TENANT = 'demo';

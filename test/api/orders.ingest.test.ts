@@ -47,7 +47,7 @@ for (const backend of testBackends()) {
       const bodies = Object.entries<any>(doc.body.paths).flatMap(([path, ops]) =>
         Object.entries<any>(ops)
           .filter(([, op]) => op.requestBody)
-          .map(([method, op]) => ({ where: `${method} ${path}`, media: op.requestBody.content['application/json'] })),
+          .flatMap(([method, op]) => Object.entries<any>(op.requestBody.content).map(([type, media]) => ({ where: `${method} ${path} (${type})`, media }))),
       );
       assert.ok(bodies.length >= 3);
       for (const b of bodies) assert.ok(b.media.example, `${b.where} has an example`);

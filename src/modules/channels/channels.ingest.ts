@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { orderInput, type OrderInput } from '../orders/orders.input.ts';
-import { ingestOrder } from '../orders/orders.service.ts';
+import { submitOrder } from '../pipeline/pipeline.service.ts';
 import { recordDeadLetter } from './channels.dead-letters.ts';
 import type { ShopCredentials } from './shops.service.ts';
 
@@ -11,7 +11,7 @@ import type { ShopCredentials } from './shops.service.ts';
 export async function ingestFromChannel(ctx: RequestContext, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
   const parsed = orderInput.safeParse({ ...order, shopId: shop.shopId });
   if (parsed.success) {
-    await ingestOrder(ctx, parsed.data);
+    await submitOrder(ctx, parsed.data);
     return true;
   }
   await recordDeadLetter(ctx.db, ctx.clock, {

@@ -35,7 +35,7 @@ export const safetyStockInput = z
     safetyStock: z.number().int().min(0).max(10_000_000),
     warehouseCode: warehouseCode.optional().describe('set only this warehouse’s figure, overriding the SKU’s'),
   })
-  .meta({ examples: [{ safetyStock: 5 }, { safetyStock: 2, warehouseCode: 'HZ01' }] });
+  .meta({ examples: [{ safetyStock: 5 }] });
 
 export const skuParams = z.object({ sku });
 

@@ -196,3 +196,12 @@ export async function listReservations(ctx: RequestContext, filter: repo.Reserva
   const last = page[page.length - 1];
   return { items: page.map(reservationView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
 }
+
+/** What each of these orders holds now (active reservations), locked for the rest of the transaction. */
+export async function activeHoldings(ctx: RequestContext, orderIds: string[]): Promise<Map<string, { lineNo: number; sku: string; quantity: number }[]>> {
+  const holdings = new Map<string, { lineNo: number; sku: string; quantity: number }[]>();
+  for (const r of await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds)) {
+    holdings.set(r.orderId, [...(holdings.get(r.orderId) ?? []), { lineNo: r.lineNo, sku: r.sku, quantity: r.quantity }]);
+  }
+  return holdings;
+}

@@ -137,3 +137,5 @@ export const transitionInput = z
   .meta({ examples: [transitionInputExample] });
 
 export type TransitionInput = z.output<typeof transitionInput>;
+
+export const orderIdParams = z.object({ id: z.string().min(1).max(64) });

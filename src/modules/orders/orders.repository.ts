@@ -38,6 +38,45 @@ export async function insertIfAbsent(db: Database, row: NewOrderRow): Promise<Or
   return inserted[0] ?? null;
 }
 
+/** Inserts every order whose channel key is free; returns the rows inserted. */
+export async function insertManyIfAbsent(db: Database, rows: NewOrderRow[]): Promise<OrderRow[]> {
+  if (rows.length === 0) return [];
+  return db
+    .insert(orders)
+    .values(rows)
+    .onConflictDoNothing({ target: [orders.tenantId, orders.channel, orders.shopId, orders.channelOrderId] })
+    .returning();
+}
+
+/** Moves orders still in `from` to new figures; returns those it moved. */
+export async function updateStatusMany(db: Database, tenantId: string, ids: string[], from: string, patch: Partial<NewOrderRow>): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .update(orders)
+    .set({ ...patch, version: sql`${orders.version} + 1` })
+    .where(and(eq(orders.tenantId, tenantId), inArray(orders.id, ids), eq(orders.status, from)))
+    .returning();
+}
+
+export async function lockByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.tenantId, tenantId), inArray(orders.id, ids)))
+    .orderBy(asc(orders.id))
+    .for('update');
+}
+
+export async function listByStatusOldestPaid(db: Database, tenantId: string, status: string, limit: number): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.tenantId, tenantId), eq(orders.status, status)))
+    .orderBy(asc(orders.paidAt), asc(orders.id))
+    .limit(limit);
+}
+
 export async function findByChannelKey(db: Database, tenantId: string, key: ChannelKey, lock = false): Promise<OrderRow | null> {
   const query = db
     .select()
@@ -89,6 +128,19 @@ export async function linesOf(db: Database, tenantId: string, orderId: string): 
 
 export async function appendEvent(db: Database, event: NewOrderEvent): Promise<void> {
   await db.insert(orderEvents).values(event);
+}
+
+export async function appendEvents(db: Database, events: NewOrderEvent[]): Promise<void> {
+  if (events.length > 0) await db.insert(orderEvents).values(events);
+}
+
+export async function linesOfMany(db: Database, tenantId: string, orderIds: string[]): Promise<OrderLineRow[]> {
+  if (orderIds.length === 0) return [];
+  return db
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.tenantId, tenantId), inArray(orderLines.orderId, orderIds)))
+    .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo));
 }
 
 export async function eventsOf(db: Database, tenantId: string, orderId: string): Promise<OrderEventRow[]> {

@@ -1,199 +1,13 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import type { ChannelStatus, OrderInput, TransitionInput } from './orders.input.ts';
-import { awaitingProcessing, checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
-import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
-import { defaultPriority, processBy } from './orders.priority.ts';
+import type { TransitionInput } from './orders.input.ts';
+import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
-import type { NewOrderRow, OrderRow } from './orders.repository.ts';
+import type { OrderRow } from './orders.repository.ts';
 import { eventView, lineView, orderView } from './orders.view.ts';
 
-/** Later channel news outranks earlier news when the channel's modified times are equal. */
-const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
-
-/** Fields an update from the channel may change, compared to report what changed. */
-const trackedFields = [
-  'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
-  'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
-  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
-] as const satisfies readonly (keyof NewOrderRow)[];
-
-/** Only before stock is touched may the channel change what was bought. */
-const linesEditableIn: readonly string[] = ['created', 'paid', 'on_hold'];
-
-export interface IngestResult {
-  created: boolean;
-  /** created: new order; updated: a newer message changed it; unchanged: a replay or an older message. */
-  outcome: 'created' | 'updated' | 'unchanged';
-  order: OrderRow;
-}
-
-function fieldsFrom(input: OrderInput) {
-  const r = input.receiver;
-  const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
-  const priority = input.priority ?? defaultPriority(input.tags);
-  const orderedAt = new Date(input.orderedAt);
-  const paidAt = input.paidAt ? new Date(input.paidAt) : null;
-  return {
-    channelStatus: input.status,
-    buyerRef: input.buyerRef ?? null,
-    currency: input.currency,
-    goodsFen: goods,
-    shippingFen: input.shippingFen,
-    discountFen: input.discountFen,
-    totalFen: input.totalFen,
-    receiverName: r.name,
-    receiverPhone: r.phone,
-    receiverCountry: r.country,
-    receiverProvince: r.province,
-    receiverCity: r.city,
-    receiverDistrict: r.district ?? null,
-    receiverAddress: r.address,
-    receiverPostcode: r.postcode ?? null,
-    provinceCode: r.provinceCode ?? null,
-    cityCode: r.cityCode ?? null,
-    districtCode: r.districtCode ?? null,
-    receiverNameMasked: maskName(r.name),
-    receiverPhoneMasked: maskPhone(r.phone),
-    receiverAddressMasked: maskAddress([r.province, r.city, r.district], r.address),
-    tags: input.tags,
-    priority,
-    buyerMessage: input.buyerMessage ?? null,
-    sellerMemo: input.sellerMemo ?? null,
-    orderedAt,
-    paidAt,
-    channelModifiedAt: new Date(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
-    processBy: processBy(priority, paidAt ?? orderedAt),
-    shipBy: input.shipBy ? new Date(input.shipBy) : null,
-  } satisfies Partial<NewOrderRow>;
-}
-
-function linesFrom(tenantId: string, orderId: string, input: OrderInput) {
-  return input.lines.map((l, i) => ({
-    tenantId,
-    orderId,
-    lineNo: i + 1,
-    channelLineId: l.channelLineId ?? null,
-    sku: l.sku,
-    title: l.title ?? null,
-    quantity: l.quantity,
-    unitPriceFen: l.unitPriceFen,
-    amountFen: l.amountFen ?? l.quantity * l.unitPriceFen,
-  }));
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) return (a as Date | null)?.getTime() === (b as Date | null)?.getTime();
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
-  return a === b;
-}
-
-function isNewer(fields: ReturnType<typeof fieldsFrom>, existing: OrderRow): boolean {
-  const incoming = fields.channelModifiedAt.getTime();
-  const stored = existing.channelModifiedAt.getTime();
-  if (incoming !== stored) return incoming > stored;
-  return channelRank[fields.channelStatus] > channelRank[existing.channelStatus as ChannelStatus];
-}
-
-/**
- * Records an order from a channel or integrator. Idempotent on (tenant, channel, shop, channel
- * order id): a replay returns the stored order; a newer message updates it; an older one is ignored.
- */
-export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promise<IngestResult> {
-  const fields = fieldsFrom(input);
-  const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const id = newId();
-    const inserted = await repo.insertIfAbsent(tx, {
-      ...fields,
-      tenantId: ctx.tenantId,
-      id,
-      channel: input.channel,
-      shopId: input.shopId,
-      channelOrderId: input.channelOrderId,
-      status: input.status,
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (inserted) {
-      await repo.insertLines(tx, linesFrom(ctx.tenantId, id, input));
-      await event(tx, ctx, id, { type: 'ingested', toStatus: inserted.status, data: rawStatus(input) });
-      return { created: true, outcome: 'created', order: inserted };
-    }
-    const existing = await repo.findByChannelKey(tx, ctx.tenantId, input, true);
-    if (!existing) throw new Error('order disappeared between insert and select');
-    if (!isNewer(fields, existing)) return { created: false, outcome: 'unchanged', order: existing };
-    return { created: false, outcome: 'updated', order: await applyChannelUpdate(tx, ctx, existing, input, fields) };
-  });
-}
-
-function moneyOf(o: Pick<OrderRow, 'goodsFen' | 'shippingFen' | 'discountFen' | 'totalFen'>) {
-  return { goodsFen: o.goodsFen, shippingFen: o.shippingFen, discountFen: o.discountFen, totalFen: o.totalFen };
-}
-
-function rawStatus(input: OrderInput): Record<string, unknown> | undefined {
-  return input.channelStatus ? { channelStatus: input.channelStatus } : undefined;
-}
-
-async function applyChannelUpdate(
-  tx: Database,
-  ctx: RequestContext,
-  existing: OrderRow,
-  input: OrderInput,
-  fields: ReturnType<typeof fieldsFrom>,
-): Promise<OrderRow> {
-  const linesEditable = linesEditableIn.includes(existing.status);
-  // Once stock is touched, what was bought and what it cost stay as recorded; the channel's new
-  // figures are kept in the event for after-sales to act on.
-  const patch = linesEditable ? fields : { ...fields, ...moneyOf(existing) };
-  const changed = trackedFields.filter((f) => !sameValue(existing[f], patch[f]));
-  if (linesEditable) {
-    await repo.deleteLines(tx, ctx.tenantId, existing.id);
-    await repo.insertLines(tx, linesFrom(ctx.tenantId, existing.id, input));
-  }
-  const order = await repo.update(tx, ctx.tenantId, existing.id, { ...patch, updatedAt: ctx.clock.now() });
-  await event(tx, ctx, existing.id, {
-    type: 'updated',
-    data: {
-      changed,
-      linesReplaced: linesEditable,
-      ...(linesEditable ? {} : { channelAmounts: moneyOf(fields) }),
-      ...rawStatus(input),
-    },
-  });
-  return followChannel(tx, ctx, order, input.status as OrderStatus);
-}
-
-/**
- * What the channel's status means for our lifecycle. The channel only ever moves an order forward
- * or cancels it: it never lifts a hold or clears an exception a person or the platform set.
- */
-async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
-  const current = order.status as OrderStatus;
-  if (target === current) return order;
-  const stopped = current === 'on_hold' || current === 'exception';
-  if (target === 'cancelled') {
-    const check = checkTransition(current, target, null, null);
-    if (check.ok) return saveTransition(tx, ctx, order, target, 'channel reports cancelled');
-    // The buyer cancelled after the goods left: an after-sales case, not a lifecycle step.
-    await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
-    return order;
-  }
-  if (stopped) {
-    // Paid while stopped: when released, it resumes as a paid order.
-    const heldFrom = order.heldFrom as OrderStatus | null;
-    if (target === 'paid' && heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
-    return order;
-  }
-  if (flowRank(target) > flowRank(current) && checkTransition(current, target, null, null).ok) {
-    return saveTransition(tx, ctx, order, target, `channel reports ${target}`);
-  }
-  return order;
-}
-
-async function event(
+export async function event(
   tx: Database,
   ctx: RequestContext,
   orderId: string,
@@ -213,7 +27,7 @@ async function event(
   });
 }
 
-async function saveTransition(
+export async function saveTransition(
   tx: Database,
   ctx: RequestContext,
   order: OrderRow,
@@ -250,6 +64,71 @@ export async function transition(
     if (!check.ok) throw new AppError(check.code, check.message, { from: order.status, to: request.to });
     return saveTransition(tx, ctx, order, request.to, request.reason, request.data);
   });
+}
+
+export interface PlannedTransition {
+  order: OrderRow;
+  to: OrderStatus;
+  reason: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The platform's own transitions for many orders at once, in the caller's transaction: checked
+ * against the table like any other, saved with one UPDATE per (from, to) pair and one insert of
+ * their events. Returns the updated orders by id.
+ */
+export async function transitionMany(ctx: RequestContext, planned: PlannedTransition[]): Promise<Map<string, OrderRow>> {
+  const now = ctx.clock.now();
+  const groups = new Map<string, PlannedTransition[]>();
+  for (const p of planned) {
+    const from = p.order.status as OrderStatus;
+    const check = checkTransition(from, p.to, null, p.order.heldFrom as OrderStatus | null);
+    if (!check.ok) throw new AppError(check.code, `order ${p.order.id}: ${check.message}`, { from, to: p.to });
+    const key = `${from}>${p.to}>${p.reason}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const updated = new Map<string, OrderRow>();
+  for (const group of groups.values()) {
+    const { to, reason } = group[0]!;
+    const from = group[0]!.order.status as OrderStatus;
+    const stopping = to === 'on_hold' || to === 'exception';
+    const rows = await repo.updateStatusMany(ctx.db, ctx.tenantId, group.map((p) => p.order.id), from, {
+      status: to,
+      statusReason: stopping ? reason : null,
+      heldFrom: stopping ? from : null,
+      updatedAt: now,
+    });
+    for (const row of rows) updated.set(row.id, row);
+  }
+  await repo.appendEvents(ctx.db, planned.filter((p) => updated.has(p.order.id)).map((p) => ({
+    tenantId: ctx.tenantId, orderId: p.order.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,
+    type: 'transition', fromStatus: p.order.status, toStatus: p.to, reason: p.reason, data: p.data ?? null,
+  })));
+  return updated;
+}
+
+/** Notes on many orders at once (no status change), in the caller's transaction. */
+export async function noteMany(ctx: RequestContext, notes: { orderId: string; type: string; reason?: string; data?: Record<string, unknown> }[]): Promise<void> {
+  const now = ctx.clock.now();
+  await repo.appendEvents(ctx.db, notes.map((n) => ({
+    tenantId: ctx.tenantId, orderId: n.orderId, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,
+    type: n.type, fromStatus: null, toStatus: null, reason: n.reason ?? null, data: n.data ?? null,
+  })));
+}
+
+/** Locks these orders (in id order) for a change made with other modules in the same transaction. */
+export async function lockOrders(ctx: RequestContext, orderIds: string[]): Promise<OrderRow[]> {
+  return repo.lockByIds(ctx.db, ctx.tenantId, [...new Set(orderIds)].sort());
+}
+
+/** Paid orders not yet holding stock, oldest payment first: backorders and orders released to paid. */
+export async function ordersAwaitingStock(ctx: RequestContext, limit: number): Promise<OrderRow[]> {
+  return repo.listByStatusOldestPaid(ctx.db, ctx.tenantId, 'paid', limit);
+}
+
+export async function linesOfOrders(ctx: RequestContext, orderIds: string[]) {
+  return repo.linesOfMany(ctx.db, ctx.tenantId, orderIds);
 }
 
 export async function getOrder(ctx: RequestContext, orderId: string) {

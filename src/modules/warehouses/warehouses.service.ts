@@ -58,3 +58,18 @@ export async function defaultWarehouse(ctx: RequestContext): Promise<Warehouse |
 export async function activeWarehousesAllTenants(ctx: Pick<RequestContext, 'db'>): Promise<(Warehouse & { tenantId: string })[]> {
   return (await repo.listActiveAllTenants(ctx.db)).map((row) => ({ ...warehouseView(row), tenantId: row.tenantId }));
 }
+
+/**
+ * Where an order may take stock, preferred first: the default warehouse, then the other active
+ * ones by priority. Empty when the tenant keeps no stock here (inventory not in use).
+ */
+export async function candidateWarehouses(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<string[]> {
+  const rows = (await repo.list(ctx.db, ctx.tenantId)).filter((w) => w.active);
+  rows.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.priority - b.priority || (a.code < b.code ? -1 : 1));
+  return rows.map((w) => w.code);
+}
+
+/** Tenants keeping stock here (with at least one active warehouse). */
+export async function tenantsWithWarehouses(ctx: Pick<RequestContext, 'db'>): Promise<string[]> {
+  return [...new Set((await repo.listActiveAllTenants(ctx.db)).map((w) => w.tenantId))];
+}

@@ -28,6 +28,16 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+const slots = new WeakMap<Database, number>();
+
+/**
+ * How many transactions can usefully run at once on this database: 1 for the embedded one (a
+ * single connection), a share of the pool for PostgreSQL. Unknown handles get 1.
+ */
+export function concurrentTransactions(db: Database): number {
+  return slots.get(db) ?? 1;
+}
+
 export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//.test(target);
 }
@@ -50,6 +60,7 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
     throw err;
   }
   const db = drizzlePglite(client) as unknown as Database;
+  slots.set(db, 1);
   return {
     kind: 'pglite',
     label: inMemory ? 'embedded (in memory)' : `embedded (${dir})`,
@@ -71,6 +82,8 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   const probe = await pool.connect();
   probe.release();
   const db = drizzlePg(pool) as unknown as Database;
+  // The rest of the pool stays free for reads and the API.
+  slots.set(db, Math.max(1, Math.floor((options.poolSize ?? 20) / 4)));
   const parsed = new URL(url);
   return {
     kind: 'postgres',

@@ -1,3 +1,3 @@
-export { openDatabase, isPostgresUrl, rowsOf, type Database, type DatabaseHandle, type BackendKind } from './database.ts';
+export { openDatabase, isPostgresUrl, rowsOf, concurrentTransactions, type Database, type DatabaseHandle, type BackendKind } from './database.ts';
 export { migrate } from './migrate.ts';
 export { createScratchDatabase, type ScratchDatabase } from './scratch.ts';

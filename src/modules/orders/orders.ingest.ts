@@ -1,0 +1,233 @@
+import type { Actor, RequestContext } from '../../platform/context.ts';
+import { withDb } from '../../platform/context.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { newId } from '../../platform/ids.ts';
+import type { ChannelStatus, OrderInput } from './orders.input.ts';
+import { checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
+import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
+import { defaultPriority, processBy } from './orders.priority.ts';
+import * as repo from './orders.repository.ts';
+import type { NewOrderRow, OrderRow } from './orders.repository.ts';
+import { event, saveTransition } from './orders.service.ts';
+
+/** Later channel news outranks earlier news when the channel's modified times are equal. */
+const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
+
+/** Fields an update from the channel may change, compared to report what changed. */
+const trackedFields = [
+  'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
+  'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
+  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
+] as const satisfies readonly (keyof NewOrderRow)[];
+
+/** Only before stock is touched may the channel change what was bought. */
+const linesEditableIn: readonly string[] = ['created', 'paid', 'on_hold'];
+
+export interface IngestResult {
+  created: boolean;
+  /** created: new order; updated: a newer message changed it; unchanged: a replay or an older message. */
+  outcome: 'created' | 'updated' | 'unchanged';
+  order: OrderRow;
+  /** The status before this message; null for a new order. */
+  previousStatus: OrderStatus | null;
+  /** Whether the order's lines are now the message's lines (new order, or replaced before stock was touched). */
+  linesReplaced: boolean;
+}
+
+function fieldsFrom(input: OrderInput) {
+  const r = input.receiver;
+  const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
+  const priority = input.priority ?? defaultPriority(input.tags);
+  const orderedAt = new Date(input.orderedAt);
+  const paidAt = input.paidAt ? new Date(input.paidAt) : null;
+  return {
+    channelStatus: input.status,
+    buyerRef: input.buyerRef ?? null,
+    currency: input.currency,
+    goodsFen: goods,
+    shippingFen: input.shippingFen,
+    discountFen: input.discountFen,
+    totalFen: input.totalFen,
+    receiverName: r.name,
+    receiverPhone: r.phone,
+    receiverCountry: r.country,
+    receiverProvince: r.province,
+    receiverCity: r.city,
+    receiverDistrict: r.district ?? null,
+    receiverAddress: r.address,
+    receiverPostcode: r.postcode ?? null,
+    provinceCode: r.provinceCode ?? null,
+    cityCode: r.cityCode ?? null,
+    districtCode: r.districtCode ?? null,
+    receiverNameMasked: maskName(r.name),
+    receiverPhoneMasked: maskPhone(r.phone),
+    receiverAddressMasked: maskAddress([r.province, r.city, r.district], r.address),
+    tags: input.tags,
+    priority,
+    buyerMessage: input.buyerMessage ?? null,
+    sellerMemo: input.sellerMemo ?? null,
+    orderedAt,
+    paidAt,
+    channelModifiedAt: new Date(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
+    processBy: processBy(priority, paidAt ?? orderedAt),
+    shipBy: input.shipBy ? new Date(input.shipBy) : null,
+  } satisfies Partial<NewOrderRow>;
+}
+
+function linesFrom(tenantId: string, orderId: string, input: OrderInput) {
+  return input.lines.map((l, i) => ({
+    tenantId,
+    orderId,
+    lineNo: i + 1,
+    channelLineId: l.channelLineId ?? null,
+    sku: l.sku,
+    title: l.title ?? null,
+    quantity: l.quantity,
+    unitPriceFen: l.unitPriceFen,
+    amountFen: l.amountFen ?? l.quantity * l.unitPriceFen,
+  }));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return (a as Date | null)?.getTime() === (b as Date | null)?.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+function isNewer(fields: ReturnType<typeof fieldsFrom>, existing: OrderRow): boolean {
+  const incoming = fields.channelModifiedAt.getTime();
+  const stored = existing.channelModifiedAt.getTime();
+  if (incoming !== stored) return incoming > stored;
+  return channelRank[fields.channelStatus] > channelRank[existing.channelStatus as ChannelStatus];
+}
+
+/**
+ * Records an order from a channel or integrator. Idempotent on (tenant, channel, shop, channel
+ * order id): a replay returns the stored order; a newer message updates it; an older one is ignored.
+ */
+export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promise<IngestResult> {
+  const [result] = await ctx.db.transaction((tx) => ingestBatch(withDb(ctx, tx), [{ input, actor: ctx.actor }]));
+  return result!;
+}
+
+export interface IngestItem {
+  input: OrderInput;
+  /** Who sent this order; a batch can mix callers of one tenant. */
+  actor: Actor;
+}
+
+const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
+
+/**
+ * Records a batch of orders in the caller's transaction: new orders with one multi-row insert
+ * each for orders, lines and events; orders seen before one by one, in channel-key order so two
+ * batches never wait on each other in a circle. Results come back in the items' order.
+ */
+export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
+  const now = ctx.clock.now();
+  const prepared = items.map((item, index) => ({ ...item, index, id: newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
+  const byKey = [...prepared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  const inserted = await repo.insertManyIfAbsent(ctx.db, byKey.map((p) => ({
+    ...p.fields,
+    tenantId: ctx.tenantId,
+    id: p.id,
+    channel: p.input.channel,
+    shopId: p.input.shopId,
+    channelOrderId: p.input.channelOrderId,
+    status: p.input.status,
+    createdAt: now,
+    updatedAt: now,
+  })));
+  const insertedById = new Map(inserted.map((row) => [row.id, row]));
+  const created = prepared.filter((p) => insertedById.has(p.id));
+  await repo.insertLines(ctx.db, created.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)));
+  await repo.appendEvents(ctx.db, created.map((p) => ({
+    tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
+    fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
+  })));
+
+  const results: IngestResult[] = new Array(items.length);
+  for (const p of created) {
+    results[p.index] = { created: true, outcome: 'created', order: insertedById.get(p.id)!, previousStatus: null, linesReplaced: true };
+  }
+  for (const p of byKey) {
+    if (insertedById.has(p.id)) continue;
+    results[p.index] = await ingestExisting({ ...ctx, actor: p.actor }, p.input, p.fields);
+  }
+  return results;
+}
+
+async function ingestExisting(ctx: RequestContext, input: OrderInput, fields: ReturnType<typeof fieldsFrom>): Promise<IngestResult> {
+  const existing = await repo.findByChannelKey(ctx.db, ctx.tenantId, input, true);
+  if (!existing) throw new Error('order disappeared between insert and select');
+  const previousStatus = existing.status as OrderStatus;
+  if (!isNewer(fields, existing)) return { created: false, outcome: 'unchanged', order: existing, previousStatus, linesReplaced: false };
+  const linesReplaced = linesEditableIn.includes(existing.status);
+  const order = await applyChannelUpdate(ctx.db, ctx, existing, input, fields);
+  return { created: false, outcome: 'updated', order, previousStatus, linesReplaced };
+}
+
+function moneyOf(o: Pick<OrderRow, 'goodsFen' | 'shippingFen' | 'discountFen' | 'totalFen'>) {
+  return { goodsFen: o.goodsFen, shippingFen: o.shippingFen, discountFen: o.discountFen, totalFen: o.totalFen };
+}
+
+function rawStatus(input: OrderInput): Record<string, unknown> | undefined {
+  return input.channelStatus ? { channelStatus: input.channelStatus } : undefined;
+}
+
+async function applyChannelUpdate(
+  tx: Database,
+  ctx: RequestContext,
+  existing: OrderRow,
+  input: OrderInput,
+  fields: ReturnType<typeof fieldsFrom>,
+): Promise<OrderRow> {
+  const linesEditable = linesEditableIn.includes(existing.status);
+  // Once stock is touched, what was bought and what it cost stay as recorded; the channel's new
+  // figures are kept in the event for after-sales to act on.
+  const patch = linesEditable ? fields : { ...fields, ...moneyOf(existing) };
+  const changed = trackedFields.filter((f) => !sameValue(existing[f], patch[f]));
+  if (linesEditable) {
+    await repo.deleteLines(tx, ctx.tenantId, existing.id);
+    await repo.insertLines(tx, linesFrom(ctx.tenantId, existing.id, input));
+  }
+  const order = await repo.update(tx, ctx.tenantId, existing.id, { ...patch, updatedAt: ctx.clock.now() });
+  await event(tx, ctx, existing.id, {
+    type: 'updated',
+    data: {
+      changed,
+      linesReplaced: linesEditable,
+      ...(linesEditable ? {} : { channelAmounts: moneyOf(fields) }),
+      ...rawStatus(input),
+    },
+  });
+  return followChannel(tx, ctx, order, input.status as OrderStatus);
+}
+
+/**
+ * What the channel's status means for our lifecycle. The channel only ever moves an order forward
+ * or cancels it: it never lifts a hold or clears an exception a person or the platform set.
+ */
+async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
+  const current = order.status as OrderStatus;
+  if (target === current) return order;
+  const stopped = current === 'on_hold' || current === 'exception';
+  if (target === 'cancelled') {
+    const check = checkTransition(current, target, null, null);
+    if (check.ok) return saveTransition(tx, ctx, order, target, 'channel reports cancelled');
+    // The buyer cancelled after the goods left: an after-sales case, not a lifecycle step.
+    await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
+    return order;
+  }
+  if (stopped) {
+    // Paid while stopped: when released, it resumes as a paid order.
+    const heldFrom = order.heldFrom as OrderStatus | null;
+    if (target === 'paid' && heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
+    return order;
+  }
+  if (flowRank(target) > flowRank(current) && checkTransition(current, target, null, null).ok) {
+    return saveTransition(tx, ctx, order, target, `channel reports ${target}`);
+  }
+  return order;
+}
+

@@ -1,0 +1,37 @@
+import { allRoles, ctxFor, type Api } from '../../api/http.ts';
+import { orderIdParams as idParams, orderInput, transitionInput } from '../orders/orders.input.ts';
+import { orderView } from '../orders/orders.view.ts';
+import { changeOrderStatus, submitOrder } from './pipeline.service.ts';
+
+export function pipelineRoutes(app: Api): void {
+  app.post('/api/v1/orders', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Ingest a canonical order (idempotent on channel, shop and channel order id) and reserve its stock',
+      description:
+        '201 when the order is new; 200 with the same order when it was seen before (updated if the message is newer). ' +
+        'A paid order comes back `allocated` when its stock is reserved, or `exception` with statusReason `out_of_stock` when it cannot be filled ' +
+        '(or stays `paid` as a backorder, by tenant setting). Tenants without warehouses keep no stock here: orders stay as sent.',
+      body: orderInput,
+    },
+  }, async (req, reply) => {
+    const ctx = ctxFor(req, 'admin', 'ops');
+    const result = await submitOrder(ctx, req.body);
+    app.metrics.ordersIngested.inc({ channel: req.body.channel, outcome: result.outcome });
+    return reply.code(result.created ? 201 : 200).send(orderView(result.order, ctx.actor.role));
+  });
+
+  app.post('/api/v1/orders/:id/transitions', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Move an order to another status by hand (hold, release, cancel, close), as the role allows',
+      description: 'Cancelling gives the order’s reserved stock back; releasing an order to paid reserves its stock at once.',
+      params: idParams,
+      body: transitionInput,
+    },
+  }, async (req) => {
+    const ctx = ctxFor(req, ...allRoles);
+    const order = await changeOrderStatus(ctx, req.params.id, req.body);
+    return orderView(order, ctx.actor.role);
+  });
+}

@@ -1,0 +1,125 @@
+import { MicroBatcher } from '../../platform/batcher.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { systemActor, withDb, type Actor, type RequestContext } from '../../platform/context.ts';
+import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
+import { settingsFor } from '../inventory/inventory.settings.ts';
+import { releaseOrders } from '../inventory/reservations.service.ts';
+import type { OrderInput, TransitionInput } from '../orders/orders.input.ts';
+import { ingestBatch, type IngestResult } from '../orders/orders.ingest.ts';
+import type { OrderRow } from '../orders/orders.repository.ts';
+import { linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
+import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
+import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
+import { withRetryOnConflict } from './pipeline.retry.ts';
+
+/**
+ * The order pipeline: orders submitted from anywhere (API, channel pushes and pulls) are recorded
+ * in micro-batches, and in the same transaction paid and unpaid orders take their stock. What a
+ * batch writes commits whole or not at all, so a crash never leaves a half-reserved order.
+ */
+interface Submission {
+  input: OrderInput;
+  actor: Actor;
+  clock: Clock;
+}
+
+const MAX_BATCH = 256;
+const pipelines = new WeakMap<Database, MicroBatcher<Submission, IngestResult>>();
+
+function pipelineFor(db: Database): MicroBatcher<Submission, IngestResult> {
+  let batcher = pipelines.get(db);
+  if (!batcher) {
+    batcher = new MicroBatcher<Submission, IngestResult>((tenantId, items) => processBatch(db, tenantId, items), {
+      maxBatch: MAX_BATCH,
+      maxInFlight: concurrentTransactions(db),
+      conflictKey: (s) => `${s.input.channel}\u0000${s.input.shopId}\u0000${s.input.channelOrderId}`,
+    });
+    pipelines.set(db, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * Records an order (idempotent on channel, shop and channel order id) and reserves its stock.
+ * The result's order carries its status after reservation: allocated, or exception when it could
+ * not be filled under the exception policy.
+ */
+export function submitOrder(ctx: RequestContext, input: OrderInput): Promise<IngestResult> {
+  return pipelineFor(ctx.db).submit(ctx.tenantId, { input, actor: ctx.actor, clock: ctx.clock });
+}
+
+async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
+  const warehouses = await candidateWarehouses(ctx);
+  // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
+  if (warehouses.length === 0) return null;
+  return { warehouses, settings: await settingsFor(ctx) };
+}
+
+const holdsStock = (status: string) => status === 'created' || status === 'paid';
+
+async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
+  return withRetryOnConflict(() =>
+    db.transaction(async (tx) => {
+      const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db: tx };
+      const results = await ingestBatch(ctx, items.map(({ input, actor }) => ({ input, actor })));
+      const alloc = await allocationContext(ctx);
+      if (!alloc) return results;
+
+      const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
+      await releaseOrders(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
+
+      const candidates: AllocationCandidate[] = [];
+      results.forEach((r, i) => {
+        if (!r.linesReplaced || r.outcome === 'unchanged' || !holdsStock(r.order.status)) return;
+        const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
+        candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created' });
+      });
+      const moved = await allocate(ctx, candidates, alloc);
+      return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+    }),
+  );
+}
+
+/**
+ * Paid orders still without stock (backorders, orders released back to paid), oldest payment
+ * first, take stock as it comes. Returns how many moved on.
+ */
+export async function allocateWaiting(ctx: RequestContext, orders: OrderRow[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  return withRetryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      const alloc = await allocationContext(c);
+      if (!alloc) return 0;
+      const locked = (await lockOrders(c, orders.map((o) => o.id))).filter((o) => o.status === 'paid');
+      const byArrival = locked.sort((a, b) => (a.paidAt?.getTime() ?? 0) - (b.paidAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
+      const lines = await linesOfOrders(c, byArrival.map((o) => o.id));
+      const candidates = byArrival.map((order) => ({
+        order,
+        lines: lines.filter((l) => l.orderId === order.id).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity })),
+        firstAttempt: false,
+      }));
+      return (await allocate(c, candidates, alloc)).size;
+    }),
+  );
+}
+
+/**
+ * A status change asked for by a person, with its stock consequences in the same transaction:
+ * a cancelled order gives its stock back; an order released to paid takes stock at once.
+ */
+export async function changeOrderStatus(ctx: RequestContext, orderId: string, request: TransitionInput): Promise<OrderRow> {
+  return withRetryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      const order = await transition(c, orderId, request);
+      if (order.status === 'cancelled') await releaseOrders(c, [order.id], 'released', `order cancelled: ${request.reason}`);
+      if (order.status !== 'paid') return order;
+      const alloc = await allocationContext(c);
+      if (!alloc) return order;
+      const lines = (await linesOfOrders(c, [order.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+      const moved = await allocate({ ...c, actor: systemActor('pipeline') }, [{ order, lines, firstAttempt: false }], alloc);
+      return moved.get(order.id) ?? order;
+    }),
+  );
+}
