@@ -1,4 +1,5 @@
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
+import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startPipelineJobs } from '../modules/pipeline/pipeline.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
@@ -23,6 +24,7 @@ export interface WorkerDeps {
 export function startWorkers(deps: WorkerDeps): Job {
   return allJobs([
     startChannelPulls(deps),
+    startReconciliation(deps),
     startPipelineJobs(deps),
     startScorecard(deps),
   ]);

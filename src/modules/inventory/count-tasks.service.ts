@@ -1,0 +1,127 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
+import { checkTransition, openers, type CountTaskStatus } from './count-tasks.lifecycle.ts';
+import * as repo from './count-tasks.repository.ts';
+import type { CountTaskRow, NewCountTaskRow } from './count-tasks.repository.ts';
+import * as inventory from './inventory.repository.ts';
+import { correctToCount } from './stock.service.ts';
+
+export type CountTask = ReturnType<typeof countTaskView>;
+
+export function countTaskView(row: CountTaskRow) {
+  return {
+    id: row.id,
+    warehouseCode: row.warehouseCode,
+    sku: row.sku,
+    status: row.status as CountTaskStatus,
+    runId: row.runId === null ? null : String(row.runId),
+    bookQty: row.bookQty,
+    physicalQty: row.physicalQty,
+    differenceBp: row.differenceBp,
+    countedQty: row.countedQty,
+    correctionMovementId: row.correctionMovementId === null ? null : String(row.correctionMovementId),
+    openedAt: row.openedAt.toISOString(),
+    closedAt: row.closedAt ? row.closedAt.toISOString() : null,
+    closedBy: row.closedBy,
+    note: row.note,
+  };
+}
+
+/** |physical − book| / book in basis points, rounded up so that "above the threshold" reads true. */
+export function differenceBp(book: number, physical: number): number {
+  if (book <= 0) return physical > 0 ? 10_000 : 0;
+  // Capped to stay inside the integer column; anything this large is plainly wrong anyway.
+  return Math.min(1_000_000, Math.ceil((Math.abs(physical - book) * 10_000) / book));
+}
+
+export interface Discrepancy {
+  warehouseCode: string;
+  sku: string;
+  bookQty: number;
+  physicalQty: number;
+}
+
+/** Opens a task for each difference, skipping those with one already open; returns those opened. */
+export async function openTasks(ctx: RequestContext, found: Discrepancy[], runId: number | null, note: string | null = null): Promise<CountTaskRow[]> {
+  const now = ctx.clock.now();
+  const rows: NewCountTaskRow[] = found.map((d) => ({
+    tenantId: ctx.tenantId, id: newId(), warehouseCode: d.warehouseCode, sku: d.sku, status: 'open', runId,
+    bookQty: d.bookQty, physicalQty: d.physicalQty, differenceBp: differenceBp(d.bookQty, d.physicalQty), openedAt: now, note,
+  }));
+  return repo.insertOpenTasks(ctx.db, rows);
+}
+
+/**
+ * Opens a task by hand (someone saw a shelf that does not match). Without a reported figure the
+ * physical quantity is taken as the book's until the count says otherwise.
+ */
+export async function openTaskByHand(ctx: RequestContext, input: { warehouseCode: string; sku: string; physicalQty?: number; note?: string }): Promise<CountTask> {
+  if (ctx.actor.role !== null && !openers.includes(ctx.actor.role)) {
+    throw new AppError('FORBIDDEN', `role ${ctx.actor.role} may not open a count task`);
+  }
+  await getWarehouse(ctx, input.warehouseCode);
+  return ctx.db.transaction(async (tx) => {
+    const level = await inventory.findLevel(tx, ctx.tenantId, { sku: input.sku, warehouseCode: input.warehouseCode });
+    const book = level?.onHand ?? 0;
+    const [opened] = await openTasks({ ...ctx, db: tx }, [
+      { warehouseCode: input.warehouseCode, sku: input.sku, bookQty: book, physicalQty: input.physicalQty ?? book },
+    ], null, input.note ?? null);
+    if (!opened) {
+      const existing = await repo.findOpenTask(tx, ctx.tenantId, input.warehouseCode, input.sku);
+      throw new AppError('CONFLICT', `a count task for ${input.sku} at ${input.warehouseCode} is already open`, { taskId: existing?.id ?? null });
+    }
+    return countTaskView(opened);
+  });
+}
+
+export async function getTask(ctx: RequestContext, id: string): Promise<CountTask> {
+  const row = await repo.findTask(ctx.db, ctx.tenantId, id);
+  if (!row) throw new AppError('COUNT_TASK_NOT_FOUND', `count task ${id} not found`);
+  return countTaskView(row);
+}
+
+export async function listTasks(ctx: RequestContext, filter: repo.TaskFilter) {
+  const rows = await repo.listTasks(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(countTaskView), nextBefore: rows.length > filter.limit && last ? last.id : null };
+}
+
+/**
+ * The one way a task changes status: locks it, checks the transition table and the actor's
+ * role, lets `effect` do the work of the step in the same transaction, then saves.
+ */
+async function transition(
+  ctx: RequestContext,
+  id: string,
+  to: CountTaskStatus,
+  effect: (tx: RequestContext, task: CountTaskRow) => Promise<Partial<NewCountTaskRow>>,
+): Promise<CountTask> {
+  return ctx.db.transaction(async (db) => {
+    const tx = { ...ctx, db };
+    const task = await repo.findTask(db, ctx.tenantId, id, true);
+    if (!task) throw new AppError('COUNT_TASK_NOT_FOUND', `count task ${id} not found`);
+    const check = checkTransition(task.status as CountTaskStatus, to, ctx.actor.role);
+    if (!check.ok) throw new AppError(check.code, check.message, { taskId: id, status: task.status });
+    const patch = await effect(tx, task);
+    const saved = await repo.updateTask(db, ctx.tenantId, id, {
+      ...patch, status: to, closedAt: ctx.clock.now(), closedBy: `${ctx.actor.kind}:${ctx.actor.id}`,
+    });
+    return countTaskView(saved);
+  });
+}
+
+/** Completes a count: the book's on-hand becomes the counted figure, written as a count_correction movement. */
+export function completeTask(ctx: RequestContext, id: string, input: { countedQty: number; note?: string }): Promise<CountTask> {
+  return transition(ctx, id, 'completed', async (tx, task) => {
+    const reason = input.note ? `stock count: ${input.note}` : 'stock count';
+    const { movementId } = await correctToCount(tx, task.sku, task.warehouseCode, input.countedQty, reason, task.id);
+    return { countedQty: input.countedQty, correctionMovementId: movementId, note: input.note ?? task.note };
+  });
+}
+
+export function cancelTask(ctx: RequestContext, id: string, input: { note?: string }): Promise<CountTask> {
+  return transition(ctx, id, 'cancelled', async (_tx, task) => ({ note: input.note ?? task.note }));
+}
