@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { DEFAULT_TENANT } from '../../src/modules/access/access.service.ts';
-import { assertListingAllowed, isListingPaused } from '../../src/modules/inventory/listing-pauses.service.ts';
+import { assertListingAllowed, isListingPaused, pauseListingsIfUnchanged } from '../../src/modules/inventory/listing-pauses.service.ts';
 import { recordOversells } from '../../src/modules/inventory/reservations.service.ts';
 import { scorecardRound } from '../../src/modules/inventory/scorecard.jobs.ts';
 import { recordDay } from '../../src/modules/inventory/scorecard.service.ts';
@@ -143,6 +143,9 @@ for (const backend of testBackends()) {
       assert.equal(cleared.status, 200);
       assert.deepEqual([cleared.body.paused, typeof cleared.body.clearedAt], [false, 'string']);
       await assertListingAllowed(ctx, 'douyin');
+      // A process that read the pauses before the first pause cannot pause again behind the admin's back.
+      assert.equal(await pauseListingsIfUnchanged(ctx, 'douyin', 'stale view', [60, 60], null), null);
+      assert.equal(await isListingPaused(ctx, 'douyin'), false);
 
       // W49 is bad again, but W48 already caused a pause: no pause until two fresh weeks fail.
       let round = await simulateWeek('2026-11-30', 4, 'stale');

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.ts';
 import { listingPauses } from './scorecard.schema.ts';
 
@@ -17,4 +17,24 @@ export async function upsert(db: Database, row: typeof listingPauses.$inferInser
   const { tenantId: _t, channel: _c, ...set } = row;
   const rows = await db.insert(listingPauses).values(row).onConflictDoUpdate({ target: [listingPauses.tenantId, listingPauses.channel], set }).returning();
   return rows[0]!;
+}
+
+/**
+ * Pauses unless the row changed since it was read: still not paused, and paused last at
+ * `lastPausedAt` (null: never). Two processes applying the pause rule at once, or one racing an
+ * admin's clear, cannot pause twice for the same weeks. Null when the row had moved on.
+ */
+export async function pauseIfUnchanged(db: Database, row: typeof listingPauses.$inferInsert, lastPausedAt: Date | null): Promise<ListingPauseRow | null> {
+  const { tenantId: _t, channel: _c, ...set } = row;
+  const t = listingPauses;
+  const rows = await db
+    .insert(t)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [t.tenantId, t.channel],
+      set,
+      setWhere: and(eq(t.paused, false), lastPausedAt ? eq(t.pausedAt, sql`${lastPausedAt.toISOString()}::timestamptz`) : isNull(t.pausedAt)),
+    })
+    .returning();
+  return rows[0] ?? null;
 }

@@ -34,6 +34,17 @@ export async function pauseListings(ctx: RequestContext, channel: string, reason
   }));
 }
 
+/**
+ * The pause rule's pause: applied only if the channel's pause is as the rule saw it (not paused,
+ * last paused at `lastPausedAt`); null when another process or an admin changed it meanwhile.
+ */
+export async function pauseListingsIfUnchanged(ctx: RequestContext, channel: string, reason: string, weeklyScores: number[], lastPausedAt: Date | null) {
+  const row = await repo.pauseIfUnchanged(ctx.db, {
+    tenantId: ctx.tenantId, channel, paused: true, reason, pausedAt: ctx.clock.now(), weeklyScores, clearedAt: null, clearedBy: null,
+  }, lastPausedAt);
+  return row ? pauseView(row) : null;
+}
+
 export async function clearListingPause(ctx: RequestContext, channel: string) {
   const current = await repo.find(ctx.db, ctx.tenantId, channel);
   if (!current?.paused) throw new AppError('NOT_FOUND', `${channel} listings are not paused`);

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { oversellCounts } from './inventory.repository.ts';
 import { settingsFor, type InventorySettings } from './inventory.settings.ts';
-import { listPauses, pauseListings } from './listing-pauses.service.ts';
+import { listPauses, pauseListingsIfUnchanged } from './listing-pauses.service.ts';
 import * as repo from './scorecard.repository.ts';
 import type { HealthDayRow } from './scorecard.repository.ts';
 import {
@@ -146,8 +146,7 @@ export async function applyPauseRule(ctx: RequestContext): Promise<string[]> {
     if (pauseDecision(pair, [a!.score, b!.score], settings.pauseBelowScore, state) !== 'pause') continue;
     const shown = [displayScore(a!.score)!, displayScore(b!.score)!];
     const reason = `inventory health below ${settings.pauseBelowScore} for two consecutive weeks: ${pair[0].week} scored ${shown[0]}, ${pair[1].week} scored ${shown[1]}`;
-    await pauseListings(ctx, channel, reason, shown);
-    paused.push(channel);
+    if (await pauseListingsIfUnchanged(ctx, channel, reason, shown, state?.pausedAt ?? null)) paused.push(channel);
   }
   return paused;
 }
