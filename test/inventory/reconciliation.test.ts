@@ -95,6 +95,11 @@ for (const backend of testBackends()) {
       await assert.rejects(completeTask(as('default', 'viewer'), gone!.id, { countedQty: 0 }), { code: 'FORBIDDEN' });
       assert.equal((await cancelTask(as('default', 'ops'), gone!.id, { note: 'found in returns area' })).status, 'cancelled');
       assert.equal(await onHand(ctx, 'B1', 'GONE'), 50);
+
+      // Re-run against the same (older) snapshot: what people settled since stays settled.
+      const rerun = await reconcileNow(ctx, 'B1');
+      assert.equal(rerun.countTasksOpened, 3);
+      assert.deepEqual((await listTasks(ctx, { warehouseCode: 'B1', status: 'open', limit: 50 })).items.map((t) => t.sku), ['NEW']);
     });
 
     test('a tenant sees and closes only its own count tasks', async () => {
@@ -107,9 +112,9 @@ for (const backend of testBackends()) {
       await assert.rejects(reconcileNow(other, 'B1'), { code: 'WAREHOUSE_NOT_FOUND' });
     });
 
-    test('the daily job runs each warehouse once per local day, after reconcileAt on its own clock', async () => {
+    test('the daily job runs each warehouse once per local day, after reconcileAt (03:30) on its own clock', async () => {
       const jobs = as('jobs');
-      await updateSettings({ ...jobs, actor: { kind: 'api_key', id: 'k', role: 'admin' } }, { reconcileAt: '02:00' });
+      await updateSettings({ ...jobs, actor: { kind: 'api_key', id: 'k', role: 'admin' } }, { reconcileAt: '03:30' });
       clock.set('2026-11-10T12:00:00Z');
       await warehouse(jobs, 'SH', 'Asia/Shanghai');
       await warehouse(jobs, 'LA', 'America/Los_Angeles');
@@ -122,21 +127,21 @@ for (const backend of testBackends()) {
       const due = async (at: string) =>
         (await reconcileDue(deps, new Date(at))).filter((r) => r.tenantId === 'jobs').map((r) => [r.warehouseCode, r.businessDate, r.outcome]);
 
-      // 09:30Z: 17:30 in Shanghai (past 02:00), 01:30 in Los Angeles (not yet).
+      // 09:30Z: 17:30 in Shanghai (past 03:30), 01:30 in Los Angeles (not yet).
       assert.deepEqual(await due('2026-11-11T09:30:00Z'), [['SH', '2026-11-11', 'done']]);
-      assert.deepEqual(await due('2026-11-11T09:31:00Z'), []);
-      // 10:05Z: 02:05 in Los Angeles. Two callers at once (two worker processes) still make one run.
-      const [a, b] = await Promise.all([reconcileDue(deps, new Date('2026-11-11T10:05:00Z')), reconcileDue(deps, new Date('2026-11-11T10:05:00Z'))]);
+      assert.deepEqual(await due('2026-11-11T11:29:00Z'), []);
+      // 11:30Z: 03:30 in Los Angeles. Two callers at once (two worker processes) still make one run.
+      const [a, b] = await Promise.all([reconcileDue(deps, new Date('2026-11-11T11:30:00Z')), reconcileDue(deps, new Date('2026-11-11T11:30:00Z'))]);
       assert.deepEqual([...a!, ...b!].filter((r) => r.tenantId === 'jobs').map((r) => [r.warehouseCode, r.businessDate]), [['LA', '2026-11-11']]);
       const tasks = (await listTasks(jobs, { status: 'open', limit: 50 })).items;
       assert.deepEqual(tasks.map((t) => `${t.warehouseCode}:${t.sku}:${t.differenceBp}`).sort(), ['LA:TEA:1000', 'SH:TEA:1000']);
 
-      // 17:59Z is 01:59 next day in Shanghai: not yet. 18:00Z is 02:00: the new day runs.
-      assert.deepEqual(await due('2026-11-11T17:59:00Z'), []);
-      assert.deepEqual(await due('2026-11-11T18:00:00Z'), [['SH', '2026-11-12', 'done']]);
-      assert.deepEqual(await due('2026-11-11T18:00:30Z'), []);
-      // Los Angeles' next day, 26 h after the snapshot: too old to compare.
-      assert.deepEqual(await due('2026-11-12T10:05:00Z'), [['LA', '2026-11-12', 'no_snapshot']]);
+      // 19:29Z is 03:29 next day in Shanghai: not yet. 19:30Z is 03:30: the new day runs.
+      assert.deepEqual(await due('2026-11-11T19:29:00Z'), []);
+      assert.deepEqual(await due('2026-11-11T19:30:00Z'), [['SH', '2026-11-12', 'done']]);
+      assert.deepEqual(await due('2026-11-11T19:30:30Z'), []);
+      // Los Angeles' next day, 27.5 h after the snapshot: too old to compare.
+      assert.deepEqual(await due('2026-11-12T11:30:00Z'), [['LA', '2026-11-12', 'no_snapshot']]);
     });
   });
 }

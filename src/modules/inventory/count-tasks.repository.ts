@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.ts';
 import { stockCountTasks } from './reconciliation.schema.ts';
 
@@ -29,6 +29,15 @@ export async function findOpenTask(db: Database, tenantId: string, warehouseCode
       eq(stockCountTasks.status, 'open'),
     ));
   return rows[0] ?? null;
+}
+
+/** SKUs of a warehouse whose task was closed (counted or dismissed) after `at`. */
+export async function skusClosedSince(db: Database, tenantId: string, warehouseCode: string, at: Date): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ sku: stockCountTasks.sku })
+    .from(stockCountTasks)
+    .where(and(eq(stockCountTasks.tenantId, tenantId), eq(stockCountTasks.warehouseCode, warehouseCode), gt(stockCountTasks.closedAt, at)));
+  return new Set(rows.map((r) => r.sku));
 }
 
 export async function findTask(db: Database, tenantId: string, id: string, lock = false): Promise<CountTaskRow | null> {

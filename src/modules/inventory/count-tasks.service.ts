@@ -76,6 +76,14 @@ export async function openTaskByHand(ctx: RequestContext, input: { warehouseCode
   });
 }
 
+/**
+ * SKUs someone counted or dismissed after `at`: a snapshot taken before that is older news than
+ * the person at the shelf, so it must not reopen what they closed.
+ */
+export function skusSettledSince(ctx: RequestContext, warehouseCode: string, at: Date): Promise<Set<string>> {
+  return repo.skusClosedSince(ctx.db, ctx.tenantId, warehouseCode, at);
+}
+
 export async function getTask(ctx: RequestContext, id: string): Promise<CountTask> {
   const row = await repo.findTask(ctx.db, ctx.tenantId, id);
   if (!row) throw new AppError('COUNT_TASK_NOT_FOUND', `count task ${id} not found`);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
-import { differenceBp, openTasks, type Discrepancy } from './count-tasks.service.ts';
+import { differenceBp, openTasks, skusSettledSince, type Discrepancy } from './count-tasks.service.ts';
 import { settingsFor } from './inventory.settings.ts';
 import * as repo from './reconciliation.repository.ts';
 import type { RunRow, SnapshotRow } from './reconciliation.repository.ts';
@@ -90,19 +90,21 @@ export function pastReconcileTime(at: Date, zone: string, reconcileAt: string): 
 
 /**
  * Compares a snapshot with the book as it stood when the snapshot was taken (so goods shipped
- * after the count are not a difference). SKUs missing on one side count as zero there.
+ * after the count are not a difference). SKUs missing on one side count as zero there; SKUs
+ * whose count task was closed after the snapshot are left alone.
  */
 export async function compareSnapshot(ctx: RequestContext, snapshot: SnapshotRow, thresholdBp: number) {
-  const [physical, book] = await Promise.all([
+  const [physical, book, settled] = await Promise.all([
     repo.snapshotLines(ctx.db, ctx.tenantId, snapshot.id),
     repo.bookAsOf(ctx.db, ctx.tenantId, snapshot.warehouseCode, snapshot.takenAt),
+    skusSettledSince(ctx, snapshot.warehouseCode, snapshot.takenAt),
   ]);
   const skus = new Set([...physical.keys(), ...book.keys()]);
   const over: Discrepancy[] = [];
   for (const sku of [...skus].sort()) {
     const bookQty = Math.max(0, book.get(sku) ?? 0);
     const physicalQty = physical.get(sku) ?? 0;
-    if (differenceBp(bookQty, physicalQty) > thresholdBp) over.push({ warehouseCode: snapshot.warehouseCode, sku, bookQty, physicalQty });
+    if (differenceBp(bookQty, physicalQty) > thresholdBp && !settled.has(sku)) over.push({ warehouseCode: snapshot.warehouseCode, sku, bookQty, physicalQty });
   }
   return { skusCompared: skus.size, over };
 }
