@@ -123,7 +123,15 @@ for (const backend of testBackends()) {
       });
       assert.equal(future.status, 400);
       const doc = await api.request('GET', '/api/openapi.json');
-      assert.ok(doc.body.paths['/api/v1/warehouses/{code}/stock-snapshots.csv']?.post?.requestBody?.content?.['text/csv']);
+      const paths = Object.entries<any>(doc.body.paths).filter(([path]) => /stock-snapshots|count-tasks|reconcil/.test(path));
+      for (const [path, ops] of paths) {
+        for (const [type, media] of Object.entries<any>(ops.post?.requestBody?.content ?? {})) assert.ok(media.example, `${path} (${type}) has an example`);
+      }
+      const example = doc.body.paths['/api/v1/warehouses/{code}/stock-snapshots'].post.requestBody.content['application/json'].example;
+      const posted = await api.request('POST', '/api/v1/warehouses/HZ01/stock-snapshots', { key: api.keys.ops, body: example });
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      const csvExample = doc.body.paths['/api/v1/warehouses/{code}/stock-snapshots.csv'].post.requestBody.content['text/csv'].example;
+      assert.equal((await uploadCsv('HZ01', csvExample)).status, 201);
     });
   });
 }

@@ -52,8 +52,10 @@ export const taskCompleteInput = z
   })
   .meta({ examples: [{ countedQty: 96, note: 'recounted by two people; one sofa damaged and written off earlier' }] });
 
+/** The body may be left out entirely: cancelling needs no more than the task's id. */
 export const taskCancelInput = z
   .object({ note: text(500).optional() })
+  .nullish()
   .meta({ examples: [{ note: 'difference explained: goods in transit between bins' }] });
 
 export const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(366).default(30) });

@@ -74,7 +74,7 @@ export function reconciliationRoutes(app: Api): void {
     }, async (req) => tasks.completeTask(ctxFor(req, 'admin', 'ops'), req.params.id, req.body));
 
     scope.post('/api/v1/inventory/count-tasks/:id/cancel', {
-      schema: { tags: ['inventory'], summary: 'Close a stock-count task without a count', params: taskParams, body: taskCancelInput.nullish() },
+      schema: { tags: ['inventory'], summary: 'Close a stock-count task without a count', params: taskParams, body: taskCancelInput },
     }, async (req) => tasks.cancelTask(ctxFor(req, 'admin', 'ops'), req.params.id, req.body ?? {}));
   });
 }
