@@ -8,6 +8,7 @@ import { progress, report, UsageError, type Backend, type Bench, type OptionsCon
 const registry: Record<string, () => Promise<Bench>> = {
   'ingest-api': async () => (await import('./ingest-api.bench.ts')).default,
   channels: async () => (await import('./channels.bench.ts')).default,
+  'hot-sku': async () => (await import('./hot-sku.bench.ts')).default,
 };
 
 const common = {

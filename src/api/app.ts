@@ -12,6 +12,7 @@ import { pipelineRoutes } from '../modules/pipeline/pipeline.routes.ts';
 import { shopRoutes } from '../modules/channels/shops.routes.ts';
 import { deadLetterRoutes, webhookRoutes } from '../modules/channels/channels.routes.ts';
 import { inventoryRoutes } from '../modules/inventory/inventory.routes.ts';
+import { stockSyncRoutes } from '../modules/inventory/stock-sync.routes.ts';
 import { reconciliationRoutes } from '../modules/inventory/reconciliation.routes.ts';
 import { scorecardRoutes } from '../modules/inventory/scorecard.routes.ts';
 import { warehouseRoutes } from '../modules/warehouses/warehouses.routes.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   deadLetterRoutes(app);
   warehouseRoutes(app);
   inventoryRoutes(app);
+  stockSyncRoutes(app);
   reconciliationRoutes(app);
   scorecardRoutes(app);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });

@@ -4,6 +4,7 @@ import { roles, systemActor, type Role } from '../platform/context.ts';
 import { revokeKey } from '../modules/access/access.service.ts';
 import { systemClock } from '../platform/clock.ts';
 import { isAppError } from '../platform/errors.ts';
+import { verifyLedger } from '../modules/inventory/stock.service.ts';
 import { openRuntime } from './runtime.ts';
 import { runSandboxes, sandboxDefaults } from './sandbox.ts';
 import { serve } from './serve.ts';
@@ -90,6 +91,31 @@ keys
     try {
       const view = await revokeKey({ tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db }, id);
       process.stdout.write(`key ${view.id} revoked at ${view.revokedAt}\n`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+const inventory = program.command('inventory').description('inventory checks');
+inventory
+  .command('verify')
+  .description('check that every stock level equals the sum of its ledger movements and of its live reservations; exits 1 when not')
+  .option('--tenant <id>', 'only this tenant (default: all)')
+  .addOption(dbOption())
+  .action(async (opts: { tenant?: string; db?: string }) => {
+    const { handle } = await openRuntime(opts.db);
+    try {
+      const verdict = await verifyLedger(handle.db, opts.tenant);
+      for (const m of verdict.mismatches.slice(0, 50)) {
+        process.stdout.write(
+          `MISMATCH ${m.tenantId} ${m.sku}@${m.warehouseCode}: on_hand ${m.onHand} (ledger ${m.ledgerOnHand}), ` +
+            `reserved ${m.reserved} (ledger ${m.ledgerReserved}, live reservations ${m.activeReserved})\n`,
+        );
+      }
+      process.stdout.write(verdict.ok
+        ? `inventory verified: ${verdict.levelsChecked} levels equal their ledger and reservations\n`
+        : `inventory NOT consistent: ${verdict.mismatches.length} of ${verdict.levelsChecked} levels disagree\n`);
+      process.exitCode = verdict.ok ? 0 : 1;
     } finally {
       await handle.close();
     }

@@ -1,6 +1,7 @@
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
-import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
+import { startStockSync } from '../modules/inventory/stock-sync.jobs.ts';
 import { startPipelineJobs } from '../modules/pipeline/pipeline.jobs.ts';
+import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -24,8 +25,9 @@ export interface WorkerDeps {
 export function startWorkers(deps: WorkerDeps): Job {
   return allJobs([
     startChannelPulls(deps),
-    startReconciliation(deps),
+    startStockSync(deps),
     startPipelineJobs(deps),
+    startReconciliation(deps),
     startScorecard(deps),
   ]);
 }

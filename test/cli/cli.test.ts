@@ -1,55 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { createTestScratchDatabase, postgresAvailable } from '../support/databases.ts';
+import { cleanEnv, oms, startServer } from '../support/server.ts';
 
-const oms = fileURLToPath(new URL('../../bin/oms', import.meta.url));
 const run = promisify(execFile);
-const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
-
-interface Server {
-  url: string;
-  output: () => string;
-  child: ChildProcess;
-  stop(): Promise<number | null>;
-}
-
-/** Starts `oms serve` on a free port and waits for its ready line. */
-function startServer(args: string[], env: Record<string, string | undefined> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [oms, 'serve', '--port', '0', ...args], { env: { ...cleanEnv, ...env } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /OMS ready at (http:\/\/\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({
-          url: ready[1]!,
-          output: () => output,
-          child,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`oms serve exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 async function get(url: string, key?: string) {
   const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });

@@ -5,6 +5,8 @@ import type { TransitionInput } from './orders.input.ts';
 import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
+
+export type { OrderRow };
 import { eventView, lineView, orderView } from './orders.view.ts';
 
 export async function event(

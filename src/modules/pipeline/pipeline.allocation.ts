@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { InventorySettings } from '../inventory/inventory.settings.ts';
 import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders } from '../inventory/reservations.service.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
+import type { OrderRow } from '../orders/orders.service.ts';
 import { noteMany, transitionMany, type PlannedTransition } from '../orders/orders.service.ts';
 
 export interface OrderLineDemand {

@@ -6,7 +6,7 @@ import { settingsFor } from '../inventory/inventory.settings.ts';
 import { releaseOrders } from '../inventory/reservations.service.ts';
 import type { OrderInput, TransitionInput } from '../orders/orders.input.ts';
 import { ingestBatch, type IngestResult } from '../orders/orders.ingest.ts';
-import type { OrderRow } from '../orders/orders.repository.ts';
+import type { OrderRow } from '../orders/orders.service.ts';
 import { linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
 import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
 import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
