@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Database } from '../../platform/db/index.ts';
+import { insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
 import { inventorySettings, oversells, reservations, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
 
 export type LevelRow = typeof stockLevels.$inferSelect;
@@ -102,16 +102,7 @@ export async function grant(db: Database, tenantId: string, wants: (LevelKey & {
 }
 
 export async function insertMovements(db: Database, rows: NewMovementRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.execute(sql`
-    insert into stock_movements (tenant_id, sku, warehouse_code, kind, on_hand_delta, reserved_delta, reason, reference, actor_kind, actor_id, at)
-    select tenant_id, sku, warehouse_code, kind, on_hand_delta, reserved_delta, reason, reference, actor_kind, actor_id, at
-    from jsonb_to_recordset(${json(rows.map((m) => ({
-      tenant_id: m.tenantId, sku: m.sku, warehouse_code: m.warehouseCode, kind: m.kind, on_hand_delta: m.onHandDelta,
-      reserved_delta: m.reservedDelta, reason: m.reason, reference: m.reference ?? null, actor_kind: m.actorKind,
-      actor_id: m.actorId, at: (m.at as Date).toISOString(),
-    })))}) as m(tenant_id text, sku text, warehouse_code text, kind text, on_hand_delta int, reserved_delta int,
-                reason text, reference text, actor_kind text, actor_id text, at timestamptz)`);
+  await insertRows(db, stockMovements, rows);
 }
 
 /** Inserts one movement and returns its id (for records that point at the movement they caused). */
@@ -121,16 +112,7 @@ export async function insertMovement(db: Database, row: NewMovementRow): Promise
 }
 
 export async function insertReservations(db: Database, rows: NewReservationRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.execute(sql`
-    insert into reservations (tenant_id, order_id, line_no, sku, warehouse_code, quantity, status, channel, expires_at, created_at)
-    select tenant_id, order_id, line_no, sku, warehouse_code, quantity, 'active', channel, expires_at, created_at
-    from jsonb_to_recordset(${json(rows.map((r) => ({
-      tenant_id: r.tenantId, order_id: r.orderId, line_no: r.lineNo, sku: r.sku, warehouse_code: r.warehouseCode,
-      quantity: r.quantity, channel: r.channel, expires_at: r.expiresAt ? (r.expiresAt as Date).toISOString() : null,
-      created_at: (r.createdAt as Date).toISOString(),
-    })))}) as r(tenant_id text, order_id text, line_no int, sku text, warehouse_code text, quantity int, channel text,
-                expires_at timestamptz, created_at timestamptz)`);
+  await insertRows(db, reservations, rows);
 }
 
 /** Active reservations of these orders, locked, in key order. */

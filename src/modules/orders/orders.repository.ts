@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../../platform/db/index.ts';
+import { insertRows, type Database } from '../../platform/db/index.ts';
 import { orderEvents, orderLines, orders } from './orders.schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -38,24 +38,26 @@ export async function insertIfAbsent(db: Database, row: NewOrderRow): Promise<Or
   return inserted[0] ?? null;
 }
 
-/** Inserts every order whose channel key is free; returns the rows inserted. */
+/** Inserts every order whose channel key is free, in one statement; returns the rows inserted. */
 export async function insertManyIfAbsent(db: Database, rows: NewOrderRow[]): Promise<OrderRow[]> {
-  if (rows.length === 0) return [];
-  return db
-    .insert(orders)
-    .values(rows)
-    .onConflictDoNothing({ target: [orders.tenantId, orders.channel, orders.shopId, orders.channelOrderId] })
-    .returning();
+  const complete = rows.map((row) => ({ statusReason: null, heldFrom: null, version: 1, ...row }) as OrderRow);
+  const ids = new Set(await insertRows(db, orders, complete, {
+    skipConflictsOn: ['tenantId', 'channel', 'shopId', 'channelOrderId'],
+    orderBy: ['channel', 'shopId', 'channelOrderId'],
+    returning: 'id',
+  }));
+  return complete.filter((row) => ids.has(row.id));
 }
 
-/** Moves orders still in `from` to new figures; returns those it moved. */
-export async function updateStatusMany(db: Database, tenantId: string, ids: string[], from: string, patch: Partial<NewOrderRow>): Promise<OrderRow[]> {
-  if (ids.length === 0) return [];
-  return db
+/** Moves orders still in `from` to new figures; returns the ids it moved. */
+export async function updateStatusMany(db: Database, tenantId: string, ids: string[], from: string, patch: Partial<NewOrderRow>): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const moved = await db
     .update(orders)
     .set({ ...patch, version: sql`${orders.version} + 1` })
     .where(and(eq(orders.tenantId, tenantId), inArray(orders.id, ids), eq(orders.status, from)))
-    .returning();
+    .returning({ id: orders.id });
+  return new Set(moved.map((r) => r.id));
 }
 
 export async function lockByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {
@@ -111,7 +113,7 @@ export async function update(db: Database, tenantId: string, id: string, patch: 
 }
 
 export async function insertLines(db: Database, lines: (typeof orderLines.$inferInsert)[]): Promise<void> {
-  if (lines.length > 0) await db.insert(orderLines).values(lines);
+  await insertRows(db, orderLines, lines);
 }
 
 export async function deleteLines(db: Database, tenantId: string, orderId: string): Promise<void> {
@@ -131,7 +133,7 @@ export async function appendEvent(db: Database, event: NewOrderEvent): Promise<v
 }
 
 export async function appendEvents(db: Database, events: NewOrderEvent[]): Promise<void> {
-  if (events.length > 0) await db.insert(orderEvents).values(events);
+  await insertRows(db, orderEvents, events);
 }
 
 export async function linesOfMany(db: Database, tenantId: string, orderIds: string[]): Promise<OrderLineRow[]> {

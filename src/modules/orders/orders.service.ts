@@ -95,13 +95,9 @@ export async function transitionMany(ctx: RequestContext, planned: PlannedTransi
     const { to, reason } = group[0]!;
     const from = group[0]!.order.status as OrderStatus;
     const stopping = to === 'on_hold' || to === 'exception';
-    const rows = await repo.updateStatusMany(ctx.db, ctx.tenantId, group.map((p) => p.order.id), from, {
-      status: to,
-      statusReason: stopping ? reason : null,
-      heldFrom: stopping ? from : null,
-      updatedAt: now,
-    });
-    for (const row of rows) updated.set(row.id, row);
+    const patch = { status: to, statusReason: stopping ? reason : null, heldFrom: stopping ? from : null, updatedAt: now };
+    const moved = await repo.updateStatusMany(ctx.db, ctx.tenantId, group.map((p) => p.order.id), from, patch);
+    for (const p of group) if (moved.has(p.order.id)) updated.set(p.order.id, { ...p.order, ...patch, version: p.order.version + 1 });
   }
   await repo.appendEvents(ctx.db, planned.filter((p) => updated.has(p.order.id)).map((p) => ({
     tenantId: ctx.tenantId, orderId: p.order.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,

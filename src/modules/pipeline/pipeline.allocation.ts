@@ -16,6 +16,8 @@ export interface AllocationCandidate {
   lines: OrderLineDemand[];
   /** First time this order asks: a shortfall is then recorded and noted; a retry stays quiet. */
   firstAttempt: boolean;
+  /** Recorded in this very transaction, so it cannot hold anything yet. */
+  isNew?: boolean;
 }
 
 export interface AllocationContext {
@@ -40,7 +42,7 @@ function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): bool
  */
 export async function allocate(ctx: RequestContext, candidates: AllocationCandidate[], alloc: AllocationContext): Promise<Map<string, OrderRow>> {
   if (candidates.length === 0) return new Map();
-  const holdings = await activeHoldings(ctx, candidates.map((c) => c.order.id));
+  const holdings = await activeHoldings(ctx, candidates.filter((c) => !c.isNew).map((c) => c.order.id));
   const keep: AllocationCandidate[] = [];
   const reserve: AllocationCandidate[] = [];
   const changed: string[] = [];

@@ -31,7 +31,9 @@ function pipelineFor(db: Database): MicroBatcher<Submission, IngestResult> {
   if (!batcher) {
     batcher = new MicroBatcher<Submission, IngestResult>((tenantId, items) => processBatch(db, tenantId, items), {
       maxBatch: MAX_BATCH,
-      maxInFlight: concurrentTransactions(db),
+      // Two batches overlap (one writing its orders while the other holds the hot rows); more only
+      // split the same demand into smaller batches that queue on the same row locks.
+      maxInFlight: Math.min(2, concurrentTransactions(db)),
       conflictKey: (s) => `${s.input.channel}\u0000${s.input.shopId}\u0000${s.input.channelOrderId}`,
     });
     pipelines.set(db, batcher);
@@ -72,7 +74,7 @@ async function processBatch(db: Database, tenantId: string, items: Submission[])
       results.forEach((r, i) => {
         if (!r.linesReplaced || r.outcome === 'unchanged' || !holdsStock(r.order.status)) return;
         const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
-        candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created' });
+        candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
       });
       const moved = await allocate(ctx, candidates, alloc);
       return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));

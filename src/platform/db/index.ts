@@ -1,3 +1,4 @@
 export { openDatabase, isPostgresUrl, rowsOf, concurrentTransactions, type Database, type DatabaseHandle, type BackendKind } from './database.ts';
 export { migrate } from './migrate.ts';
 export { createScratchDatabase, type ScratchDatabase } from './scratch.ts';
+export { insertRows, type BulkInsertOptions } from './bulk.ts';
