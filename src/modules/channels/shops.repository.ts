@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.ts';
 import { shops } from './channels.schema.ts';
 
@@ -35,4 +35,11 @@ export async function update(db: Database, tenantId: string, id: string, patch: 
     .where(and(eq(shops.tenantId, tenantId), eq(shops.id, id)))
     .returning();
   return rows[0] ?? null;
+}
+
+/** Which of these shop ids are registered and active. */
+export async function activeIds(db: Database, tenantId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.tenantId, tenantId), inArray(shops.id, ids), eq(shops.active, true)));
+  return new Set(rows.map((r) => r.id));
 }

@@ -104,3 +104,8 @@ export async function credentialsOf(ctx: RequestContext, box: SecretBox, id: str
     apiBaseUrl: row.apiBaseUrl,
   };
 }
+
+/** Which of these shops are registered here and active (orders may name shops never registered). */
+export async function activeShopIds(ctx: Pick<RequestContext, 'db' | 'tenantId'>, ids: string[]): Promise<Set<string>> {
+  return repo.activeIds(ctx.db, ctx.tenantId, [...new Set(ids)]);
+}

@@ -9,6 +9,8 @@ import { ingestBatch, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
 import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
+import { activeShopIds } from '../channels/shops.service.ts';
+import { ensureListings } from '../inventory/stock-sync.service.ts';
 import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 
@@ -76,10 +78,30 @@ async function processBatch(db: Database, tenantId: string, items: Submission[])
         const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
         candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
       });
+      await listSoldSkus(ctx, candidates.filter((c) => c.isNew).map((c) => c.order), items);
       const moved = await allocate(ctx, candidates, alloc);
       return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
     }),
   );
+}
+
+/**
+ * A SKU sold in a registered shop is listed there, so its stock figure is pushed to that shop
+ * from now on. Orders may name shops never registered (integrators, imports): those are skipped.
+ */
+async function listSoldSkus(ctx: RequestContext, orders: OrderRow[], items: Submission[]): Promise<void> {
+  if (orders.length === 0) return;
+  const shops = await activeShopIds(ctx, orders.map((o) => o.shopId));
+  if (shops.size === 0) return;
+  const byOrder = new Map(items.map((i) => [`${i.input.shopId}\u0000${i.input.channelOrderId}`, i.input]));
+  const listed = new Map<string, { shopId: string; channel: string; sku: string }>();
+  for (const o of orders) {
+    if (!shops.has(o.shopId)) continue;
+    for (const line of byOrder.get(`${o.shopId}\u0000${o.channelOrderId}`)?.lines ?? []) {
+      listed.set(`${o.shopId}\u0000${line.sku}`, { shopId: o.shopId, channel: o.channel, sku: line.sku });
+    }
+  }
+  await ensureListings(ctx, [...listed.values()]);
 }
 
 /**
