@@ -23,7 +23,8 @@ const regions: readonly (readonly [string, string, string])[] = [
   ['广西壮族自治区', '南宁市', '青秀区'],
 ];
 
-const catalogue = [
+/** What the synthetic demo orders sell. */
+export const demoProducts = [
   { sku: 'SOFA-GREY-3S', title: '三人布艺沙发 灰色', price: 199900 },
   { sku: 'TEE-WHITE-M', title: '纯棉短袖T恤 白色 M', price: 5900 },
   { sku: 'DIAPER-L-54', title: '婴儿纸尿裤 L码 54片', price: 12900 },
@@ -61,7 +62,7 @@ export function demoOrder(rand: () => number, sequence: number, at: Date): Order
   const { channel, shopId } = pick(rand, channels);
   const [province, city, district] = pick(rand, regions);
   const lineCount = 1 + Math.floor(rand() * 3);
-  const products = [...catalogue].sort(() => rand() - 0.5).slice(0, lineCount);
+  const products = [...demoProducts].sort(() => rand() - 0.5).slice(0, lineCount);
   const lines = products.map((p) => ({ sku: p.sku, title: p.title, quantity: 1 + Math.floor(rand() * 2), unitPriceFen: p.price }));
   const goods = lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0);
   const discountFen = rand() < 0.3 ? Math.min(goods, 1000 * (1 + Math.floor(rand() * 5))) : 0;

@@ -4,9 +4,10 @@ import type { Database } from '../platform/db/index.ts';
 import { loggableError, type Logger } from '../platform/logger.ts';
 import { createTenant, reissueKey } from '../modules/access/access.service.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
-import { ingestOrder } from '../modules/orders/orders.ingest.ts';
+import { submitOrder } from '../modules/pipeline/pipeline.service.ts';
 import { listOrders } from '../modules/orders/orders.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
+import { stockDemo } from './demo.inventory.ts';
 
 export const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo session';
@@ -27,20 +28,21 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, opti
   const rand = seededRandom(Date.now() & 0xffffffff);
   let sequence = 0;
 
+  await stockDemo(ctx);
   const existing = await listOrders(ctx, { limit: 1 });
   if (existing.items.length === 0) {
-    for (let i = 0; i < (options.seedOrders ?? 40); i++) await ingestOrder(ctx, demoOrder(rand, sequence++, clock.now()));
+    for (let i = 0; i < (options.seedOrders ?? 40); i++) await submitOrder(ctx, demoOrder(rand, sequence++, clock.now()));
   }
 
   // Unpaid orders get paid a little later, as buyers do, so updates flow as well as new orders.
   const unpaid: OrderInput[] = [];
   const tick = async () => {
     const order = demoOrder(rand, sequence++, clock.now());
-    await ingestOrder(ctx, order);
+    await submitOrder(ctx, order);
     if (order.status === 'created') unpaid.push(order);
     if (unpaid.length > 0 && rand() < 0.5) {
       const now = clock.now().toISOString();
-      await ingestOrder(ctx, { ...unpaid.shift()!, status: 'paid', paidAt: now, channelModifiedAt: now });
+      await submitOrder(ctx, { ...unpaid.shift()!, status: 'paid', paidAt: now, channelModifiedAt: now });
     }
   };
   const timer = setInterval(() => {
