@@ -35,5 +35,8 @@ export function ctxFor(req: FastifyRequest, ...allowed: Role[]): RequestContext 
 
 export const allRoles: Role[] = ['admin', 'ops', 'agent', 'supervisor', 'viewer'];
 
+/** Roles that read operational figures (stock, ledgers, scorecards); agents work tickets, not stock. */
+export const stockReaders: Role[] = ['admin', 'ops', 'supervisor', 'viewer'];
+
 /** A standard error body, for the OpenAPI document. */
 export const errorResponseDescription = '{"error": {"code": "...", "message": "...", "details": ...}}';

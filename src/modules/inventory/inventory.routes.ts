@@ -1,4 +1,4 @@
-import { allRoles, ctxFor, type Api } from '../../api/http.ts';
+import { allRoles, ctxFor, stockReaders, type Api } from '../../api/http.ts';
 import { adjustmentInput, levelsQuery, movementsQuery, receiptInput, reservationsQuery, safetyStockInput, skuParams } from './inventory.input.ts';
 import { settingsFor, settingsPatch, updateSettings } from './inventory.settings.ts';
 import { listReservations } from './reservations.service.ts';
@@ -16,14 +16,14 @@ export function inventoryRoutes(app: Api): void {
     schema: { tags: ['inventory'], summary: 'The stock ledger (库存流水), newest first', querystring: movementsQuery },
   }, async (req) => {
     const { before, ...filter } = req.query;
-    return stock.listMovements(ctxFor(req, 'admin', 'ops', 'supervisor', 'viewer'), { ...filter, beforeId: before });
+    return stock.listMovements(ctxFor(req, ...stockReaders), { ...filter, beforeId: before });
   });
 
   app.get('/api/v1/inventory/reservations', {
     schema: { tags: ['inventory'], summary: 'Reservations (占用), newest first', querystring: reservationsQuery },
   }, async (req) => {
     const { before, ...filter } = req.query;
-    return listReservations(ctxFor(req, 'admin', 'ops', 'supervisor', 'viewer'), { ...filter, beforeId: before });
+    return listReservations(ctxFor(req, ...stockReaders), { ...filter, beforeId: before });
   });
 
   app.post('/api/v1/inventory/receipts', {

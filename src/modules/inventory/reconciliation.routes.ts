@@ -1,4 +1,4 @@
-import { ctxFor, type Api } from '../../api/http.ts';
+import { ctxFor, stockReaders as readers, type Api } from '../../api/http.ts';
 import { AppError } from '../../platform/errors.ts';
 import { warehouseParams } from '../warehouses/warehouses.input.ts';
 import * as tasks from './count-tasks.service.ts';
@@ -8,7 +8,6 @@ import {
 } from './reconciliation.input.ts';
 import * as reconciliation from './reconciliation.service.ts';
 
-const readers = ['admin', 'ops', 'supervisor', 'viewer'] as const;
 
 /** Stock snapshots, daily reconciliation (对账) and stock-count tasks (盘点任务). */
 export function reconciliationRoutes(app: Api): void {

@@ -1,10 +1,9 @@
-import { ctxFor, type Api } from '../../api/http.ts';
+import { ctxFor, stockReaders as readers, type Api } from '../../api/http.ts';
 import { clearListingPause, listPauses } from './listing-pauses.service.ts';
 import { channelParams, monthQuery, weeklyQuery } from './scorecard.input.ts';
 import { monthOf } from './scorecard.score.ts';
 import { monthReport, weeklyReport } from './scorecard.service.ts';
 
-const readers = ['admin', 'ops', 'supervisor', 'viewer'] as const;
 
 export function scorecardRoutes(app: Api): void {
   app.get('/api/v1/inventory/scorecards', {

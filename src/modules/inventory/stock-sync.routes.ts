@@ -1,10 +1,9 @@
-import { ctxFor, type Api } from '../../api/http.ts';
+import { ctxFor, stockReaders as readers, type Api } from '../../api/http.ts';
 import {
   listingCreate, listingParams, listingsQuery, pushesQuery, quantitiesQuery, shopRuleParams, skuRuleParams, stockRuleInput,
 } from './stock-sync.input.ts';
 import * as sync from './stock-sync.service.ts';
 
-const readers = ['admin', 'ops', 'supervisor', 'viewer'] as const;
 
 /** Listings, stock sync rules and push status: how much of the stock each shop is told it may sell. */
 export function stockSyncRoutes(app: Api): void {
