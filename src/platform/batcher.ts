@@ -2,6 +2,9 @@
  * Gathers work submitted concurrently into batches: whatever has queued while the previous
  * batches ran goes out together, up to `maxBatch`, with at most `maxInFlight` batches running.
  * Under light load a batch holds one item and waits for nothing; under heavy load batches grow.
+ * What is waiting is shared out over the free slots, so that when callers come back all at once
+ * (each waiting for its answer before sending more) the slots still overlap instead of one batch
+ * taking everything while the others idle.
  *
  * Items of one group (a tenant) share a batch; two items with the same conflict key never do,
  * the later waiting for the next batch, so a batch can treat its items as independent. When a
@@ -76,7 +79,9 @@ export class MicroBatcher<T, R> {
   }
 
   private take(queue: Pending<T, R>[]): Pending<T, R>[] {
-    const { maxBatch, conflictKey } = this.options;
+    const { conflictKey } = this.options;
+    const free = Math.max(1, this.options.maxInFlight - this.inFlight);
+    const maxBatch = Math.min(this.options.maxBatch, Math.ceil(queue.length / free));
     if (!conflictKey) return queue.splice(0, maxBatch);
     const batch: Pending<T, R>[] = [];
     const keys = new Set<string>();

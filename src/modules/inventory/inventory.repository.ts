@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertIntoMany, insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
+import { markDueStatement } from './stock-sync.repository.ts';
 import { inventorySettings, oversells, reservations, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
 
 export type LevelRow = typeof stockLevels.$inferSelect;
@@ -45,7 +46,7 @@ export async function applyDeltas(db: Database, tenantId: string, deltas: LevelD
     ), locked as (
       select s.sku, s.warehouse_code, d.on_hand, d.reserved
       from stock_levels s join d on s.sku = d.sku and s.warehouse_code = d.warehouse_code
-      where s.tenant_id = ${tenantId}
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from d))
       order by s.sku collate "C", s.warehouse_code collate "C"
       for update of s
     )
@@ -78,27 +79,35 @@ export interface Grant extends LevelKey {
 /**
  * The hot path: one conditional UPDATE over every wanted row, locked in key order, each granting
  * as many of the wanted units as are available. Rows that do not exist or have nothing available
- * grant nothing.
+ * grant nothing. The shops listing a SKU that granted units are marked due for a stock push in
+ * the same statement, so the rows stay locked for as few round trips as possible.
  */
 export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], at: Date): Promise<Grant[]> {
   if (wants.length === 0) return [];
-  const result = await db.execute(sql`
+  const result = await executeNamed(db, sql`
     with want as (
-      select * from jsonb_to_recordset(${json(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))})
+      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
         as w(sku text, warehouse_code text, qty int)
     ), locked as (
       select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
       from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
-      where s.tenant_id = ${tenantId}
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
       order by s.sku collate "C", s.warehouse_code collate "C"
       for update of s
-    )
-    update stock_levels s
-      set reserved = s.reserved + least(l.qty, l.on_hand - l.reserved), updated_at = ${at.toISOString()}::timestamptz
-    from locked l
-    where s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code and l.on_hand > l.reserved
-    returning s.sku, s.warehouse_code, least(l.qty, l.on_hand - l.reserved) as granted`);
+    ), granted as (
+      update stock_levels s
+        set reserved = s.reserved + least(l.qty, l.on_hand - l.reserved), updated_at = ${at.toISOString()}::timestamptz
+      from locked l
+      where s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code and l.on_hand > l.reserved
+      returning s.sku, s.warehouse_code, least(l.qty, l.on_hand - l.reserved) as granted
+    ), due as (${markDueStatement(tenantId, sql`(select sku from granted)`, at)})
+    select sku, warehouse_code, granted from granted`);
   return rowsOf(result).map((r) => ({ sku: String(r.sku), warehouseCode: String(r.warehouse_code), granted: Number(r.granted) }));
+}
+
+/** Reservations and their ledger movements, in one statement. */
+export async function insertReservationsWithMovements(db: Database, held: NewReservationRow[], movements: NewMovementRow[]): Promise<void> {
+  await insertIntoMany(db, [[reservations, held], [stockMovements, movements]]);
 }
 
 export async function insertMovements(db: Database, rows: NewMovementRow[]): Promise<void> {
@@ -109,10 +118,6 @@ export async function insertMovements(db: Database, rows: NewMovementRow[]): Pro
 export async function insertMovement(db: Database, row: NewMovementRow): Promise<number> {
   const rows = await db.insert(stockMovements).values(row).returning({ id: stockMovements.id });
   return rows[0]!.id;
-}
-
-export async function insertReservations(db: Database, rows: NewReservationRow[]): Promise<void> {
-  await insertRows(db, reservations, rows);
 }
 
 /** Active reservations of these orders, locked, in key order. */

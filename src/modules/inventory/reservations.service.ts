@@ -87,9 +87,7 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
     if (rest > 0) unused.push({ sku: g.sku, warehouseCode: g.warehouseCode, onHand: 0, reserved: -rest });
   }
   await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
-  await repo.insertReservations(ctx.db, held);
-  await repo.insertMovements(ctx.db, held.map((r) => movement(ctx, r, 'reservation', r.quantity, 'reserved for order', now)));
-  if (held.length > 0) await sync.markDue(ctx.db, ctx.tenantId, held.map((r) => r.sku), now);
+  await repo.insertReservationsWithMovements(ctx.db, held, held.map((r) => movement(ctx, r, 'reservation', r.quantity, 'reserved for order', now)));
   return outcomes;
 }
 

@@ -24,17 +24,21 @@ const stillToTell = sql`stock_pushes.due_at is null or stock_pushes.lease_until 
  */
 export async function markDue(db: Database, tenantId: string, skus: string[], at: Date): Promise<void> {
   if (skus.length === 0) return;
-  const sorted = [...new Set(skus)].sort();
-  await db.execute(sql`
+  await db.execute(markDueStatement(tenantId, jsonList([...new Set(skus)].sort()), at));
+}
+
+/** The statement behind markDue, for SKUs given by a subquery (another statement's changed rows). */
+export function markDueStatement(tenantId: string, skus: SQL, at: Date): SQL {
+  return sql`
     insert into stock_pushes (tenant_id, shop_id, sku, channel, due_at, updated_at)
     select l.tenant_id, l.shop_id, l.sku, l.channel, ${stamp(at)}, ${stamp(at)}
     from channel_listings l
-    where l.tenant_id = ${tenantId} and l.active and l.sku in ${jsonList(sorted)}
+    where l.tenant_id = ${tenantId} and l.active and l.sku = any(array${skus})
     order by l.shop_id collate "C", l.sku collate "C"
     on conflict (tenant_id, shop_id, sku) do update
       set due_at = coalesce(stock_pushes.due_at, excluded.due_at), change_seq = stock_pushes.change_seq + 1,
           updated_at = excluded.updated_at
-      where ${stillToTell}`);
+      where ${stillToTell}`;
 }
 
 /** Marks one shop's active listings due: all of them, or only these SKUs (a rule changed). */

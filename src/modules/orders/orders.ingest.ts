@@ -119,32 +119,35 @@ export interface IngestItem {
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
 /**
- * Records a batch of orders in the caller's transaction: new orders with one multi-row insert
- * each for orders, lines and events; orders seen before one by one, in channel-key order so two
- * batches never wait on each other in a circle. Results come back in the items' order.
+ * Records a batch of orders in the caller's transaction: new orders, their lines and events in one
+ * statement; orders seen before one by one, in channel-key order so two batches never wait on
+ * each other in a circle. Results come back in the items' order.
  */
 export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
   const now = ctx.clock.now();
   const prepared = items.map((item, index) => ({ ...item, index, id: newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
   const byKey = [...prepared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-  const inserted = await repo.insertManyIfAbsent(ctx.db, byKey.map((p) => ({
-    ...p.fields,
-    tenantId: ctx.tenantId,
-    id: p.id,
-    channel: p.input.channel,
-    shopId: p.input.shopId,
-    channelOrderId: p.input.channelOrderId,
-    status: p.input.status,
-    createdAt: now,
-    updatedAt: now,
-  })));
+  const inserted = await repo.insertNewOrders(
+    ctx.db,
+    byKey.map((p) => ({
+      ...p.fields,
+      tenantId: ctx.tenantId,
+      id: p.id,
+      channel: p.input.channel,
+      shopId: p.input.shopId,
+      channelOrderId: p.input.channelOrderId,
+      status: p.input.status,
+      createdAt: now,
+      updatedAt: now,
+    })),
+    byKey.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)),
+    byKey.map((p) => ({
+      tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
+      fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
+    })),
+  );
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
   const created = prepared.filter((p) => insertedById.has(p.id));
-  await repo.insertLines(ctx.db, created.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)));
-  await repo.appendEvents(ctx.db, created.map((p) => ({
-    tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
-    fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
-  })));
 
   const results: IngestResult[] = new Array(items.length);
   for (const p of created) {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { insertRows, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertRows, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
 import { orderEvents, orderLines, orders } from './orders.schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -7,6 +7,16 @@ export type NewOrderRow = typeof orders.$inferInsert;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type OrderEventRow = typeof orderEvents.$inferSelect;
 export type NewOrderEvent = typeof orderEvents.$inferInsert;
+export type NewOrderLine = typeof orderLines.$inferInsert;
+
+/** One order's planned status change: applied only while the order is still in `from`. */
+export interface StatusMove {
+  id: string;
+  from: string;
+  to: string;
+  statusReason: string | null;
+  heldFrom: string | null;
+}
 
 export interface ChannelKey {
   channel: string;
@@ -28,36 +38,48 @@ export interface OrderFilter {
   limit: number;
 }
 
-/** Inserts the order unless one with the same channel key exists; returns it only if inserted. */
-export async function insertIfAbsent(db: Database, row: NewOrderRow): Promise<OrderRow | null> {
-  const inserted = await db
-    .insert(orders)
-    .values(row)
-    .onConflictDoNothing({ target: [orders.tenantId, orders.channel, orders.shopId, orders.channelOrderId] })
-    .returning();
-  return inserted[0] ?? null;
-}
-
-/** Inserts every order whose channel key is free, in one statement; returns the rows inserted. */
-export async function insertManyIfAbsent(db: Database, rows: NewOrderRow[]): Promise<OrderRow[]> {
+/**
+ * Inserts every order whose channel key is free, with its lines and first events, in one
+ * statement; lines and events of orders that already existed are dropped. Returns the rows inserted.
+ */
+export async function insertNewOrders(db: Database, rows: NewOrderRow[], lines: NewOrderLine[], events: NewOrderEvent[]): Promise<OrderRow[]> {
+  if (rows.length === 0) return [];
   const complete = rows.map((row) => ({ statusReason: null, heldFrom: null, version: 1, ...row }) as OrderRow);
-  const ids = new Set(await insertRows(db, orders, complete, {
-    skipConflictsOn: ['tenantId', 'channel', 'shopId', 'channelOrderId'],
-    orderBy: ['channel', 'shopId', 'channelOrderId'],
-    returning: 'id',
-  }));
+  const ofNew = sql`r.order_id in (select id from new_orders)`;
+  const result = await executeNamed(db, sql`
+    with new_orders as (${insertStatement(orders, complete, {
+      skipConflictsOn: ['tenantId', 'channel', 'shopId', 'channelOrderId'],
+      orderBy: ['channel', 'shopId', 'channelOrderId'],
+      returning: 'id',
+    })}),
+    new_lines as (${insertStatement(orderLines, lines, { where: ofNew })}),
+    new_events as (${insertStatement(orderEvents, events, { where: ofNew })})
+    select id from new_orders`);
+  const ids = new Set(rowsOf(result).map((r) => String(r.id)));
   return complete.filter((row) => ids.has(row.id));
 }
 
-/** Moves orders still in `from` to new figures; returns the ids it moved. */
-export async function updateStatusMany(db: Database, tenantId: string, ids: string[], from: string, patch: Partial<NewOrderRow>): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const moved = await db
-    .update(orders)
-    .set({ ...patch, version: sql`${orders.version} + 1` })
-    .where(and(eq(orders.tenantId, tenantId), inArray(orders.id, ids), eq(orders.status, from)))
-    .returning({ id: orders.id });
-  return new Set(moved.map((r) => r.id));
+/**
+ * Moves each order still in its expected status to its new status, and appends the events of the
+ * orders moved, in one statement. Returns the ids it moved. (`id = any(array(…))` keeps the orders
+ * side an index lookup whatever the planner believes about the table's size.)
+ */
+export async function moveStatuses(db: Database, tenantId: string, moves: StatusMove[], at: Date, events: NewOrderEvent[]): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
+  const planned = JSON.stringify(moves.map((m) => ({ id: m.id, from_status: m.from, status: m.to, status_reason: m.statusReason, held_from: m.heldFrom })));
+  const result = await executeNamed(db, sql`
+    with planned as (
+      select * from json_to_recordset(${planned}::json) as p(id text, from_status text, status text, status_reason text, held_from text)
+    ), moved as (
+      update orders o
+        set status = p.status, status_reason = p.status_reason, held_from = p.held_from,
+            updated_at = ${at.toISOString()}::timestamptz, version = o.version + 1
+      from planned p
+      where o.tenant_id = ${tenantId} and o.id = any(array(select id from planned)) and o.id = p.id and o.status = p.from_status
+      returning o.id
+    ), moved_events as (${insertStatement(orderEvents, events, { where: sql`r.order_id in (select id from moved)` })})
+    select id from moved`);
+  return new Set(rowsOf(result).map((r) => String(r.id)));
 }
 
 export async function lockByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {

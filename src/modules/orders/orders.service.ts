@@ -77,32 +77,27 @@ export interface PlannedTransition {
 
 /**
  * The platform's own transitions for many orders at once, in the caller's transaction: checked
- * against the table like any other, saved with one UPDATE per (from, to) pair and one insert of
- * their events. Returns the updated orders by id.
+ * against the table like any other, saved with their events in one statement. An order that left
+ * its expected status meanwhile is not moved. Returns the updated orders by id.
  */
 export async function transitionMany(ctx: RequestContext, planned: PlannedTransition[]): Promise<Map<string, OrderRow>> {
   const now = ctx.clock.now();
-  const groups = new Map<string, PlannedTransition[]>();
+  const updated = new Map<string, OrderRow>();
+  const moves: repo.StatusMove[] = [];
   for (const p of planned) {
     const from = p.order.status as OrderStatus;
     const check = checkTransition(from, p.to, null, p.order.heldFrom as OrderStatus | null);
     if (!check.ok) throw new AppError(check.code, `order ${p.order.id}: ${check.message}`, { from, to: p.to });
-    const key = `${from}>${p.to}>${p.reason}`;
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const stopping = p.to === 'on_hold' || p.to === 'exception';
+    const move = { id: p.order.id, from, to: p.to, statusReason: stopping ? p.reason : null, heldFrom: stopping ? from : null };
+    moves.push(move);
+    updated.set(p.order.id, { ...p.order, status: move.to, statusReason: move.statusReason, heldFrom: move.heldFrom, updatedAt: now, version: p.order.version + 1 });
   }
-  const updated = new Map<string, OrderRow>();
-  for (const group of groups.values()) {
-    const { to, reason } = group[0]!;
-    const from = group[0]!.order.status as OrderStatus;
-    const stopping = to === 'on_hold' || to === 'exception';
-    const patch = { status: to, statusReason: stopping ? reason : null, heldFrom: stopping ? from : null, updatedAt: now };
-    const moved = await repo.updateStatusMany(ctx.db, ctx.tenantId, group.map((p) => p.order.id), from, patch);
-    for (const p of group) if (moved.has(p.order.id)) updated.set(p.order.id, { ...p.order, ...patch, version: p.order.version + 1 });
-  }
-  await repo.appendEvents(ctx.db, planned.filter((p) => updated.has(p.order.id)).map((p) => ({
+  const moved = await repo.moveStatuses(ctx.db, ctx.tenantId, moves, now, planned.map((p) => ({
     tenantId: ctx.tenantId, orderId: p.order.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,
     type: 'transition', fromStatus: p.order.status, toStatus: p.to, reason: p.reason, data: p.data ?? null,
   })));
+  for (const id of updated.keys()) if (!moved.has(id)) updated.delete(id);
   return updated;
 }
 
