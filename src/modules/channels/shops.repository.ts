@@ -38,8 +38,8 @@ export async function update(db: Database, tenantId: string, id: string, patch: 
 }
 
 /** Which of these shop ids are registered and active. */
-export async function activeIds(db: Database, tenantId: string, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.tenantId, tenantId), inArray(shops.id, ids), eq(shops.active, true)));
+export async function allActiveIds(db: Database, tenantId: string): Promise<Set<string>> {
+  const rows = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.tenantId, tenantId), eq(shops.active, true)));
   return new Set(rows.map((r) => r.id));
 }
+

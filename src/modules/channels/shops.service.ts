@@ -4,6 +4,7 @@ import type { SecretBox } from '../../platform/secrets.ts';
 import type { Marketplace, ShopCreate, ShopPatch } from './shops.input.ts';
 import * as repo from './shops.repository.ts';
 import type { NewShopRow, ShopRow } from './shops.repository.ts';
+import { configChanged } from '../../platform/config-cache.ts';
 
 /** A shop as the API shows it: never a secret, only whether one is set. */
 export function shopView(row: ShopRow) {
@@ -59,6 +60,7 @@ export async function createShop(ctx: RequestContext, box: SecretBox, input: Sho
   if (!row) {
     throw new AppError('SHOP_EXISTS', `a shop with id ${input.id}, or ${input.channel} shop ${input.channelShopId}, is already registered`);
   }
+  configChanged(ctx.tenantId);
   return shopView(row);
 }
 
@@ -85,6 +87,7 @@ export async function updateShop(ctx: RequestContext, box: SecretBox, id: string
     updatedAt: ctx.clock.now(),
   };
   const row = await repo.update(ctx.db, ctx.tenantId, id, changes);
+  configChanged(ctx.tenantId);
   if (!row) throw new AppError('SHOP_NOT_FOUND', `shop ${id} not found`);
   return shopView(row);
 }
@@ -106,6 +109,7 @@ export async function credentialsOf(ctx: RequestContext, box: SecretBox, id: str
 }
 
 /** Which of these shops are registered here and active (orders may name shops never registered). */
-export async function activeShopIds(ctx: Pick<RequestContext, 'db' | 'tenantId'>, ids: string[]): Promise<Set<string>> {
-  return repo.activeIds(ctx.db, ctx.tenantId, [...new Set(ids)]);
+/** Every active shop of the tenant, by id. */
+export async function allActiveShopIds(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<Set<string>> {
+  return repo.allActiveIds(ctx.db, ctx.tenantId);
 }

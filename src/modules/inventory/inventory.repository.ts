@@ -1,13 +1,10 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { executeNamed, insertIntoMany, insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
-import { markDueStatement } from './stock-sync.repository.ts';
-import { inventorySettings, oversells, reservations, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
+import { insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
+import { inventorySettings, oversells, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
 
 export type LevelRow = typeof stockLevels.$inferSelect;
 export type MovementRow = typeof stockMovements.$inferSelect;
 export type NewMovementRow = typeof stockMovements.$inferInsert;
-export type ReservationRow = typeof reservations.$inferSelect;
-export type NewReservationRow = typeof reservations.$inferInsert;
 export type SettingsRow = typeof inventorySettings.$inferSelect;
 
 export interface LevelKey {
@@ -72,44 +69,6 @@ function merged(deltas: LevelDelta[]): LevelDelta[] {
   return [...byKey.values()];
 }
 
-export interface Grant extends LevelKey {
-  granted: number;
-}
-
-/**
- * The hot path: one conditional UPDATE over every wanted row, locked in key order, each granting
- * as many of the wanted units as are available. Rows that do not exist or have nothing available
- * grant nothing. The shops listing a SKU that granted units are marked due for a stock push in
- * the same statement, so the rows stay locked for as few round trips as possible.
- */
-export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], at: Date): Promise<Grant[]> {
-  if (wants.length === 0) return [];
-  const result = await executeNamed(db, sql`
-    with want as (
-      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
-        as w(sku text, warehouse_code text, qty int)
-    ), locked as (
-      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
-      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
-      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
-      order by s.sku collate "C", s.warehouse_code collate "C"
-      for update of s
-    ), granted as (
-      update stock_levels s
-        set reserved = s.reserved + least(l.qty, l.on_hand - l.reserved), updated_at = ${at.toISOString()}::timestamptz
-      from locked l
-      where s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code and l.on_hand > l.reserved
-      returning s.sku, s.warehouse_code, least(l.qty, l.on_hand - l.reserved) as granted
-    ), due as (${markDueStatement(tenantId, sql`(select sku from granted)`, at)})
-    select sku, warehouse_code, granted from granted`);
-  return rowsOf(result).map((r) => ({ sku: String(r.sku), warehouseCode: String(r.warehouse_code), granted: Number(r.granted) }));
-}
-
-/** Reservations and their ledger movements, in one statement. */
-export async function insertReservationsWithMovements(db: Database, held: NewReservationRow[], movements: NewMovementRow[]): Promise<void> {
-  await insertIntoMany(db, [[reservations, held], [stockMovements, movements]]);
-}
-
 export async function insertMovements(db: Database, rows: NewMovementRow[]): Promise<void> {
   await insertRows(db, stockMovements, rows);
 }
@@ -118,72 +77,6 @@ export async function insertMovements(db: Database, rows: NewMovementRow[]): Pro
 export async function insertMovement(db: Database, row: NewMovementRow): Promise<number> {
   const rows = await db.insert(stockMovements).values(row).returning({ id: stockMovements.id });
   return rows[0]!.id;
-}
-
-/** Active reservations of these orders, locked, in key order. */
-export async function lockActiveReservations(db: Database, tenantId: string, orderIds: string[]): Promise<ReservationRow[]> {
-  if (orderIds.length === 0) return [];
-  return db
-    .select()
-    .from(reservations)
-    .where(and(eq(reservations.tenantId, tenantId), inArray(reservations.orderId, orderIds), eq(reservations.status, 'active')))
-    .orderBy(asc(reservations.id))
-    .for('update');
-}
-
-export async function endReservations(db: Database, tenantId: string, ids: number[], status: string, reason: string, at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(reservations)
-    .set({ status, endReason: reason, endedAt: at })
-    .where(and(eq(reservations.tenantId, tenantId), inArray(reservations.id, ids), eq(reservations.status, 'active')));
-}
-
-export async function setExpiry(db: Database, tenantId: string, ids: number[], expiresAt: Date | null): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(reservations).set({ expiresAt }).where(and(eq(reservations.tenantId, tenantId), inArray(reservations.id, ids)));
-}
-
-/**
- * Orders holding a reservation past its expiry, any tenant, oldest first. Nothing is locked here:
- * the caller locks each order before its reservations, the order every writer follows.
- */
-export async function dueReservationOrders(db: Database, now: Date, limit: number): Promise<{ tenantId: string; orderId: string }[]> {
-  const result = await db.execute(sql`
-    select distinct tenant_id, order_id from (
-      select tenant_id, order_id from reservations
-      where status = 'active' and expires_at is not null and expires_at <= ${now.toISOString()}::timestamptz
-      order by expires_at
-      limit ${limit}
-    ) due`);
-  return rowsOf(result).map((r) => ({ tenantId: String(r.tenant_id), orderId: String(r.order_id) }));
-}
-
-export async function reservationsOf(db: Database, tenantId: string, orderId: string): Promise<ReservationRow[]> {
-  return db
-    .select()
-    .from(reservations)
-    .where(and(eq(reservations.tenantId, tenantId), eq(reservations.orderId, orderId)))
-    .orderBy(asc(reservations.id));
-}
-
-export interface ReservationFilter {
-  sku?: string;
-  warehouseCode?: string;
-  status?: string;
-  orderId?: string;
-  beforeId?: number;
-  limit: number;
-}
-
-export async function listReservations(db: Database, tenantId: string, f: ReservationFilter): Promise<ReservationRow[]> {
-  const where: SQL[] = [eq(reservations.tenantId, tenantId)];
-  if (f.sku) where.push(eq(reservations.sku, f.sku));
-  if (f.warehouseCode) where.push(eq(reservations.warehouseCode, f.warehouseCode));
-  if (f.status) where.push(eq(reservations.status, f.status));
-  if (f.orderId) where.push(eq(reservations.orderId, f.orderId));
-  if (f.beforeId !== undefined) where.push(lt(reservations.id, f.beforeId));
-  return db.select().from(reservations).where(and(...where)).orderBy(desc(reservations.id)).limit(f.limit);
 }
 
 export interface LevelFilter {

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import * as repo from './inventory.repository.ts';
 import type { ReservationTtl } from './inventory.schema.ts';
 import type { SettingsRow } from './inventory.repository.ts';
+import { configChanged } from '../../platform/config-cache.ts';
 
 export const shortagePolicies = ['exception', 'backorder'] as const;
 
@@ -70,11 +71,13 @@ export async function settingsFor(ctx: Pick<RequestContext, 'db' | 'tenantId'>):
 }
 
 export async function updateSettings(ctx: RequestContext, patch: SettingsPatch): Promise<InventorySettings> {
-  return ctx.db.transaction(async (tx) => {
+  const settings = await ctx.db.transaction(async (tx) => {
     const current = fromRow(await repo.findSettings(tx, ctx.tenantId));
     const row = await repo.upsertSettings(tx, { ...current, ...patch, tenantId: ctx.tenantId, updatedAt: ctx.clock.now() });
     return fromRow(row);
   });
+  configChanged(ctx.tenantId);
+  return settings;
 }
 
 /** Seconds a reservation of this channel's order lives; the channel's own entry first, then "*". */

@@ -1,6 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import * as repo from './inventory.repository.ts';
-import type { LevelDelta, NewMovementRow, NewReservationRow, ReservationRow } from './inventory.repository.ts';
+import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
+import * as reservationsRepo from './reservations.repository.ts';
+import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
 import * as sync from './stock-sync.repository.ts';
 
@@ -28,35 +30,36 @@ function demandOf(request: ReservationRequest): Map<string, number> {
   return need;
 }
 
-/**
- * Reserves stock for a batch of orders in the caller's transaction: the batch's demand is summed
- * per SKU and warehouse and taken with one conditional UPDATE (rows locked in key order); units
- * then go to orders in arrival order, each order whole at one warehouse or not at all. Units taken
- * but not given are handed back before the transaction ends, so only what orders hold stays
- * reserved, and every unit held has its reservation row and ledger movement.
- */
-export async function reserveOrders(ctx: RequestContext, requests: ReservationRequest[], settings?: InventorySettings): Promise<ReservationOutcome[]> {
+/** Every level a batch could draw on: each SKU it asks for at each of its candidate warehouses. */
+function candidateLevels(requests: ReservationRequest[]): Map<string, { sku: string; warehouseCode: string; quantity: number }> {
   const wanted = new Map<string, { sku: string; warehouseCode: string; quantity: number }>();
-  const demands = requests.map(demandOf);
-  requests.forEach((request, i) => {
+  for (const request of requests) {
     for (const warehouseCode of request.warehouses) {
-      for (const [sku, quantity] of demands[i]!) {
+      for (const [sku, quantity] of demandOf(request)) {
         const k = key(sku, warehouseCode);
         const want = wanted.get(k);
         if (want) want.quantity += quantity;
         else wanted.set(k, { sku, warehouseCode, quantity });
       }
     }
-  });
-  const now = ctx.clock.now();
-  const grants = await repo.grant(ctx.db, ctx.tenantId, [...wanted.values()], now);
-  const left = new Map(grants.map((g) => [key(g.sku, g.warehouseCode), g.granted]));
+  }
+  return wanted;
+}
 
+interface Assignment {
+  outcomes: ReservationOutcome[];
+  held: NewReservationRow[];
+}
+
+/**
+ * Gives the units in `left` (per level) to the orders in arrival order, each order whole at the
+ * first of its warehouses that can fill it, or not at all. `left` is drawn down as units are given.
+ */
+function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<string, number>, config: InventorySettings, now: Date): Assignment {
   const outcomes: ReservationOutcome[] = [];
   const held: NewReservationRow[] = [];
-  const config = settings ?? (await settingsFor(ctx));
-  requests.forEach((request, i) => {
-    const need = demands[i]!;
+  for (const request of requests) {
+    const need = demandOf(request);
     const fits = (wh: string) => [...need].every(([sku, q]) => (left.get(key(sku, wh)) ?? 0) >= q);
     const warehouseCode = request.warehouses.find(fits);
     if (warehouseCode === undefined) {
@@ -67,7 +70,7 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
         if (missing > 0) short[sku] = missing;
       }
       outcomes.push({ orderId: request.orderId, status: 'short', short });
-      return;
+      continue;
     }
     for (const [sku, q] of need) left.set(key(sku, warehouseCode), left.get(key(sku, warehouseCode))! - q);
     const ttl = reservationTtlSeconds(config, request.channel, request.paid);
@@ -79,16 +82,70 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
       });
     }
     outcomes.push({ orderId: request.orderId, status: 'reserved', warehouseCode });
-  });
+  }
+  return { outcomes, held };
+}
 
+const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], now: Date) =>
+  held.map((r) => movement(ctx, r, 'reservation', r.quantity, 'reserved for order', now));
+
+/**
+ * Reserves stock for a batch of orders in the caller's transaction: the batch's demand is summed
+ * per SKU and warehouse and taken with one conditional UPDATE (rows locked in key order); units
+ * then go to orders in arrival order, each order whole at one warehouse or not at all. Units taken
+ * but not given are handed back before the transaction ends, so only what orders hold stays
+ * reserved, and every unit held has its reservation row and ledger movement.
+ */
+export async function reserveOrders(ctx: RequestContext, requests: ReservationRequest[], settings?: InventorySettings): Promise<ReservationOutcome[]> {
+  const now = ctx.clock.now();
+  const grants = await reservationsRepo.grant(ctx.db, ctx.tenantId, [...candidateLevels(requests).values()], now);
+  const left = new Map(grants.map((g) => [key(g.sku, g.warehouseCode), g.granted]));
+  const { outcomes, held } = assign(ctx, requests, left, settings ?? (await settingsFor(ctx)), now);
   const unused: LevelDelta[] = [];
   for (const g of grants) {
     const rest = left.get(key(g.sku, g.warehouseCode)) ?? 0;
     if (rest > 0) unused.push({ sku: g.sku, warehouseCode: g.warehouseCode, onHand: 0, reserved: -rest });
   }
   await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
-  await repo.insertReservationsWithMovements(ctx.db, held, held.map((r) => movement(ctx, r, 'reservation', r.quantity, 'reserved for order', now)));
+  await reservationsRepo.insertReservationsWithMovements(ctx.db, held, reservationMovements(ctx, held, now));
   return outcomes;
+}
+
+/** Where each order of a batch would take its units, worked out from the levels as they were read. */
+export interface ReservationPlan {
+  outcomes: ReservationOutcome[];
+  held: NewReservationRow[];
+}
+
+/**
+ * Works out, without locking anything, where each order would take its units if nothing changed
+ * meanwhile; null when some order could not be filled, since a shortage is decided only under the
+ * levels' locks (reserveOrders). The plan is carried out by takePlanned.
+ */
+export async function planReservations(ctx: RequestContext, requests: ReservationRequest[], settings: InventorySettings): Promise<ReservationPlan | null> {
+  const levels = [...candidateLevels(requests).values()];
+  const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, levels);
+  const plan = assign(ctx, requests, left, settings, ctx.clock.now());
+  return plan.outcomes.every((o) => o.status === 'reserved') ? plan : null;
+}
+
+/**
+ * Carries out a plan for these orders (those of the plan that were recorded): takes exactly
+ * their units and writes their reservations and movements in one statement, the levels locked
+ * only from there to the end of the transaction. False, with nothing written, when another
+ * transaction took some of the units since the plan was made.
+ */
+export async function takePlanned(ctx: RequestContext, plan: ReservationPlan, orderIds: Set<string>): Promise<boolean> {
+  const held = plan.held.filter((r) => orderIds.has(r.orderId));
+  const wants = new Map<string, { sku: string; warehouseCode: string; quantity: number }>();
+  for (const r of held) {
+    const k = key(r.sku, r.warehouseCode);
+    const want = wants.get(k);
+    if (want) want.quantity += r.quantity;
+    else wants.set(k, { sku: r.sku, warehouseCode: r.warehouseCode, quantity: r.quantity });
+  }
+  const now = ctx.clock.now();
+  return reservationsRepo.reserveExactly(ctx.db, ctx.tenantId, [...wants.values()], held, reservationMovements(ctx, held, now), now);
 }
 
 function movement(ctx: RequestContext, r: Pick<ReservationRow, 'sku' | 'warehouseCode' | 'orderId'>, kind: string, reservedDelta: number, reason: string, at: Date, onHandDelta = 0): NewMovementRow {
@@ -106,11 +163,11 @@ export type ReleaseKind = 'released' | 'expired';
  */
 export async function releaseOrders(ctx: RequestContext, orderIds: string[], kind: ReleaseKind, reason: string, onlyDue = false): Promise<number> {
   const now = ctx.clock.now();
-  let active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
+  let active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
   if (onlyDue) active = active.filter((r) => r.expiresAt !== null && r.expiresAt <= now);
   if (active.length === 0) return 0;
   await repo.applyDeltas(ctx.db, ctx.tenantId, sumDeltas(active, (r) => ({ onHand: 0, reserved: -r.quantity })), now);
-  await repo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), kind, reason, now);
+  await reservationsRepo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), kind, reason, now);
   await repo.insertMovements(ctx.db, active.map((r) => movement(ctx, r, 'release', -r.quantity, `${kind}: ${reason}`, now)));
   await sync.markDue(ctx.db, ctx.tenantId, active.map((r) => r.sku), now);
   return active.length;
@@ -119,10 +176,10 @@ export async function releaseOrders(ctx: RequestContext, orderIds: string[], kin
 /** The goods left the warehouse: reserved units leave the book with the shipment. */
 export async function shipOrder(ctx: RequestContext, orderId: string, reference?: string): Promise<number> {
   const now = ctx.clock.now();
-  const active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, [orderId]);
+  const active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, [orderId]);
   if (active.length === 0) return 0;
   await repo.applyDeltas(ctx.db, ctx.tenantId, sumDeltas(active, (r) => ({ onHand: -r.quantity, reserved: -r.quantity })), now);
-  await repo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), 'shipped', reference ?? 'shipped', now);
+  await reservationsRepo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), 'shipped', reference ?? 'shipped', now);
   await repo.insertMovements(ctx.db, active.map((r) => movement(ctx, r, 'shipment', -r.quantity, 'shipped', now, -r.quantity)));
   await sync.markDue(ctx.db, ctx.tenantId, active.map((r) => r.sku), now);
   return active.length;
@@ -130,7 +187,7 @@ export async function shipOrder(ctx: RequestContext, orderId: string, reference?
 
 /** An order was paid: what it holds now lives as long as a paid order's reservation does. */
 export async function holdForPaid(ctx: RequestContext, orderIds: string[], settings?: InventorySettings): Promise<Set<string>> {
-  const active = await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
+  const active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
   const config = settings ?? (await settingsFor(ctx));
   const byExpiry = new Map<number | null, number[]>();
   for (const r of active) {
@@ -138,7 +195,7 @@ export async function holdForPaid(ctx: RequestContext, orderIds: string[], setti
     const at = ttl === null ? null : ctx.clock.now().getTime() + ttl * 1000;
     byExpiry.set(at, [...(byExpiry.get(at) ?? []), r.id]);
   }
-  for (const [at, ids] of byExpiry) await repo.setExpiry(ctx.db, ctx.tenantId, ids, at === null ? null : new Date(at));
+  for (const [at, ids] of byExpiry) await reservationsRepo.setExpiry(ctx.db, ctx.tenantId, ids, at === null ? null : new Date(at));
   return new Set(active.map((r) => r.orderId));
 }
 
@@ -158,11 +215,11 @@ function sumDeltas(rows: ReservationRow[], delta: (r: ReservationRow) => { onHan
 
 /** Orders holding reservations past their expiry, for the sweeper. */
 export function dueForExpiry(ctx: Pick<RequestContext, 'db' | 'clock'>, limit: number) {
-  return repo.dueReservationOrders(ctx.db, ctx.clock.now(), limit);
+  return reservationsRepo.dueReservationOrders(ctx.db, ctx.clock.now(), limit);
 }
 
 export async function reservationsOfOrder(ctx: RequestContext, orderId: string) {
-  return (await repo.reservationsOf(ctx.db, ctx.tenantId, orderId)).map(reservationView);
+  return (await reservationsRepo.reservationsOf(ctx.db, ctx.tenantId, orderId)).map(reservationView);
 }
 
 export function reservationView(r: ReservationRow) {
@@ -188,8 +245,8 @@ export async function recordOversells(ctx: RequestContext, orders: { orderId: st
   await repo.insertOversells(ctx.db, orders.map((o) => ({ tenantId: ctx.tenantId, channel: o.channel, shopId: o.shopId, orderId: o.orderId, shortUnits: o.short, at })));
 }
 
-export async function listReservations(ctx: RequestContext, filter: repo.ReservationFilter) {
-  const rows = await repo.listReservations(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
+export async function listReservations(ctx: RequestContext, filter: ReservationFilter) {
+  const rows = await reservationsRepo.listReservations(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return { items: page.map(reservationView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
@@ -198,7 +255,7 @@ export async function listReservations(ctx: RequestContext, filter: repo.Reserva
 /** What each of these orders holds now (active reservations), locked for the rest of the transaction. */
 export async function activeHoldings(ctx: RequestContext, orderIds: string[]): Promise<Map<string, { lineNo: number; sku: string; quantity: number }[]>> {
   const holdings = new Map<string, { lineNo: number; sku: string; quantity: number }[]>();
-  for (const r of await repo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds)) {
+  for (const r of await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds)) {
     holdings.set(r.orderId, [...(holdings.get(r.orderId) ?? []), { lineNo: r.lineNo, sku: r.sku, quantity: r.quantity }]);
   }
   return holdings;

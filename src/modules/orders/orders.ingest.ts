@@ -1,6 +1,7 @@
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ChannelStatus, OrderInput } from './orders.input.ts';
 import { checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
@@ -114,19 +115,38 @@ export interface IngestItem {
   input: OrderInput;
   /** Who sent this order; a batch can mix callers of one tenant. */
   actor: Actor;
+  /** The id the order gets if it is new (one is made otherwise). */
+  id?: string;
+  /**
+   * If the order is new, the status it enters straight away, recorded as a transition made by the
+   * batch's actor: the pipeline admits an order whose stock it has already planned as allocated.
+   */
+  admit?: Admission;
+}
+
+export interface Admission {
+  to: OrderStatus;
+  reason: string;
+  data?: Record<string, unknown>;
 }
 
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
 /**
  * Records a batch of orders in the caller's transaction: new orders, their lines and events in one
- * statement; orders seen before one by one, in channel-key order so two batches never wait on
- * each other in a circle. Results come back in the items' order.
+ * statement (an admitted order enters its admitted status); orders seen before one by one, in
+ * channel-key order so two batches never wait on each other in a circle, their admissions
+ * ignored. Results come back in the items' order.
  */
 export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
   const now = ctx.clock.now();
-  const prepared = items.map((item, index) => ({ ...item, index, id: newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
+  const prepared = items.map((item, index) => ({ ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
   const byKey = [...prepared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  for (const p of byKey) {
+    if (!p.admit) continue;
+    const check = checkTransition(p.input.status as OrderStatus, p.admit.to, null, null);
+    if (!check.ok) throw new AppError(check.code, `order ${p.id}: ${check.message}`, { from: p.input.status, to: p.admit.to });
+  }
   const inserted = await repo.insertNewOrders(
     ctx.db,
     byKey.map((p) => ({
@@ -136,15 +156,23 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
       channel: p.input.channel,
       shopId: p.input.shopId,
       channelOrderId: p.input.channelOrderId,
-      status: p.input.status,
+      status: p.admit?.to ?? p.input.status,
       createdAt: now,
       updatedAt: now,
     })),
     byKey.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)),
-    byKey.map((p) => ({
-      tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
-      fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
-    })),
+    byKey.flatMap((p) => [
+      {
+        tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
+        fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
+      },
+      ...(p.admit
+        ? [{
+            tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id, type: 'transition',
+            fromStatus: p.input.status, toStatus: p.admit.to, reason: p.admit.reason, data: p.admit.data ?? null,
+          }]
+        : []),
+    ]),
   );
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
   const created = prepared.filter((p) => insertedById.has(p.id));

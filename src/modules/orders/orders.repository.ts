@@ -101,6 +101,22 @@ export async function listByStatusOldestPaid(db: Database, tenantId: string, sta
     .limit(limit);
 }
 
+/** Whether any of these channel keys is recorded already. */
+export async function anyRecorded(db: Database, tenantId: string, keys: ChannelKey[]): Promise<boolean> {
+  if (keys.length === 0) return false;
+  const result = await executeNamed(db, sql`
+    with k as (select * from json_to_recordset(${JSON.stringify(keys.map((k) => ({ channel: k.channel, shop_id: k.shopId, channel_order_id: k.channelOrderId })))}::json)
+      as k(channel text, shop_id text, channel_order_id text))
+    select count(*) > 0 as found
+    from k cross join lateral (
+      -- a lateral lookup with a limit stays one probe of the channel-key index per key
+      select 1 from orders o
+      where o.tenant_id = ${tenantId} and o.channel = k.channel and o.shop_id = k.shop_id and o.channel_order_id = k.channel_order_id
+      limit 1
+    ) hit`);
+  return rowsOf(result)[0]?.found === true;
+}
+
 export async function findByChannelKey(db: Database, tenantId: string, key: ChannelKey, lock = false): Promise<OrderRow | null> {
   const query = db
     .select()

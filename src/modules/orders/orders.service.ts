@@ -110,6 +110,11 @@ export async function noteMany(ctx: RequestContext, notes: { orderId: string; ty
   })));
 }
 
+/** Whether any of these orders (by channel key) is recorded already. */
+export async function anyRecorded(ctx: RequestContext, keys: repo.ChannelKey[]): Promise<boolean> {
+  return repo.anyRecorded(ctx.db, ctx.tenantId, keys);
+}
+
 /** Locks these orders (in id order) for a change made with other modules in the same transaction. */
 export async function lockOrders(ctx: RequestContext, orderIds: string[]): Promise<OrderRow[]> {
   return repo.lockByIds(ctx.db, ctx.tenantId, [...new Set(orderIds)].sort());

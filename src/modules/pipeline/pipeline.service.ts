@@ -1,15 +1,17 @@
 import { MicroBatcher } from '../../platform/batcher.ts';
+import { ConfigCache } from '../../platform/config-cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { systemActor, withDb, type Actor, type RequestContext } from '../../platform/context.ts';
 import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
+import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
-import { releaseOrders } from '../inventory/reservations.service.ts';
+import { planReservations, releaseOrders, takePlanned, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
 import type { OrderInput, TransitionInput } from '../orders/orders.input.ts';
-import { ingestBatch, type IngestResult } from '../orders/orders.ingest.ts';
+import { ingestBatch, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
-import { linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
+import { anyRecorded, linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
 import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
-import { activeShopIds } from '../channels/shops.service.ts';
+import { allActiveShopIds } from '../channels/shops.service.ts';
 import { ensureListings } from '../inventory/stock-sync.service.ts';
 import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
@@ -18,6 +20,8 @@ import { withRetryOnConflict } from './pipeline.retry.ts';
  * The order pipeline: orders submitted from anywhere (API, channel pushes and pulls) are recorded
  * in micro-batches, and in the same transaction paid and unpaid orders take their stock. What a
  * batch writes commits whole or not at all, so a crash never leaves a half-reserved order.
+ * Processes other than the pipeline (people, the backorder job) work on one order at a time with
+ * fresh configuration; the pipeline keeps its tenants' configuration for a second.
  */
 interface Submission {
   input: OrderInput;
@@ -33,8 +37,8 @@ function pipelineFor(db: Database): MicroBatcher<Submission, IngestResult> {
   if (!batcher) {
     batcher = new MicroBatcher<Submission, IngestResult>((tenantId, items) => processBatch(db, tenantId, items), {
       maxBatch: MAX_BATCH,
-      // Two batches overlap (one writing its orders while the other holds the hot rows); more only
-      // split the same demand into smaller batches that queue on the same row locks.
+      // Two batches overlap (one recording its orders while the other takes its stock and commits);
+      // more only split the same submitters into smaller batches, which cost more per order.
       maxInFlight: Math.min(2, concurrentTransactions(db)),
       conflictKey: (s) => `${s.input.channel}\u0000${s.input.shopId}\u0000${s.input.channelOrderId}`,
     });
@@ -52,22 +56,70 @@ export function submitOrder(ctx: RequestContext, input: OrderInput): Promise<Ing
   return pipelineFor(ctx.db).submit(ctx.tenantId, { input, actor: ctx.actor, clock: ctx.clock });
 }
 
+/**
+ * What a batch needs to know of its tenant's configuration, kept per database for a second (see
+ * ConfigCache): warehouses to try, inventory settings, active shops.
+ */
+interface TenantConfig {
+  alloc: AllocationContext | null;
+  activeShops: Set<string>;
+}
+
+const configs = new WeakMap<Database, ConfigCache<TenantConfig>>();
+
+function tenantConfig(base: Database, ctx: RequestContext): Promise<TenantConfig> {
+  let cache = configs.get(base);
+  if (!cache) configs.set(base, (cache = new ConfigCache<TenantConfig>()));
+  return cache.get(ctx.tenantId, async () => {
+    const warehouses = await candidateWarehouses(ctx);
+    // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
+    const alloc = warehouses.length === 0 ? null : { warehouses, settings: await settingsFor(ctx) };
+    return { alloc, activeShops: await allActiveShopIds(ctx) };
+  });
+}
+
 async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
   const warehouses = await candidateWarehouses(ctx);
-  // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
   if (warehouses.length === 0) return null;
   return { warehouses, settings: await settingsFor(ctx) };
 }
 
 const holdsStock = (status: string) => status === 'created' || status === 'paid';
 
+/** The stock a batch planned was taken by someone else meanwhile: the batch runs again, taking its stock under lock. */
+class StalePlan extends Error {}
+
 async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
+  try {
+    return await recordBatch(db, tenantId, items, true);
+  } catch (err) {
+    if (!(err instanceof StalePlan)) throw err;
+    return recordBatch(db, tenantId, items, false);
+  }
+}
+
+/**
+ * One batch in one transaction. When every order is new and the stock they need is there, their
+ * stock is planned from the levels as read and the orders are recorded straight as allocated; the
+ * plan is then carried out as the transaction's last statement, so the hot levels stay locked for
+ * one statement and the commit (see planBatch). Otherwise orders are recorded first and stock is
+ * taken under lock afterwards (allocate), shortages included.
+ */
+async function recordBatch(db: Database, tenantId: string, items: Submission[], planAhead: boolean): Promise<IngestResult[]> {
   return withRetryOnConflict(() =>
     db.transaction(async (tx) => {
       const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db: tx };
-      const results = await ingestBatch(ctx, items.map(({ input, actor }) => ({ input, actor })));
-      const alloc = await allocationContext(ctx);
+      const { alloc, activeShops } = await tenantConfig(db, ctx);
+      const plan = alloc && planAhead ? await planBatch(ctx, items, alloc) : null;
+      const results = await ingestBatch(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan?.ids[i], admit: plan?.admissions[i] })));
       if (!alloc) return results;
+      if (plan) {
+        // An order recorded meanwhile by another process makes this batch no longer all new.
+        if (results.some((r) => r.outcome !== 'created')) throw new StalePlan();
+        await listSoldSkus(ctx, activeShops, results.map((r) => r.order).filter((o) => holdsStock(o.status) || o.status === 'allocated'), items);
+        if (!(await takePlanned(ctx, plan.reservations, new Set(plan.ids)))) throw new StalePlan();
+        return results;
+      }
 
       const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
       await releaseOrders(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
@@ -78,21 +130,53 @@ async function processBatch(db: Database, tenantId: string, items: Submission[])
         const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
         candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
       });
-      await listSoldSkus(ctx, candidates.filter((c) => c.isNew).map((c) => c.order), items);
+      await listSoldSkus(ctx, activeShops, candidates.filter((c) => c.isNew).map((c) => c.order), items);
       const moved = await allocate(ctx, candidates, alloc);
       return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
     }),
   );
 }
 
+interface BatchPlan {
+  /** The id each item's order gets. */
+  ids: string[];
+  admissions: (Admission | undefined)[];
+  reservations: ReservationPlan;
+}
+
+/**
+ * Plans a batch of new orders without locking anything: null when some order exists already or
+ * some order could not be filled from the levels as read, so that a shortage is only ever
+ * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them.
+ */
+async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
+  if (await anyRecorded(ctx, items.map((i) => i.input))) return null;
+  const ids = items.map(() => newId());
+  const requests: ReservationRequest[] = [];
+  items.forEach(({ input }, i) => {
+    if (!holdsStock(input.status)) return;
+    requests.push({
+      orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',
+      lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })), warehouses: alloc.warehouses,
+    });
+  });
+  const reservations = await planReservations(ctx, requests, alloc.settings);
+  if (!reservations) return null;
+  const warehouseOf = new Map(reservations.outcomes.map((o) => [o.orderId, o.status === 'reserved' ? o.warehouseCode : undefined]));
+  const admissions = items.map(({ input }, i): Admission | undefined => {
+    const warehouseCode = warehouseOf.get(ids[i]!);
+    if (input.status !== 'paid' || warehouseCode === undefined) return undefined;
+    return { to: 'allocated', reason: `stock reserved at ${warehouseCode}`, data: { warehouseCode } };
+  });
+  return { ids, admissions, reservations };
+}
+
 /**
  * A SKU sold in a registered shop is listed there, so its stock figure is pushed to that shop
  * from now on. Orders may name shops never registered (integrators, imports): those are skipped.
  */
-async function listSoldSkus(ctx: RequestContext, orders: OrderRow[], items: Submission[]): Promise<void> {
-  if (orders.length === 0) return;
-  const shops = await activeShopIds(ctx, orders.map((o) => o.shopId));
-  if (shops.size === 0) return;
+async function listSoldSkus(ctx: RequestContext, shops: Set<string>, orders: OrderRow[], items: Submission[]): Promise<void> {
+  if (orders.length === 0 || shops.size === 0) return;
   const byOrder = new Map(items.map((i) => [`${i.input.shopId}\u0000${i.input.channelOrderId}`, i.input]));
   const listed = new Map<string, { shopId: string; channel: string; sku: string }>();
   for (const o of orders) {

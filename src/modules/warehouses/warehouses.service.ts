@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { WarehouseCreate, WarehousePatch } from './warehouses.input.ts';
 import * as repo from './warehouses.repository.ts';
 import type { WarehouseRow } from './warehouses.repository.ts';
+import { configChanged } from '../../platform/config-cache.ts';
 
 export type Warehouse = ReturnType<typeof warehouseView>;
 
@@ -26,6 +27,7 @@ export async function createWarehouse(ctx: RequestContext, input: WarehouseCreat
     return repo.insertIfAbsent(tx, { ...input, tenantId: ctx.tenantId, createdAt: now, updatedAt: now });
   });
   if (!row) throw new AppError('WAREHOUSE_EXISTS', `warehouse ${input.code} already exists`);
+  configChanged(ctx.tenantId);
   return warehouseView(row);
 }
 
@@ -34,6 +36,7 @@ export async function updateWarehouse(ctx: RequestContext, code: string, patch: 
     if (patch.isDefault) await repo.clearDefault(tx, ctx.tenantId);
     return repo.update(tx, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
   });
+  configChanged(ctx.tenantId);
   if (!row) throw new AppError('WAREHOUSE_NOT_FOUND', `warehouse ${code} not found`);
   return warehouseView(row);
 }

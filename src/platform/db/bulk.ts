@@ -64,7 +64,7 @@ export function insertStatement(table: PgTable, rows: Record<string, unknown>[],
   const conflict: SQL = options.skipConflictsOn ? sql` on conflict (${sql.join(options.skipConflictsOn.map((p) => columnName(table, p)), sql`, `)}) do nothing` : sql``;
   const returning: SQL = options.returning ? sql` returning ${columnName(table, options.returning)}` : sql``;
   return sql`insert into ${table} (${list})
-    select ${list} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(payload)}::jsonb) r${where}${order}${conflict}${returning}`;
+    select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(payload)}::json) r${where}${order}${conflict}${returning}`;
 }
 
 export async function insertRows(db: Database, table: PgTable, rows: Record<string, unknown>[], options: BulkInsertOptions = {}): Promise<unknown[]> {

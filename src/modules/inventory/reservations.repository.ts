@@ -1,0 +1,167 @@
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { executeNamed, insertIntoMany, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
+import type { LevelKey } from './inventory.repository.ts';
+import { reservations, stockMovements } from './inventory.schema.ts';
+import { markDueStatement } from './stock-sync.repository.ts';
+
+export type ReservationRow = typeof reservations.$inferSelect;
+export type NewReservationRow = typeof reservations.$inferInsert;
+type NewMovementRow = typeof stockMovements.$inferInsert;
+
+export interface Grant extends LevelKey {
+  granted: number;
+}
+
+/**
+ * The hot path: one conditional UPDATE over every wanted row, locked in key order, each granting
+ * as many of the wanted units as are available. Rows that do not exist or have nothing available
+ * grant nothing. The shops listing a SKU that granted units are marked due for a stock push in
+ * the same statement, so the rows stay locked for as few round trips as possible.
+ */
+export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], at: Date): Promise<Grant[]> {
+  if (wants.length === 0) return [];
+  const result = await executeNamed(db, sql`
+    with want as (
+      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
+        as w(sku text, warehouse_code text, qty int)
+    ), locked as (
+      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
+      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
+      order by s.sku collate "C", s.warehouse_code collate "C"
+      for update of s
+    ), granted as (
+      update stock_levels s
+        set reserved = s.reserved + least(l.qty, l.on_hand - l.reserved), updated_at = ${at.toISOString()}::timestamptz
+      from locked l
+      where s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code and l.on_hand > l.reserved
+      returning s.sku, s.warehouse_code, least(l.qty, l.on_hand - l.reserved) as granted
+    ), due as (${markDueStatement(tenantId, sql`(select sku from granted)`, at)})
+    select sku, warehouse_code, granted from granted`);
+  return rowsOf(result).map((r) => ({ sku: String(r.sku), warehouseCode: String(r.warehouse_code), granted: Number(r.granted) }));
+}
+
+/** Reservations and their ledger movements, in one statement. */
+export async function insertReservationsWithMovements(db: Database, held: NewReservationRow[], movements: NewMovementRow[]): Promise<void> {
+  await insertIntoMany(db, [[reservations, held], [stockMovements, movements]]);
+}
+
+/** Active reservations of these orders, locked, in key order. */
+export async function lockActiveReservations(db: Database, tenantId: string, orderIds: string[]): Promise<ReservationRow[]> {
+  if (orderIds.length === 0) return [];
+  return db
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.tenantId, tenantId), inArray(reservations.orderId, orderIds), eq(reservations.status, 'active')))
+    .orderBy(asc(reservations.id))
+    .for('update');
+}
+
+export async function endReservations(db: Database, tenantId: string, ids: number[], status: string, reason: string, at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(reservations)
+    .set({ status, endReason: reason, endedAt: at })
+    .where(and(eq(reservations.tenantId, tenantId), inArray(reservations.id, ids), eq(reservations.status, 'active')));
+}
+
+export async function setExpiry(db: Database, tenantId: string, ids: number[], expiresAt: Date | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(reservations).set({ expiresAt }).where(and(eq(reservations.tenantId, tenantId), inArray(reservations.id, ids)));
+}
+
+/**
+ * Orders holding a reservation past its expiry, any tenant, oldest first. Nothing is locked here:
+ * the caller locks each order before its reservations, the order every writer follows.
+ */
+export async function dueReservationOrders(db: Database, now: Date, limit: number): Promise<{ tenantId: string; orderId: string }[]> {
+  const result = await db.execute(sql`
+    select distinct tenant_id, order_id from (
+      select tenant_id, order_id from reservations
+      where status = 'active' and expires_at is not null and expires_at <= ${now.toISOString()}::timestamptz
+      order by expires_at
+      limit ${limit}
+    ) due`);
+  return rowsOf(result).map((r) => ({ tenantId: String(r.tenant_id), orderId: String(r.order_id) }));
+}
+
+export async function reservationsOf(db: Database, tenantId: string, orderId: string): Promise<ReservationRow[]> {
+  return db
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.tenantId, tenantId), eq(reservations.orderId, orderId)))
+    .orderBy(asc(reservations.id));
+}
+
+export interface ReservationFilter {
+  sku?: string;
+  warehouseCode?: string;
+  status?: string;
+  orderId?: string;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listReservations(db: Database, tenantId: string, f: ReservationFilter): Promise<ReservationRow[]> {
+  const where: SQL[] = [eq(reservations.tenantId, tenantId)];
+  if (f.sku) where.push(eq(reservations.sku, f.sku));
+  if (f.warehouseCode) where.push(eq(reservations.warehouseCode, f.warehouseCode));
+  if (f.status) where.push(eq(reservations.status, f.status));
+  if (f.orderId) where.push(eq(reservations.orderId, f.orderId));
+  if (f.beforeId !== undefined) where.push(lt(reservations.id, f.beforeId));
+  return db.select().from(reservations).where(and(...where)).orderBy(desc(reservations.id)).limit(f.limit);
+}
+
+
+/** What is available (on hand less reserved) at these levels now, read without locking; missing levels have nothing. */
+export async function availableAt(db: Database, tenantId: string, keys: LevelKey[]): Promise<Map<string, number>> {
+  const available = new Map<string, number>();
+  if (keys.length === 0) return available;
+  const result = await executeNamed(db, sql`
+    with k as (select * from json_to_recordset(${JSON.stringify(keys.map((k) => ({ sku: k.sku, warehouse_code: k.warehouseCode })))}::json) as k(sku text, warehouse_code text))
+    select s.sku, s.warehouse_code, s.on_hand - s.reserved as available
+    from stock_levels s join k on s.sku = k.sku and s.warehouse_code = k.warehouse_code
+    where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from k))`);
+  for (const r of rowsOf(result)) available.set(`${String(r.sku)}\u0000${String(r.warehouse_code)}`, Number(r.available));
+  return available;
+}
+
+/**
+ * Takes exactly the wanted units and records the reservations and their movements, in one
+ * statement, or changes nothing at all when any level no longer has its units (another
+ * transaction took them since they were counted). The levels are locked in key order, then the
+ * shops listing their SKUs are marked due for a stock push. Returns whether the units were taken.
+ */
+export async function reserveExactly(
+  db: Database,
+  tenantId: string,
+  wants: (LevelKey & { quantity: number })[],
+  held: NewReservationRow[],
+  movements: NewMovementRow[],
+  at: Date,
+): Promise<boolean> {
+  if (wants.length === 0) return true;
+  const taken = sql`(select ok from fits)`;
+  const result = await executeNamed(db, sql`
+    with want as (
+      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
+        as w(sku text, warehouse_code text, qty int)
+    ), locked as (
+      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
+      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
+      order by s.sku collate "C", s.warehouse_code collate "C"
+      for update of s
+    ), fits as (
+      select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false) as ok from locked
+    ), taken as (
+      update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${at.toISOString()}::timestamptz
+      from locked l
+      where ${taken} and s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code
+      returning s.sku
+    ), held as (${insertStatement(reservations, held, { where: taken })}
+    ), moved as (${insertStatement(stockMovements, movements, { where: taken })}
+    ), due as (${markDueStatement(tenantId, sql`(select sku from taken)`, at)})
+    select ok from fits`);
+  return rowsOf(result)[0]?.ok === true;
+}
