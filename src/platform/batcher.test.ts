@@ -2,15 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MicroBatcher } from './batcher.ts';
 
-/** A batch runner that records each batch and finishes when told to. */
+/** A batch runner that records each batch, and how many ran at once, and finishes a batch when told to. */
 function recorder() {
   const batches: number[][] = [];
   const release: (() => void)[] = [];
+  const state = { running: 0, maxRunning: 0 };
   const run = (_group: string, items: number[]) => {
     batches.push(items);
-    return new Promise<number[]>((resolve) => release.push(() => resolve(items.map((i) => i * 10))));
+    state.running++;
+    state.maxRunning = Math.max(state.maxRunning, state.running);
+    return new Promise<number[]>((resolve) => release.push(() => {
+      state.running--;
+      resolve(items.map((i) => i * 10));
+    }));
   };
-  return { batches, release, run };
+  return { batches, release, run, state };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -36,13 +42,13 @@ describe('MicroBatcher', () => {
     await tick();
     await tick();
     assert.deepEqual(r.batches.map((b) => b.length), [10, 10, 10], 'a freed slot takes the next batch');
-    while (r.release.length < 5) {
-      r.release[r.release.length - 1]!();
+    for (let next = 1; next < 5; next++) {
+      r.release[next]!();
       await tick();
       await tick();
     }
-    r.release.forEach((f) => f());
     assert.equal((await Promise.all(results)).length, 45);
+    assert.equal(r.state.maxRunning, 2);
     assert.ok(r.batches.every((b) => b.length <= 10));
     assert.deepEqual(r.batches.flat().sort((a, b) => a - b), Array.from({ length: 45 }, (_, i) => i));
   });

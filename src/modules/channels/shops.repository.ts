@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.ts';
 import { shops } from './channels.schema.ts';
 
@@ -37,7 +37,7 @@ export async function update(db: Database, tenantId: string, id: string, patch: 
   return rows[0] ?? null;
 }
 
-/** Which of these shop ids are registered and active. */
+/** The tenant's active shop ids. */
 export async function allActiveIds(db: Database, tenantId: string): Promise<Set<string>> {
   const rows = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.tenantId, tenantId), eq(shops.active, true)));
   return new Set(rows.map((r) => r.id));

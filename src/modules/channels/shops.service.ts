@@ -87,8 +87,8 @@ export async function updateShop(ctx: RequestContext, box: SecretBox, id: string
     updatedAt: ctx.clock.now(),
   };
   const row = await repo.update(ctx.db, ctx.tenantId, id, changes);
-  configChanged(ctx.tenantId);
   if (!row) throw new AppError('SHOP_NOT_FOUND', `shop ${id} not found`);
+  configChanged(ctx.tenantId);
   return shopView(row);
 }
 
@@ -108,8 +108,7 @@ export async function credentialsOf(ctx: RequestContext, box: SecretBox, id: str
   };
 }
 
-/** Which of these shops are registered here and active (orders may name shops never registered). */
-/** Every active shop of the tenant, by id. */
+/** The tenant's registered, active shops, by id (orders may name shops never registered). */
 export async function allActiveShopIds(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<Set<string>> {
   return repo.allActiveIds(ctx.db, ctx.tenantId);
 }

@@ -8,6 +8,23 @@ export type ReservationRow = typeof reservations.$inferSelect;
 export type NewReservationRow = typeof reservations.$inferInsert;
 type NewMovementRow = typeof stockMovements.$inferInsert;
 
+/**
+ * The CTEs `want` (the wanted units per level) and `locked` (those levels with what they hold,
+ * locked in key order), which start every statement that takes units.
+ */
+function lockedWants(tenantId: string, wants: (LevelKey & { quantity: number })[]): SQL {
+  return sql`want as (
+      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
+        as w(sku text, warehouse_code text, qty int)
+    ), locked as (
+      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
+      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
+      order by s.sku collate "C", s.warehouse_code collate "C"
+      for update of s
+    )`;
+}
+
 export interface Grant extends LevelKey {
   granted: number;
 }
@@ -21,16 +38,7 @@ export interface Grant extends LevelKey {
 export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], at: Date): Promise<Grant[]> {
   if (wants.length === 0) return [];
   const result = await executeNamed(db, sql`
-    with want as (
-      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
-        as w(sku text, warehouse_code text, qty int)
-    ), locked as (
-      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
-      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
-      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
-      order by s.sku collate "C", s.warehouse_code collate "C"
-      for update of s
-    ), granted as (
+    with ${lockedWants(tenantId, wants)}, granted as (
       update stock_levels s
         set reserved = s.reserved + least(l.qty, l.on_hand - l.reserved), updated_at = ${at.toISOString()}::timestamptz
       from locked l
@@ -143,16 +151,7 @@ export async function reserveExactly(
   if (wants.length === 0) return true;
   const taken = sql`(select ok from fits)`;
   const result = await executeNamed(db, sql`
-    with want as (
-      select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
-        as w(sku text, warehouse_code text, qty int)
-    ), locked as (
-      select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
-      from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
-      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
-      order by s.sku collate "C", s.warehouse_code collate "C"
-      for update of s
-    ), fits as (
+    with ${lockedWants(tenantId, wants)}, fits as (
       select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false) as ok from locked
     ), taken as (
       update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${at.toISOString()}::timestamptz

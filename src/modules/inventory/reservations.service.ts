@@ -30,22 +30,28 @@ function demandOf(request: ReservationRequest): Map<string, number> {
   return need;
 }
 
-/** Every level a batch could draw on: each SKU it asks for at each of its candidate warehouses. */
-function candidateLevels(requests: ReservationRequest[]): Map<string, { sku: string; warehouseCode: string; quantity: number }> {
-  const wanted = new Map<string, { sku: string; warehouseCode: string; quantity: number }>();
-  for (const request of requests) {
-    for (const warehouseCode of request.warehouses) {
-      for (const [sku, quantity] of demandOf(request)) {
-        const k = key(sku, warehouseCode);
-        const want = wanted.get(k);
-        if (want) want.quantity += quantity;
-        else wanted.set(k, { sku, warehouseCode, quantity });
-      }
-    }
+type LevelQuantity = { sku: string; warehouseCode: string; quantity: number };
+
+/** Quantities summed per level (SKU × warehouse). */
+function sumPerLevel(entries: Iterable<LevelQuantity>): LevelQuantity[] {
+  const sums = new Map<string, LevelQuantity>();
+  for (const { sku, warehouseCode, quantity } of entries) {
+    const sum = sums.get(key(sku, warehouseCode));
+    if (sum) sum.quantity += quantity;
+    else sums.set(key(sku, warehouseCode), { sku, warehouseCode, quantity });
   }
-  return wanted;
+  return [...sums.values()];
 }
 
+/** Every level a batch could draw on: each SKU it asks for at each of its candidate warehouses. */
+function candidateLevels(requests: ReservationRequest[]): LevelQuantity[] {
+  return sumPerLevel(requests.flatMap((request) => {
+    const need = [...demandOf(request)];
+    return request.warehouses.flatMap((warehouseCode) => need.map(([sku, quantity]) => ({ sku, warehouseCode, quantity })));
+  }));
+}
+
+/** Where each order of a batch takes its units, and the reservations that makes. */
 interface Assignment {
   outcomes: ReservationOutcome[];
   held: NewReservationRow[];
@@ -98,7 +104,7 @@ const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], no
  */
 export async function reserveOrders(ctx: RequestContext, requests: ReservationRequest[], settings?: InventorySettings): Promise<ReservationOutcome[]> {
   const now = ctx.clock.now();
-  const grants = await reservationsRepo.grant(ctx.db, ctx.tenantId, [...candidateLevels(requests).values()], now);
+  const grants = await reservationsRepo.grant(ctx.db, ctx.tenantId, candidateLevels(requests), now);
   const left = new Map(grants.map((g) => [key(g.sku, g.warehouseCode), g.granted]));
   const { outcomes, held } = assign(ctx, requests, left, settings ?? (await settingsFor(ctx)), now);
   const unused: LevelDelta[] = [];
@@ -112,10 +118,7 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
 }
 
 /** Where each order of a batch would take its units, worked out from the levels as they were read. */
-export interface ReservationPlan {
-  outcomes: ReservationOutcome[];
-  held: NewReservationRow[];
-}
+export type ReservationPlan = Assignment;
 
 /**
  * Works out, without locking anything, where each order would take its units if nothing changed
@@ -123,8 +126,7 @@ export interface ReservationPlan {
  * levels' locks (reserveOrders). The plan is carried out by takePlanned.
  */
 export async function planReservations(ctx: RequestContext, requests: ReservationRequest[], settings: InventorySettings): Promise<ReservationPlan | null> {
-  const levels = [...candidateLevels(requests).values()];
-  const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, levels);
+  const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, candidateLevels(requests));
   const plan = assign(ctx, requests, left, settings, ctx.clock.now());
   return plan.outcomes.every((o) => o.status === 'reserved') ? plan : null;
 }
@@ -137,15 +139,8 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
  */
 export async function takePlanned(ctx: RequestContext, plan: ReservationPlan, orderIds: Set<string>): Promise<boolean> {
   const held = plan.held.filter((r) => orderIds.has(r.orderId));
-  const wants = new Map<string, { sku: string; warehouseCode: string; quantity: number }>();
-  for (const r of held) {
-    const k = key(r.sku, r.warehouseCode);
-    const want = wants.get(k);
-    if (want) want.quantity += r.quantity;
-    else wants.set(k, { sku: r.sku, warehouseCode: r.warehouseCode, quantity: r.quantity });
-  }
   const now = ctx.clock.now();
-  return reservationsRepo.reserveExactly(ctx.db, ctx.tenantId, [...wants.values()], held, reservationMovements(ctx, held, now), now);
+  return reservationsRepo.reserveExactly(ctx.db, ctx.tenantId, sumPerLevel(held), held, reservationMovements(ctx, held, now), now);
 }
 
 function movement(ctx: RequestContext, r: Pick<ReservationRow, 'sku' | 'warehouseCode' | 'orderId'>, kind: string, reservedDelta: number, reason: string, at: Date, onHandDelta = 0): NewMovementRow {

@@ -82,22 +82,22 @@ export interface PlannedTransition {
  */
 export async function transitionMany(ctx: RequestContext, planned: PlannedTransition[]): Promise<Map<string, OrderRow>> {
   const now = ctx.clock.now();
-  const updated = new Map<string, OrderRow>();
-  const moves: repo.StatusMove[] = [];
-  for (const p of planned) {
+  const moves = planned.map((p): repo.StatusMove => {
     const from = p.order.status as OrderStatus;
     const check = checkTransition(from, p.to, null, p.order.heldFrom as OrderStatus | null);
     if (!check.ok) throw new AppError(check.code, `order ${p.order.id}: ${check.message}`, { from, to: p.to });
     const stopping = p.to === 'on_hold' || p.to === 'exception';
-    const move = { id: p.order.id, from, to: p.to, statusReason: stopping ? p.reason : null, heldFrom: stopping ? from : null };
-    moves.push(move);
-    updated.set(p.order.id, { ...p.order, status: move.to, statusReason: move.statusReason, heldFrom: move.heldFrom, updatedAt: now, version: p.order.version + 1 });
-  }
+    return { id: p.order.id, from, to: p.to, statusReason: stopping ? p.reason : null, heldFrom: stopping ? from : null };
+  });
   const moved = await repo.moveStatuses(ctx.db, ctx.tenantId, moves, now, planned.map((p) => ({
     tenantId: ctx.tenantId, orderId: p.order.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,
     type: 'transition', fromStatus: p.order.status, toStatus: p.to, reason: p.reason, data: p.data ?? null,
   })));
-  for (const id of updated.keys()) if (!moved.has(id)) updated.delete(id);
+  const updated = new Map<string, OrderRow>();
+  planned.forEach((p, i) => {
+    const m = moves[i]!;
+    if (moved.has(m.id)) updated.set(m.id, { ...p.order, status: m.to, statusReason: m.statusReason, heldFrom: m.heldFrom, updatedAt: now, version: p.order.version + 1 });
+  });
   return updated;
 }
 

@@ -70,16 +70,12 @@ const configs = new WeakMap<Database, ConfigCache<TenantConfig>>();
 function tenantConfig(base: Database, ctx: RequestContext): Promise<TenantConfig> {
   let cache = configs.get(base);
   if (!cache) configs.set(base, (cache = new ConfigCache<TenantConfig>()));
-  return cache.get(ctx.tenantId, async () => {
-    const warehouses = await candidateWarehouses(ctx);
-    // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
-    const alloc = warehouses.length === 0 ? null : { warehouses, settings: await settingsFor(ctx) };
-    return { alloc, activeShops: await allActiveShopIds(ctx) };
-  });
+  return cache.get(ctx.tenantId, async () => ({ alloc: await allocationContext(ctx), activeShops: await allActiveShopIds(ctx) }));
 }
 
 async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
   const warehouses = await candidateWarehouses(ctx);
+  // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
   if (warehouses.length === 0) return null;
   return { warehouses, settings: await settingsFor(ctx) };
 }
@@ -116,7 +112,7 @@ async function recordBatch(db: Database, tenantId: string, items: Submission[], 
       if (plan) {
         // An order recorded meanwhile by another process makes this batch no longer all new.
         if (results.some((r) => r.outcome !== 'created')) throw new StalePlan();
-        await listSoldSkus(ctx, activeShops, results.map((r) => r.order).filter((o) => holdsStock(o.status) || o.status === 'allocated'), items);
+        await listSoldSkus(ctx, activeShops, results.filter((_, i) => holdsStock(items[i]!.input.status)).map((r) => r.order), items);
         if (!(await takePlanned(ctx, plan.reservations, new Set(plan.ids)))) throw new StalePlan();
         return results;
       }
@@ -162,10 +158,10 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
   });
   const reservations = await planReservations(ctx, requests, alloc.settings);
   if (!reservations) return null;
-  const warehouseOf = new Map(reservations.outcomes.map((o) => [o.orderId, o.status === 'reserved' ? o.warehouseCode : undefined]));
+  const warehouseOf = new Map(reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [[o.orderId, o.warehouseCode] as const] : [])));
   const admissions = items.map(({ input }, i): Admission | undefined => {
-    const warehouseCode = warehouseOf.get(ids[i]!);
-    if (input.status !== 'paid' || warehouseCode === undefined) return undefined;
+    if (input.status !== 'paid') return undefined;
+    const warehouseCode = warehouseOf.get(ids[i]!)!;
     return { to: 'allocated', reason: `stock reserved at ${warehouseCode}`, data: { warehouseCode } };
   });
   return { ids, admissions, reservations };

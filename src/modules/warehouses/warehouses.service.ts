@@ -36,8 +36,8 @@ export async function updateWarehouse(ctx: RequestContext, code: string, patch: 
     if (patch.isDefault) await repo.clearDefault(tx, ctx.tenantId);
     return repo.update(tx, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
   });
-  configChanged(ctx.tenantId);
   if (!row) throw new AppError('WAREHOUSE_NOT_FOUND', `warehouse ${code} not found`);
+  configChanged(ctx.tenantId);
   return warehouseView(row);
 }
 

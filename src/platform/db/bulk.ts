@@ -79,10 +79,6 @@ export async function insertRows(db: Database, table: PgTable, rows: Record<stri
 export async function insertIntoMany(db: Database, parts: [PgTable, Record<string, unknown>[]][]): Promise<void> {
   const inserts = parts.filter(([, rows]) => rows.length > 0).map(([table, rows]) => insertStatement(table, rows));
   if (inserts.length === 0) return;
-  if (inserts.length === 1) {
-    await executeNamed(db, inserts[0]!);
-    return;
-  }
   const ctes = inserts.map((insert, i) => sql`${sql.raw(`w${i}`)} as (${insert})`);
   await executeNamed(db, sql`with ${sql.join(ctes, sql`, `)} select 1`);
 }
