@@ -10,16 +10,17 @@ type NewMovementRow = typeof stockMovements.$inferInsert;
 
 /**
  * The CTEs `want` (the wanted units per level) and `locked` (those levels with what they hold,
- * locked in key order), which start every statement that takes units.
+ * locked in key order), which start every statement that takes units. A statement that writes
+ * other rows first makes `locked` wait for them with `after`, a condition over its earlier CTEs.
  */
-function lockedWants(tenantId: string, wants: (LevelKey & { quantity: number })[]): SQL {
+function lockedWants(tenantId: string, wants: (LevelKey & { quantity: number })[], after: SQL = sql`true`): SQL {
   return sql`want as (
       select * from json_to_recordset(${JSON.stringify(wants.map((w) => ({ sku: w.sku, warehouse_code: w.warehouseCode, qty: w.quantity })))}::json)
         as w(sku text, warehouse_code text, qty int)
     ), locked as (
       select s.sku, s.warehouse_code, s.on_hand, s.reserved, w.qty
       from stock_levels s join want w on s.sku = w.sku and s.warehouse_code = w.warehouse_code
-      where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
+      where ${after} and s.tenant_id = ${tenantId} and s.sku = any(array(select sku from want))
       order by s.sku collate "C", s.warehouse_code collate "C"
       for update of s
     )`;
@@ -134,33 +135,31 @@ export async function availableAt(db: Database, tenantId: string, keys: LevelKey
   return available;
 }
 
+/** What a plan takes: the units per level, and the reservations and movements that record them. */
+export interface PlannedTake {
+  wants: (LevelKey & { quantity: number })[];
+  held: NewReservationRow[];
+  movements: NewMovementRow[];
+  at: Date;
+}
+
 /**
- * Takes exactly the wanted units and records the reservations and their movements, in one
- * statement, or changes nothing at all when any level no longer has its units (another
- * transaction took them since they were counted). The levels are locked in key order, then the
- * shops listing their SKUs are marked due for a stock push. Returns whether the units were taken.
+ * The CTEs that take exactly the planned units and record the reservations and their movements,
+ * or change nothing at all when any level no longer has its units (another transaction took them
+ * since they were counted); `fits` holds one row whose `ok` tells which. The levels are locked in
+ * key order (once `after` holds, see lockedWants), then the shops listing their SKUs are marked
+ * due for a stock push.
  */
-export async function reserveExactly(
-  db: Database,
-  tenantId: string,
-  wants: (LevelKey & { quantity: number })[],
-  held: NewReservationRow[],
-  movements: NewMovementRow[],
-  at: Date,
-): Promise<boolean> {
-  if (wants.length === 0) return true;
+export function reserveExactlyCtes(tenantId: string, take: PlannedTake, after?: SQL): SQL {
   const taken = sql`(select ok from fits)`;
-  const result = await executeNamed(db, sql`
-    with ${lockedWants(tenantId, wants)}, fits as (
+  return sql`${lockedWants(tenantId, take.wants, after)}, fits as (
       select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false) as ok from locked
     ), taken as (
-      update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${at.toISOString()}::timestamptz
+      update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${take.at.toISOString()}::timestamptz
       from locked l
       where ${taken} and s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code
       returning s.sku
-    ), held as (${insertStatement(reservations, held, { where: taken })}
-    ), moved as (${insertStatement(stockMovements, movements, { where: taken })}
-    ), due as (${markDueStatement(tenantId, sql`(select sku from taken)`, at)})
-    select ok from fits`);
-  return rowsOf(result)[0]?.ok === true;
+    ), held as (${insertStatement(reservations, take.held, { where: taken })}
+    ), moved as (${insertStatement(stockMovements, take.movements, { where: taken })}
+    ), due as (${markDueStatement(tenantId, sql`(select sku from taken)`, take.at)})`;
 }

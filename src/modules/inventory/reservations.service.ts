@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import * as repo from './inventory.repository.ts';
 import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
@@ -123,7 +124,7 @@ export type ReservationPlan = Assignment;
 /**
  * Works out, without locking anything, where each order would take its units if nothing changed
  * meanwhile; null when some order could not be filled, since a shortage is decided only under the
- * levels' locks (reserveOrders). The plan is carried out by takePlanned.
+ * levels' locks (reserveOrders). The plan is carried out by takePlannedCtes.
  */
 export async function planReservations(ctx: RequestContext, requests: ReservationRequest[], settings: InventorySettings): Promise<ReservationPlan | null> {
   const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, candidateLevels(requests));
@@ -132,15 +133,16 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
 }
 
 /**
- * Carries out a plan for these orders (those of the plan that were recorded): takes exactly
- * their units and writes their reservations and movements in one statement, the levels locked
- * only from there to the end of the transaction. False, with nothing written, when another
- * transaction took some of the units since the plan was made.
+ * A plan carried out by a caller that writes it in a statement of its own, after other rows:
+ * the CTEs that lock the levels once `after` holds and take exactly the planned units, ending
+ * with `fits`, whose `ok` tells whether they did (see reservationsRepo.reserveExactlyCtes).
+ * Null when the plan takes nothing.
  */
-export async function takePlanned(ctx: RequestContext, plan: ReservationPlan, orderIds: Set<string>): Promise<boolean> {
-  const held = plan.held.filter((r) => orderIds.has(r.orderId));
-  const now = ctx.clock.now();
-  return reservationsRepo.reserveExactly(ctx.db, ctx.tenantId, sumPerLevel(held), held, reservationMovements(ctx, held, now), now);
+export function takePlannedCtes(ctx: RequestContext, plan: ReservationPlan): ((after: SQL) => SQL) | null {
+  if (plan.held.length === 0) return null;
+  const at = ctx.clock.now();
+  const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), at };
+  return (after) => reservationsRepo.reserveExactlyCtes(ctx.tenantId, take, after);
 }
 
 function movement(ctx: RequestContext, r: Pick<ReservationRow, 'sku' | 'warehouseCode' | 'orderId'>, kind: string, reservedDelta: number, reason: string, at: Date, onHandDelta = 0): NewMovementRow {

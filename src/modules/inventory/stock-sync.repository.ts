@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, rowsOf, type Database } from '../../platform/db/index.ts';
 import { channelListings, stockPushes, stockSyncRules } from './stock-sync.schema.ts';
 
 export type ListingRow = typeof channelListings.$inferSelect;
@@ -60,33 +60,42 @@ export async function markShopDue(db: Database, tenantId: string, shopId: string
 // ---------------------------------------------------------------------------------------------
 // Listings
 
+export interface SoldListing {
+  shopId: string;
+  channel: string;
+  sku: string;
+}
+
 /**
- * Inserts the listings that do not exist yet (an inactive one stays inactive) and marks the new
- * ones due for their first push, in one statement. Returns how many were new.
+ * The CTEs `listed` (the listings that did not exist yet, inserted; an inactive one stays
+ * inactive) and `listed_due` (those new listings marked due for their first push).
  */
-export async function insertListingsIfAbsent(db: Database, tenantId: string, items: { shopId: string; channel: string; sku: string }[], at: Date): Promise<number> {
-  if (items.length === 0) return 0;
+export function listingsIfAbsentCtes(tenantId: string, items: SoldListing[], at: Date): SQL {
   const unique = new Map(items.map((i) => [`${i.shopId}\u0000${i.sku}`, i]));
   const sorted = [...unique.values()].sort((a, b) => (a.shopId === b.shopId ? cmp(a.sku, b.sku) : cmp(a.shopId, b.shopId)));
   const rows = JSON.stringify(sorted.map((i) => ({ shop_id: i.shopId, channel: i.channel, sku: i.sku })));
-  const result = await db.execute(sql`
-    with added as (
+  return sql`listed as (
       insert into channel_listings (tenant_id, shop_id, sku, channel, active, created_at)
       select ${tenantId}, i.shop_id, i.sku, i.channel, true, ${stamp(at)}
-      from jsonb_to_recordset(${rows}::jsonb) as i(shop_id text, channel text, sku text)
+      from json_to_recordset(${rows}::json) as i(shop_id text, channel text, sku text)
       order by i.shop_id collate "C", i.sku collate "C"
       on conflict (tenant_id, shop_id, sku) do nothing
       returning tenant_id, shop_id, sku, channel
-    ), due as (
+    ), listed_due as (
       insert into stock_pushes (tenant_id, shop_id, sku, channel, due_at, updated_at)
-      select tenant_id, shop_id, sku, channel, ${stamp(at)}, ${stamp(at)} from added
+      select tenant_id, shop_id, sku, channel, ${stamp(at)}, ${stamp(at)} from listed
       order by shop_id collate "C", sku collate "C"
       on conflict (tenant_id, shop_id, sku) do update
         set due_at = coalesce(stock_pushes.due_at, excluded.due_at), change_seq = stock_pushes.change_seq + 1,
             channel = excluded.channel, updated_at = excluded.updated_at
       returning 1
-    )
-    select count(*)::int as n from added`);
+    )`;
+}
+
+/** Inserts the listings that do not exist yet and marks them due (listingsIfAbsentCtes). Returns how many were new. */
+export async function insertListingsIfAbsent(db: Database, tenantId: string, items: SoldListing[], at: Date): Promise<number> {
+  if (items.length === 0) return 0;
+  const result = await executeNamed(db, sql`with ${listingsIfAbsentCtes(tenantId, items, at)} select count(*)::int as n from listed`);
   return Number(rowsOf(result)[0]?.n ?? 0);
 }
 

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
 import { systemActor, type RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -12,7 +13,9 @@ import { listWarehouses } from '../warehouses/warehouses.service.ts';
 import * as inventory from './inventory.repository.ts';
 import { assertListingAllowed } from './listing-pauses.service.ts';
 import * as repo from './stock-sync.repository.ts';
-import type { ClaimedPush, ListingRow, PushRow, RuleRow } from './stock-sync.repository.ts';
+import type { ClaimedPush, ListingRow, PushRow, RuleRow, SoldListing } from './stock-sync.repository.ts';
+
+export type { SoldListing };
 import type { StockRuleInput } from './stock-sync.input.ts';
 
 // =============================================================================================
@@ -174,8 +177,13 @@ export async function createListing(ctx: RequestContext, input: { shopId: string
  * one statement, in the caller's transaction, not subject to the listing pause. A listing turned
  * off by hand stays off. New listings are due for their first push. Returns how many were new.
  */
-export async function ensureListings(ctx: RequestContext, items: { shopId: string; channel: string; sku: string }[]): Promise<number> {
+export async function ensureListings(ctx: RequestContext, items: SoldListing[]): Promise<number> {
   return repo.insertListingsIfAbsent(ctx.db, ctx.tenantId, items, ctx.clock.now());
+}
+
+/** ensureListings for a caller that writes it in a statement of its own: its CTEs, or null when there is nothing to list. */
+export function ensureListingsCtes(ctx: RequestContext, items: SoldListing[]): SQL | null {
+  return items.length === 0 ? null : repo.listingsIfAbsentCtes(ctx.tenantId, items, ctx.clock.now());
 }
 
 export async function listListings(ctx: RequestContext, filter: { shopId?: string; sku?: string; active?: boolean; cursor?: string; limit: number }) {

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { sqlStateOf } from '../../platform/db/index.ts';
 import * as repo from './inventory.repository.ts';
 import type { LevelRow, MovementRow } from './inventory.repository.ts';
 import * as sync from './stock-sync.repository.ts';
@@ -21,8 +22,7 @@ export interface ChangeOptions {
 }
 
 function isCheckViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23514' || e?.cause?.code === '23514';
+  return sqlStateOf(err) === '23514';
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -132,24 +133,29 @@ export interface Admission {
 
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
-/**
- * Records a batch of orders in the caller's transaction: new orders, their lines and events in one
- * statement (an admitted order enters its admitted status); orders seen before one by one, in
- * channel-key order so two batches never wait on each other in a circle, their admissions
- * ignored. Results come back in the items' order.
- */
-export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
-  const now = ctx.clock.now();
+interface PreparedItem extends IngestItem {
+  index: number;
+  id: string;
+  fields: ReturnType<typeof fieldsFrom>;
+  key: string;
+}
+
+/** The items with their ids and fields, in channel-key order; an admission the lifecycle forbids is refused. */
+function prepare(items: IngestItem[]): PreparedItem[] {
   const prepared = items.map((item, index) => ({ ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
-  const byKey = [...prepared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-  for (const p of byKey) {
+  prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  for (const p of prepared) {
     if (!p.admit) continue;
     const check = checkTransition(p.input.status as OrderStatus, p.admit.to, null, null);
     if (!check.ok) throw new AppError(check.code, `order ${p.id}: ${check.message}`, { from: p.input.status, to: p.admit.to });
   }
-  const inserted = await repo.insertNewOrders(
-    ctx.db,
-    byKey.map((p) => ({
+  return prepared;
+}
+
+/** The rows that record these items as new orders: the orders, their lines, their first events. */
+function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.NewOrderRecords {
+  return {
+    orders: byKey.map((p) => ({
       ...p.fields,
       tenantId: ctx.tenantId,
       id: p.id,
@@ -160,8 +166,8 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
       createdAt: now,
       updatedAt: now,
     })),
-    byKey.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)),
-    byKey.flatMap((p) => [
+    lines: byKey.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)),
+    events: byKey.flatMap((p) => [
       {
         tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
         fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
@@ -173,19 +179,41 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
           }]
         : []),
     ]),
-  );
-  const insertedById = new Map(inserted.map((row) => [row.id, row]));
-  const created = prepared.filter((p) => insertedById.has(p.id));
+  };
+}
 
+const createdResult = (order: OrderRow): IngestResult => ({ created: true, outcome: 'created', order, previousStatus: null, linesReplaced: true });
+
+/**
+ * Records a batch of orders in the caller's transaction: new orders, their lines and events in one
+ * statement (an admitted order enters its admitted status); orders seen before one by one, in
+ * channel-key order so two batches never wait on each other in a circle, their admissions
+ * ignored. Results come back in the items' order.
+ */
+export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
+  const byKey = prepare(items);
+  const inserted = await repo.insertNewOrders(ctx.db, recordsOf(ctx, byKey, ctx.clock.now()));
+  const insertedById = new Map(inserted.map((row) => [row.id, row]));
   const results: IngestResult[] = new Array(items.length);
-  for (const p of created) {
-    results[p.index] = { created: true, outcome: 'created', order: insertedById.get(p.id)!, previousStatus: null, linesReplaced: true };
-  }
   for (const p of byKey) {
-    if (insertedById.has(p.id)) continue;
-    results[p.index] = await ingestExisting({ ...ctx, actor: p.actor }, p.input, p.fields);
+    const row = insertedById.get(p.id);
+    results[p.index] = row ? createdResult(row) : await ingestExisting({ ...ctx, actor: p.actor }, p.input, p.fields);
   }
   return results;
+}
+
+/**
+ * Items that are all new orders, for a caller that writes them in a statement of its own (the
+ * pipeline writes them with their stock): `ctes` are the CTEs `new_orders`, `new_lines` and
+ * `new_events` (see repo.newOrdersCtes), which fail the statement if any of the orders exists
+ * already; `results` are what the items get once the statement has run.
+ */
+export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes: SQL; results: IngestResult[] } {
+  const byKey = prepare(items);
+  const records = recordsOf(ctx, byKey, ctx.clock.now());
+  const results: IngestResult[] = new Array(items.length);
+  byKey.forEach((p, i) => (results[p.index] = createdResult(repo.insertedRow(records.orders[i]!))));
+  return { ctes: repo.newOrdersCtes(records, false), results };
 }
 
 async function ingestExisting(ctx: RequestContext, input: OrderInput, fields: ReturnType<typeof fieldsFrom>): Promise<IngestResult> {

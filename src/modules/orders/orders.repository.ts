@@ -38,25 +38,43 @@ export interface OrderFilter {
   limit: number;
 }
 
+/** New orders with their lines and first events, ready to be written together. */
+export interface NewOrderRecords {
+  orders: NewOrderRow[];
+  lines: NewOrderLine[];
+  events: NewOrderEvent[];
+}
+
+/** The row an order gets when inserted: what the database would fill in left to itself. */
+export function insertedRow(row: NewOrderRow): OrderRow {
+  return { statusReason: null, heldFrom: null, version: 1, ...row } as OrderRow;
+}
+
+/**
+ * The CTEs `new_orders`, `new_lines` and `new_events`, each returning the order id of every row
+ * it wrote. With `skipExisting`, an order whose channel key is taken is left out with its lines
+ * and events; without, it fails the whole statement (unique violation on `orders_channel_key`).
+ */
+export function newOrdersCtes(records: NewOrderRecords, skipExisting: boolean): SQL {
+  const ofNew = skipExisting ? sql`r.order_id in (select id from new_orders)` : undefined;
+  return sql`new_orders as (${insertStatement(orders, records.orders.map(insertedRow), {
+      skipConflictsOn: skipExisting ? ['tenantId', 'channel', 'shopId', 'channelOrderId'] : undefined,
+      orderBy: ['channel', 'shopId', 'channelOrderId'],
+      returning: 'id',
+    })}),
+    new_lines as (${insertStatement(orderLines, records.lines, { where: ofNew, returning: 'orderId' })}),
+    new_events as (${insertStatement(orderEvents, records.events, { where: ofNew, returning: 'orderId' })})`;
+}
+
 /**
  * Inserts every order whose channel key is free, with its lines and first events, in one
  * statement; lines and events of orders that already existed are dropped. Returns the rows inserted.
  */
-export async function insertNewOrders(db: Database, rows: NewOrderRow[], lines: NewOrderLine[], events: NewOrderEvent[]): Promise<OrderRow[]> {
-  if (rows.length === 0) return [];
-  const complete = rows.map((row) => ({ statusReason: null, heldFrom: null, version: 1, ...row }) as OrderRow);
-  const ofNew = sql`r.order_id in (select id from new_orders)`;
-  const result = await executeNamed(db, sql`
-    with new_orders as (${insertStatement(orders, complete, {
-      skipConflictsOn: ['tenantId', 'channel', 'shopId', 'channelOrderId'],
-      orderBy: ['channel', 'shopId', 'channelOrderId'],
-      returning: 'id',
-    })}),
-    new_lines as (${insertStatement(orderLines, lines, { where: ofNew })}),
-    new_events as (${insertStatement(orderEvents, events, { where: ofNew })})
-    select id from new_orders`);
+export async function insertNewOrders(db: Database, records: NewOrderRecords): Promise<OrderRow[]> {
+  if (records.orders.length === 0) return [];
+  const result = await executeNamed(db, sql`with ${newOrdersCtes(records, true)} select id from new_orders`);
   const ids = new Set(rowsOf(result).map((r) => String(r.id)));
-  return complete.filter((row) => ids.has(row.id));
+  return records.orders.filter((row) => ids.has(row.id!)).map(insertedRow);
 }
 
 /**

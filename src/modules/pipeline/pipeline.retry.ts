@@ -1,11 +1,8 @@
+import { sqlStateOf } from '../../platform/db/index.ts';
+
 /** SQLSTATEs that mean "run the transaction again": deadlock detected, serialization failure. */
 const retryable = new Set(['40P01', '40001']);
 
-function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  return code;
-}
 
 /** Runs a transaction again when the database chose it as a deadlock victim. */
 export async function withRetryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
@@ -13,7 +10,7 @@ export async function withRetryOnConflict<T>(work: () => Promise<T>, attempts = 
     try {
       return await work();
     } catch (err) {
-      const state = sqlState(err);
+      const state = sqlStateOf(err);
       if (attempt >= attempts || state === undefined || !retryable.has(state)) throw err;
       await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 10));
     }

@@ -5,15 +5,16 @@ import { systemActor, withDb, type Actor, type RequestContext } from '../../plat
 import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
-import { planReservations, releaseOrders, takePlanned, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
+import { planReservations, releaseOrders, takePlannedCtes, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
 import type { OrderInput, TransitionInput } from '../orders/orders.input.ts';
-import { ingestBatch, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
+import { ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { anyRecorded, linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
 import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
 import { allActiveShopIds } from '../channels/shops.service.ts';
-import { ensureListings } from '../inventory/stock-sync.service.ts';
+import { ensureListings, ensureListingsCtes, type SoldListing } from '../inventory/stock-sync.service.ts';
 import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
+import { recordAllocated } from './pipeline.repository.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 
 /**
@@ -82,40 +83,40 @@ async function allocationContext(ctx: RequestContext): Promise<AllocationContext
 
 const holdsStock = (status: string) => status === 'created' || status === 'paid';
 
-/** The stock a batch planned was taken by someone else meanwhile: the batch runs again, taking its stock under lock. */
-class StalePlan extends Error {}
-
 async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
-  try {
-    return await recordBatch(db, tenantId, items, true);
-  } catch (err) {
-    if (!(err instanceof StalePlan)) throw err;
-    return recordBatch(db, tenantId, items, false);
-  }
+  const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db };
+  const config = await tenantConfig(db, ctx);
+  return (await recordPlanned(ctx, items, config)) ?? recordBatch(ctx, items, config);
 }
 
 /**
- * One batch in one transaction. When every order is new and the stock they need is there, their
- * stock is planned from the levels as read and the orders are recorded straight as allocated; the
- * plan is then carried out as the transaction's last statement, so the hot levels stay locked for
- * one statement and the commit (see planBatch). Otherwise orders are recorded first and stock is
- * taken under lock afterwards (allocate), shortages included.
+ * The way for a batch of new orders whose stock is there: their stock is planned from the levels
+ * as read, without locks, and the orders are recorded straight as allocated together with the
+ * units they take, in one statement that is its own transaction (recordAllocated), so the hot
+ * levels stay locked for as little as possible. Null, with nothing written, when the batch is not
+ * such a batch or the plan went stale meanwhile; shortages are only ever decided under lock.
  */
-async function recordBatch(db: Database, tenantId: string, items: Submission[], planAhead: boolean): Promise<IngestResult[]> {
+async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[] | null> {
+  if (!alloc) return null;
+  const plan = await planBatch(ctx, items, alloc);
+  if (!plan) return null;
+  const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
+  const listings = ensureListingsCtes(ctx, soldListings(activeShops, items.map((i) => i.input).filter((input) => holdsStock(input.status))));
+  const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations) });
+  return written ? orders.results : null;
+}
+
+/**
+ * One batch in one transaction, the general way: orders are recorded first (new ones, updates,
+ * replays), then cancelled ones give their stock back and the others take stock under lock,
+ * shortages included (allocate).
+ */
+async function recordBatch(base: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[]> {
   return withRetryOnConflict(() =>
-    db.transaction(async (tx) => {
-      const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db: tx };
-      const { alloc, activeShops } = await tenantConfig(db, ctx);
-      const plan = alloc && planAhead ? await planBatch(ctx, items, alloc) : null;
-      const results = await ingestBatch(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan?.ids[i], admit: plan?.admissions[i] })));
+    base.db.transaction(async (tx) => {
+      const ctx = withDb(base, tx);
+      const results = await ingestBatch(ctx, items.map(({ input, actor }) => ({ input, actor })));
       if (!alloc) return results;
-      if (plan) {
-        // An order recorded meanwhile by another process makes this batch no longer all new.
-        if (results.some((r) => r.outcome !== 'created')) throw new StalePlan();
-        await listSoldSkus(ctx, activeShops, results.filter((_, i) => holdsStock(items[i]!.input.status)).map((r) => r.order), items);
-        if (!(await takePlanned(ctx, plan.reservations, new Set(plan.ids)))) throw new StalePlan();
-        return results;
-      }
 
       const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
       await releaseOrders(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
@@ -126,7 +127,8 @@ async function recordBatch(db: Database, tenantId: string, items: Submission[], 
         const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
         candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
       });
-      await listSoldSkus(ctx, activeShops, candidates.filter((c) => c.isNew).map((c) => c.order), items);
+      const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && holdsStock(r.order.status) ? [items[i]!.input] : []));
+      await ensureListings(ctx, soldListings(activeShops, newlyHolding));
       const moved = await allocate(ctx, candidates, alloc);
       return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
     }),
@@ -146,7 +148,6 @@ interface BatchPlan {
  * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them.
  */
 async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
-  if (await anyRecorded(ctx, items.map((i) => i.input))) return null;
   const ids = items.map(() => newId());
   const requests: ReservationRequest[] = [];
   items.forEach(({ input }, i) => {
@@ -156,8 +157,9 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
       lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })), warehouses: alloc.warehouses,
     });
   });
-  const reservations = await planReservations(ctx, requests, alloc.settings);
-  if (!reservations) return null;
+  // Two reads, neither waiting for the other.
+  const [recorded, reservations] = await Promise.all([anyRecorded(ctx, items.map((i) => i.input)), planReservations(ctx, requests, alloc.settings)]);
+  if (recorded || !reservations) return null;
   const warehouseOf = new Map(reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [[o.orderId, o.warehouseCode] as const] : [])));
   const admissions = items.map(({ input }, i): Admission | undefined => {
     if (input.status !== 'paid') return undefined;
@@ -171,17 +173,13 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
  * A SKU sold in a registered shop is listed there, so its stock figure is pushed to that shop
  * from now on. Orders may name shops never registered (integrators, imports): those are skipped.
  */
-async function listSoldSkus(ctx: RequestContext, shops: Set<string>, orders: OrderRow[], items: Submission[]): Promise<void> {
-  if (orders.length === 0 || shops.size === 0) return;
-  const byOrder = new Map(items.map((i) => [`${i.input.shopId}\u0000${i.input.channelOrderId}`, i.input]));
-  const listed = new Map<string, { shopId: string; channel: string; sku: string }>();
-  for (const o of orders) {
-    if (!shops.has(o.shopId)) continue;
-    for (const line of byOrder.get(`${o.shopId}\u0000${o.channelOrderId}`)?.lines ?? []) {
-      listed.set(`${o.shopId}\u0000${line.sku}`, { shopId: o.shopId, channel: o.channel, sku: line.sku });
-    }
+function soldListings(shops: Set<string>, inputs: OrderInput[]): SoldListing[] {
+  const listed = new Map<string, SoldListing>();
+  for (const input of inputs) {
+    if (!shops.has(input.shopId)) continue;
+    for (const line of input.lines) listed.set(`${input.shopId}\u0000${line.sku}`, { shopId: input.shopId, channel: input.channel, sku: line.sku });
   }
-  await ensureListings(ctx, [...listed.values()]);
+  return [...listed.values()];
 }
 
 /**

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { systemActor, type RequestContext } from '../../src/platform/context.ts';
+import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
+import { listReservations, planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
+import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
+import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
+import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
+import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
+import { recordAllocated } from '../../src/modules/pipeline/pipeline.repository.ts';
+import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { orderBody } from '../support/orders.ts';
+
+/**
+ * The pipeline's way for a batch of new orders whose stock is there: one statement records the
+ * orders as allocated and takes exactly their planned units, or writes nothing at all.
+ */
+for (const backend of testBackends()) {
+  describe(`planned batches (${backend.kind})`, () => {
+    let database: TestDatabase;
+    let ctx: RequestContext;
+    before(async () => {
+      database = await backend.open();
+      ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
+      await changeStock(ctx, [{ sku: 'DESK', warehouseCode: 'HZ', quantity: 4 }, { sku: 'DESK', warehouseCode: 'GZ', quantity: 2 }], { kind: 'receipt', reason: 'opening stock' });
+    });
+    after(() => database.drop());
+
+    const levels = async () => Object.fromEntries((await listLevels(ctx, { sku: 'DESK', limit: 10 })).items.map((l) => [l.warehouseCode, [l.onHand, l.reserved]]));
+    const input = (channelOrderId: string, quantity: number): OrderInput =>
+      orderInput.parse(orderBody({ channelOrderId, lines: [{ sku: 'DESK', quantity, unitPriceFen: 50000 }], totalFen: quantity * 50000 - 1000 }));
+    const request = (orderId: string, quantity: number): ReservationRequest =>
+      ({ orderId, channel: 'custom', shopId: 'flagship', paid: true, warehouses: ['HZ', 'GZ'], lines: [{ lineNo: 1, sku: 'DESK', quantity }] });
+    const recorded = async () => (await listOrders(ctx, { limit: 50 })).items.map((o: { channelOrderId: string; status: string }) => `${o.channelOrderId}:${o.status}`).sort();
+
+    /** Plans orders of these quantities and returns the batch's write, carried out later. */
+    async function planned(orders: [string, number][]) {
+      const plan = await planReservations(ctx, orders.map(([id, quantity]) => request(`id-${id}`, quantity)), defaultSettings);
+      assert.ok(plan, 'the stock is there');
+      const warehouseOf = new Map(plan.outcomes.map((o) => [o.orderId, o.status === 'reserved' ? o.warehouseCode : '']));
+      const items = orders.map(([id, quantity]) => ({
+        input: input(id, quantity), actor: ctx.actor, id: `id-${id}`,
+        admit: { to: 'allocated' as const, reason: `stock reserved at ${warehouseOf.get(`id-${id}`)}`, data: { warehouseCode: warehouseOf.get(`id-${id}`) } },
+      }));
+      const orderWrite = newOrdersWrite(ctx, items);
+      return { results: orderWrite.results, write: () => recordAllocated(ctx.db, { orders: orderWrite.ctes, listings: null, take: takePlannedCtes(ctx, plan) }) };
+    }
+
+    test('a plan gone stale writes nothing: no order, no reservation, no unit', async () => {
+      const batch = await planned([['S1', 3], ['S2', 2]]);
+      // Someone takes units at HZ after the plan was made.
+      await ctx.db.transaction((tx) => reserveOrders({ ...ctx, db: tx }, [request('other', 2)]));
+      assert.equal(await batch.write(), false);
+      assert.deepEqual(await levels(), { HZ: [4, 2], GZ: [2, 0] });
+      assert.deepEqual(await recorded(), []);
+      assert.equal((await listReservations(ctx, { orderId: 'id-S1', limit: 10 })).items.length, 0);
+    });
+
+    test('an order recorded meanwhile makes the whole batch write nothing', async () => {
+      const batch = await planned([['E1', 1], ['E2', 1]]);
+      await ingestOrder(ctx, input('E2', 1));
+      assert.equal(await batch.write(), false);
+      assert.deepEqual(await levels(), { HZ: [4, 2], GZ: [2, 0] });
+      assert.deepEqual(await recorded(), ['E2:paid']);
+    });
+
+    test('a fresh plan records its orders as allocated and takes exactly their units', async () => {
+      const batch = await planned([['F1', 2], ['F2', 2]]);
+      assert.equal(await batch.write(), true);
+      assert.deepEqual(await levels(), { HZ: [4, 4], GZ: [2, 2] }, 'the second order falls to the warehouse that can fill it');
+      assert.deepEqual(await recorded(), ['E2:paid', 'F1:allocated', 'F2:allocated']);
+      const f2 = await getOrder(ctx, 'id-F2');
+      assert.deepEqual(f2.events.map((e: { type: string; to: string | null }) => `${e.type}>${e.to}`), ['ingested>paid', 'transition>allocated']);
+      assert.deepEqual(batch.results.map((r) => [r.outcome, r.order.id, r.order.status]), [['created', 'id-F1', 'allocated'], ['created', 'id-F2', 'allocated']]);
+      assert.deepEqual((await listReservations(ctx, { orderId: 'id-F2', limit: 10 })).items.map((r) => [r.warehouseCode, r.quantity]), [['GZ', 2]]);
+      assert.deepEqual((await verifyLedger(ctx.db)).mismatches, []);
+    });
+  });
+}
