@@ -1,0 +1,98 @@
+import { allProvinces, hasPrefectures, isProvinceGoverned, type Division } from './divisions.ts';
+import { clean, NameIndex, PLACEHOLDERS } from './names.ts';
+
+/** A receiver's place as national division codes (GB/T 2260) with the divisions' own names. */
+export interface ResolvedPlace {
+  provinceCode: string;
+  province: string;
+  /** Null only where the data has no prefecture level for the province (台湾省). */
+  cityCode: string | null;
+  city: string | null;
+  /** Null when the address names no county-level division we know (none given, or a town instead). */
+  districtCode: string | null;
+  district: string | null;
+}
+
+export type PlaceResolution =
+  | { ok: true; place: ResolvedPlace }
+  | { ok: false; code: 'PROVINCE_UNKNOWN' | 'CITY_UNKNOWN'; reason: string };
+
+export interface PlaceInput {
+  province: string;
+  city: string;
+  district?: string | null;
+}
+
+interface Indexed {
+  division: Division;
+  /** Prefectures, or for municipalities the county-level units right under the province. */
+  children: NameIndex<Division>;
+  /** Every county-level unit of the province, with the prefecture it belongs to. */
+  counties: NameIndex<Division & { prefecture: Division | null }>;
+}
+
+let index: { provinces: NameIndex<Division>; byCode: Map<string, Indexed>; countiesOf: Map<Division, NameIndex<Division>> } | undefined;
+
+function load() {
+  if (index) return index;
+  const provinces = allProvinces();
+  const byCode = new Map<string, Indexed>();
+  const countiesOf = new Map<Division, NameIndex<Division>>();
+  for (const p of provinces) {
+    if (hasPrefectures(p)) for (const city of p.children) countiesOf.set(city, new NameIndex(city.children));
+    const counties = hasPrefectures(p)
+      ? p.children.flatMap((city) => city.children.map((county) => ({ ...county, prefecture: city })))
+      : p.children.map((county) => ({ ...county, prefecture: null }));
+    byCode.set(p.code, { division: p, children: new NameIndex(p.children), counties: new NameIndex(counties) });
+  }
+  index = { provinces: new NameIndex(provinces), byCode, countiesOf };
+  return index;
+}
+
+const place = (province: Division, city: Division | null, county: Division | null, cityCode = city?.code ?? null): ResolvedPlace => ({
+  provinceCode: province.code,
+  province: province.name,
+  cityCode,
+  city: city?.name ?? null,
+  districtCode: county?.code ?? null,
+  district: county?.name ?? null,
+});
+
+/**
+ * Resolves a receiver's province, city and district to division codes, tolerating the ways
+ * channels write them: short or full names (广西 / 广西壮族自治区), municipalities with
+ * 市辖区 or the municipality again as the city, a missing district, a town where the district
+ * should be, stray spaces. A district that cannot be placed leaves the place at city level; a
+ * province or city that cannot be placed is refused with the reason, never guessed.
+ */
+export function resolvePlace(input: PlaceInput): PlaceResolution {
+  const { provinces, byCode, countiesOf } = load();
+  const province = provinces.find(input.province);
+  if (!province) return { ok: false, code: 'PROVINCE_UNKNOWN', reason: `province "${clean(input.province)}" is not a province-level division of China` };
+  const p = byCode.get(province.code)!;
+  const cityName = PLACEHOLDERS.has(clean(input.city)) ? '' : input.city;
+
+  if (province.children.length === 0) return { ok: true, place: place(province, null, null) };
+
+  if (!hasPrefectures(province)) {
+    // 北京市 / 市辖区 / 朝阳区: the county-level unit may come as the district or as the city.
+    const county = p.children.find(input.district) ?? p.children.find(cityName);
+    const cityCode = county ? `${county.code.slice(0, 4)}00` : `${province.code.slice(0, 2)}0100`;
+    return { ok: true, place: { ...place(province, county ?? null, county ?? null, cityCode), city: province.name } };
+  }
+
+  const city = p.children.find(cityName);
+  if (city && !isProvinceGoverned(city)) {
+    const county = countiesOf.get(city)!.find(input.district) ?? null;
+    return { ok: true, place: place(province, city, county) };
+  }
+  // A county-level unit may come as the city (仙桃市 governed by the province, 义乌市 for 金华市);
+  // with no city at all, a district only one prefecture of the province has places the order.
+  const county = p.counties.find(cityName) ?? (clean(cityName) === '' ? p.counties.find(input.district) : undefined);
+  if (county?.prefecture) {
+    const governed = isProvinceGoverned(county.prefecture);
+    return { ok: true, place: { ...place(province, county.prefecture, county), city: governed ? county.name : county.prefecture.name } };
+  }
+  const said = clean(input.city) || '(none)';
+  return { ok: false, code: 'CITY_UNKNOWN', reason: `city "${said}" is not a prefecture-level division of ${province.name}` };
+}
