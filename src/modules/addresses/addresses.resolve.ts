@@ -40,7 +40,7 @@ function load() {
   const countiesOf = new Map<Division, NameIndex<Division>>();
   for (const p of provinces) {
     if (hasPrefectures(p)) for (const city of p.children) countiesOf.set(city, new NameIndex(city.children));
-    const counties = hasPrefectures(p)
+    const counties: (Division & { prefecture: Division | null })[] = hasPrefectures(p)
       ? p.children.flatMap((city) => city.children.map((county) => ({ ...county, prefecture: city })))
       : p.children.map((county) => ({ ...county, prefecture: null }));
     byCode.set(p.code, { division: p, children: new NameIndex(p.children), counties: new NameIndex(counties) });
