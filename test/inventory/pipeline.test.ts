@@ -44,7 +44,7 @@ for (const backend of testBackends()) {
       return [l.onHand, l.reserved, l.available];
     };
     const reservations = async (orderId: string) => (await api.request('GET', `/api/v1/inventory/reservations?orderId=${orderId}`)).body.items;
-    const events = async (orderId: string) => (await api.request('GET', `/api/v1/orders/${orderId}`)).body.events.map((e: any) => e.type === 'transition' ? `${e.fromStatus}>${e.toStatus}` : e.type);
+    const events = async (orderId: string) => (await api.request('GET', `/api/v1/orders/${orderId}`)).body.events.map((e: any) => e.type === 'transition' ? `${e.from}>${e.to}` : e.type);
 
     test('an unpaid order holds stock for 30 minutes; expiry releases it with a ledger movement; payment takes it again', async () => {
       const unpaid = await post(order('created', [['SOFA', 3]], 'U-1'));
@@ -138,6 +138,39 @@ for (const backend of testBackends()) {
       assert.equal(again.body.id, once.id);
       assert.equal((await reservations(once.id)).length, 1);
       assert.deepEqual((await verifyLedger(database.handle.db)).mismatches, []);
+    });
+
+    test('an order whose address cannot be placed is held without stock; a corrected address releases it and it takes its stock', async () => {
+      await receive('DESK', 2);
+      const placed = await post(order('paid', [['DESK', 1]], 'A-1'));
+      assert.equal(placed.status, 'allocated');
+      assert.deepEqual([placed.receiver.provinceCode, placed.receiver.cityCode, placed.receiver.districtCode], ['330000', '330100', '330106']);
+
+      const misspelt = { ...order('paid', [['DESK', 1]], 'A-2'), receiver: { name: '王芳', phone: '13700001111', province: '浙江省', city: '杭洲市', district: '西湖区', address: '文三路 1 号' } };
+      const held = await post(misspelt);
+      assert.equal(held.status, 'on_hold');
+      assert.equal(held.statusReason, 'address_unresolved');
+      assert.equal(held.receiver.cityCode, null);
+      assert.deepEqual(await reservations(held.id), [], 'a held order takes no stock');
+      assert.deepEqual(await level('DESK'), [2, 1, 1]);
+      const timeline = (await api.request('GET', `/api/v1/orders/${held.id}`)).body.events;
+      assert.deepEqual(timeline.at(-1), { ...timeline.at(-1), type: 'transition', from: 'paid', to: 'on_hold', reason: 'address_unresolved' });
+      assert.equal(timeline.at(-1).data.code, 'CITY_UNKNOWN');
+      assert.match(timeline.at(-1).data.detail, /杭洲市/);
+
+      const stillWrong = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { body: misspelt.receiver });
+      assert.equal(stillWrong.status, 422);
+      assert.equal(stillWrong.body.error.code, 'ADDRESS_UNRESOLVED');
+      const asAgent = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { key: api.keys.agent, body: { ...misspelt.receiver, city: '杭州市' } });
+      assert.equal(asAgent.status, 403);
+      assert.equal((await api.request('GET', `/api/v1/orders/${held.id}`)).body.status, 'on_hold', 'a refused correction changes nothing');
+
+      const fixed = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { body: { ...misspelt.receiver, city: '杭州 市' } });
+      assert.equal(fixed.status, 200);
+      assert.equal(fixed.body.status, 'allocated');
+      assert.deepEqual([fixed.body.receiver.provinceCode, fixed.body.receiver.cityCode, fixed.body.receiver.districtCode], ['330000', '330100', '330106']);
+      assert.deepEqual(await level('DESK'), [2, 2, 0]);
+      assert.deepEqual((await events(held.id)).slice(-3), ['receiver_corrected', 'on_hold>paid', 'paid>allocated']);
     });
 
     test('inventory endpoints check roles and refuse bad input with a field path', async () => {

@@ -4,8 +4,9 @@ import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { ChannelStatus, OrderInput } from './orders.input.ts';
+import type { ChannelStatus, OrderInput, ReceiverInput } from './orders.input.ts';
 import { checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
+import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
@@ -36,8 +37,28 @@ export interface IngestResult {
   linesReplaced: boolean;
 }
 
+/** The receiver's columns: as given, placed in national divisions, and masked for roles that may not see them. */
+export function receiverFields(r: ReceiverInput) {
+  const place = placeReceiver(r);
+  return {
+    receiverName: r.name,
+    receiverPhone: r.phone,
+    receiverCountry: r.country,
+    receiverProvince: r.province,
+    receiverCity: r.city,
+    receiverDistrict: r.district ?? null,
+    receiverAddress: r.address,
+    receiverPostcode: r.postcode ?? null,
+    provinceCode: place.provinceCode,
+    cityCode: place.cityCode,
+    districtCode: place.districtCode,
+    receiverNameMasked: maskName(r.name),
+    receiverPhoneMasked: maskPhone(r.phone),
+    receiverAddressMasked: maskAddress([r.province, r.city, r.district], r.address),
+  } satisfies Partial<NewOrderRow>;
+}
+
 function fieldsFrom(input: OrderInput) {
-  const r = input.receiver;
   const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
   const priority = input.priority ?? defaultPriority(input.tags);
   const orderedAt = new Date(input.orderedAt);
@@ -50,20 +71,7 @@ function fieldsFrom(input: OrderInput) {
     shippingFen: input.shippingFen,
     discountFen: input.discountFen,
     totalFen: input.totalFen,
-    receiverName: r.name,
-    receiverPhone: r.phone,
-    receiverCountry: r.country,
-    receiverProvince: r.province,
-    receiverCity: r.city,
-    receiverDistrict: r.district ?? null,
-    receiverAddress: r.address,
-    receiverPostcode: r.postcode ?? null,
-    provinceCode: r.provinceCode ?? null,
-    cityCode: r.cityCode ?? null,
-    districtCode: r.districtCode ?? null,
-    receiverNameMasked: maskName(r.name),
-    receiverPhoneMasked: maskPhone(r.phone),
-    receiverAddressMasked: maskAddress([r.province, r.city, r.district], r.address),
+    ...receiverFields(input.receiver),
     tags: input.tags,
     priority,
     buyerMessage: input.buyerMessage ?? null,
@@ -131,6 +139,8 @@ export interface Admission {
   data?: Record<string, unknown>;
 }
 
+const stops = (status: OrderStatus) => status === 'on_hold' || status === 'exception';
+
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
 interface PreparedItem extends IngestItem {
@@ -140,9 +150,25 @@ interface PreparedItem extends IngestItem {
   key: string;
 }
 
-/** The items with their ids and fields, in channel-key order; an admission the lifecycle forbids is refused. */
+/**
+ * A new order whose address in China cannot be placed is held, so that it never reaches a
+ * warehouse picked for the wrong place; the event says what could not be placed. Orders past
+ * payment are left to the channel's word.
+ */
+export function addressHold(input: OrderInput): Admission | undefined {
+  if (input.status !== 'created' && input.status !== 'paid') return undefined;
+  const { unplaced } = placeReceiver(input.receiver);
+  return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
+}
+
+/**
+ * The items with their ids and fields, in channel-key order, each new order admitted as the
+ * caller says or held for its address; an admission the lifecycle forbids is refused.
+ */
 function prepare(items: IngestItem[]): PreparedItem[] {
-  const prepared = items.map((item, index) => ({ ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input) }));
+  const prepared = items.map((item, index) => ({
+    ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input),
+  }));
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
@@ -163,6 +189,7 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.
       shopId: p.input.shopId,
       channelOrderId: p.input.channelOrderId,
       status: p.admit?.to ?? p.input.status,
+      ...(p.admit && stops(p.admit.to) ? { statusReason: p.admit.reason, heldFrom: p.input.status } : {}),
       createdAt: now,
       updatedAt: now,
     })),

@@ -21,7 +21,7 @@ const line = z.object({
   amountFen: fen.optional(),
 });
 
-const receiver = z.object({
+export const receiverInput = z.object({
   name: text(100),
   phone: str().trim().regex(/^[0-9+\-\s()*]{4,32}$/, 'must be a phone number'),
   country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').default('CN'),
@@ -78,7 +78,7 @@ export const orderInput = z
     shippingFen: fen.default(0),
     discountFen: fen.default(0),
     totalFen: fen,
-    receiver,
+    receiver: receiverInput,
     tags: z.array(text(40)).max(50).default([]),
     priority: z.enum(priorities).optional(),
     buyerMessage: str().max(1000).optional(),
@@ -137,5 +137,10 @@ export const transitionInput = z
   .meta({ examples: [transitionInputExample] });
 
 export type TransitionInput = z.output<typeof transitionInput>;
+
+export type ReceiverInput = z.output<typeof receiverInput>;
+
+/** The corrected receiver of a held order, as the API documents it. */
+export const receiverCorrection = receiverInput.meta({ examples: [orderInputExample.receiver] });
 
 export const orderIdParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,7 +1,7 @@
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
-import { orderIdParams as idParams, orderInput, transitionInput } from '../orders/orders.input.ts';
+import { orderIdParams as idParams, orderInput, receiverCorrection, transitionInput } from '../orders/orders.input.ts';
 import { orderView } from '../orders/orders.view.ts';
-import { changeOrderStatus, submitOrder } from './pipeline.service.ts';
+import { changeOrderStatus, correctOrderReceiver, submitOrder } from './pipeline.service.ts';
 
 export function pipelineRoutes(app: Api): void {
   app.post('/api/v1/orders', {
@@ -32,6 +32,23 @@ export function pipelineRoutes(app: Api): void {
   }, async (req) => {
     const ctx = ctxFor(req, ...allRoles);
     const order = await changeOrderStatus(ctx, req.params.id, req.body);
+    return orderView(order, ctx.actor.role);
+  });
+
+  app.put('/api/v1/orders/:id/receiver', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Correct an order’s receiver before it goes to a warehouse',
+      description:
+        'A Chinese address is placed in national divisions (province, city, district codes); one that still cannot be placed is refused with 422 ADDRESS_UNRESOLVED and nothing changes. ' +
+        'An order held with statusReason `address_unresolved` goes back to where it stopped, and a paid one reserves its stock at once. ' +
+        '409 ORDER_NOT_EDITABLE once the order has been pushed to a warehouse.',
+      params: idParams,
+      body: receiverCorrection,
+    },
+  }, async (req) => {
+    const ctx = ctxFor(req, 'admin', 'ops');
+    const order = await correctOrderReceiver(ctx, req.params.id, req.body);
     return orderView(order, ctx.actor.role);
   });
 }

@@ -6,8 +6,11 @@ import { concurrentTransactions, type Database } from '../../platform/db/index.t
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, releaseOrders, takePlannedCtes, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
-import type { OrderInput, TransitionInput } from '../orders/orders.input.ts';
-import { ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
+import { ADDRESS_HOLD } from '../orders/orders.address.ts';
+import type { OrderInput, ReceiverInput, TransitionInput } from '../orders/orders.input.ts';
+import type { OrderStatus } from '../orders/orders.lifecycle.ts';
+import { correctReceiver } from '../orders/orders.receiver.ts';
+import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { anyRecorded, linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
 import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
@@ -101,7 +104,8 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
   const plan = await planBatch(ctx, items, alloc);
   if (!plan) return null;
   const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
-  const listings = ensureListingsCtes(ctx, soldListings(activeShops, items.map((i) => i.input).filter((input) => holdsStock(input.status))));
+  const holding = items.filter(({ input }, i) => holdsStock(input.status) && plan.admissions[i]?.to !== 'on_hold');
+  const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
   const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations) });
   return written ? orders.results : null;
 }
@@ -145,13 +149,15 @@ interface BatchPlan {
 /**
  * Plans a batch of new orders without locking anything: null when some order exists already or
  * some order could not be filled from the levels as read, so that a shortage is only ever
- * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them.
+ * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them;
+ * orders whose address cannot be placed are admitted as held and take nothing.
  */
 async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
   const ids = items.map(() => newId());
+  const holds = items.map(({ input }) => addressHold(input));
   const requests: ReservationRequest[] = [];
   items.forEach(({ input }, i) => {
-    if (!holdsStock(input.status)) return;
+    if (holds[i] || !holdsStock(input.status)) return;
     requests.push({
       orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',
       lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })), warehouses: alloc.warehouses,
@@ -162,7 +168,7 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
   if (recorded || !reservations) return null;
   const warehouseOf = new Map(reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [[o.orderId, o.warehouseCode] as const] : [])));
   const admissions = items.map(({ input }, i): Admission | undefined => {
-    if (input.status !== 'paid') return undefined;
+    if (holds[i] || input.status !== 'paid') return holds[i];
     const warehouseCode = warehouseOf.get(ids[i]!)!;
     return { to: 'allocated', reason: `stock reserved at ${warehouseCode}`, data: { warehouseCode } };
   });
@@ -222,6 +228,22 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
       const lines = (await linesOfOrders(c, [order.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
       const moved = await allocate({ ...c, actor: systemActor('pipeline') }, [{ order, lines, firstAttempt: false }], alloc);
       return moved.get(order.id) ?? order;
+    }),
+  );
+}
+
+/**
+ * A receiver corrected by a person (correctReceiver). An order held because its address could not
+ * be placed goes back to where it stopped, and a paid one takes its stock at once, in the same
+ * transaction.
+ */
+export async function correctOrderReceiver(ctx: RequestContext, orderId: string, receiver: ReceiverInput): Promise<OrderRow> {
+  return withRetryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      const order = await correctReceiver(c, orderId, receiver);
+      if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || !order.heldFrom) return order;
+      return changeOrderStatus({ ...c, actor: systemActor('pipeline') }, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
     }),
   );
 }
