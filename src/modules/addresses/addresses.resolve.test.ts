@@ -77,6 +77,10 @@ test('the variants channels send', () => {
   assert.deepEqual(codes({ province: '浙江', city: '义乌市' }), ['330000', '330700', '330782']);
   // Autonomous prefectures by their short name.
   assert.deepEqual(codes({ province: '吉林省', city: '延边' }), ['220000', '222400', null]);
+  assert.deepEqual(codes({ province: '贵州省', city: '黔西市' }), ['520000', '520500', '520581'], '黔西市 of 毕节, not 黔西南州');
+  assert.deepEqual(codes({ province: '贵州', city: '黔东南州', district: '凯里市' }), ['520000', '522600', '522601']);
+  assert.deepEqual(codes({ province: '香港', city: '香港', district: '九龙城区' }), ['810000', '810000', '810007']);
+  assert.deepEqual(codes({ province: '香港', city: '新界', district: '沙田区' }), ['810000', '810000', '810016']);
   // No city, but a district only one prefecture of the province has.
   assert.deepEqual(codes({ province: '浙江省', city: '', district: '西湖区' }), ['330000', '330100', '330106']);
 });
@@ -87,6 +91,14 @@ test('what cannot be placed is refused with the reason, never guessed', () => {
   assert.equal(codes({ province: '浙江省', city: '杭洲市', district: '西湖区' }), 'CITY_UNKNOWN', 'a misspelt city is not replaced by the district’s');
   assert.equal(codes({ province: '浙江省', city: '苏州市', district: '吴中区' }), 'CITY_UNKNOWN', 'a city of another province');
   assert.equal(codes({ province: '江苏省', city: '', district: '鼓楼区' }), 'CITY_UNKNOWN', '鼓楼区 is in both 南京 and 徐州');
+  // Places that are near a match, or contradict themselves, are not placed.
+  assert.equal(codes({ province: '北京', city: '廊坊市', district: '三河市' }), 'CITY_UNKNOWN', 'a city of another province under a municipality');
+  assert.equal(codes({ province: '上海市', city: '苏州市', district: '昆山市' }), 'CITY_UNKNOWN');
+  assert.equal(codes({ province: '香港', city: '深圳市', district: '南山区' }), 'CITY_UNKNOWN');
+  assert.equal(codes({ province: '香港', city: '九龙', district: '旺角' }), 'CITY_UNKNOWN', '九龙 is a region, not 九龙城区');
+  assert.equal(codes({ province: '吉林省', city: '西安市', district: '雁塔区' }), 'CITY_UNKNOWN', '西安市 is not 辽源 西安区');
+  assert.equal(codes({ province: '浙江', city: '义乌市', district: '西湖区' }), 'CITY_UNKNOWN', 'a county-level city and another district');
+  assert.equal(codes({ province: '北京', city: '朝阳区', district: '海淀区' }), 'CITY_UNKNOWN');
   const r = resolvePlace({ province: '浙江省', city: '杭洲市' });
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.reason, /杭洲市.*浙江省/);

@@ -61,38 +61,51 @@ const place = (province: Division, city: Division | null, county: Division | nul
 /**
  * Resolves a receiver's province, city and district to division codes, tolerating the ways
  * channels write them: short or full names (广西 / 广西壮族自治区), municipalities with
- * 市辖区 or the municipality again as the city, a missing district, a town where the district
- * should be, stray spaces. A district that cannot be placed leaves the place at city level; a
- * province or city that cannot be placed is refused with the reason, never guessed.
+ * 市辖区 or the municipality again as the city, a county-level city in the city field, a missing
+ * district, a town where the district should be, stray spaces. A district that cannot be placed
+ * leaves the place at city level. A province or city that cannot be placed, or a city and a
+ * district that name two different places, is refused with the reason, never guessed.
  */
 export function resolvePlace(input: PlaceInput): PlaceResolution {
   const { provinces, byCode, countiesOf } = load();
   const province = provinces.find(input.province);
   if (!province) return { ok: false, code: 'PROVINCE_UNKNOWN', reason: `province "${clean(input.province)}" is not a province-level division of China` };
   const p = byCode.get(province.code)!;
-  const cityName = PLACEHOLDERS.has(clean(input.city)) ? '' : input.city;
+  const cityName = PLACEHOLDERS.has(clean(input.city)) || provinces.find(input.city) === province ? '' : clean(input.city);
+  const refused = (why: string): PlaceResolution => ({ ok: false, code: 'CITY_UNKNOWN', reason: why });
+  const unknownCity = () => refused(`city "${cityName}" is not a prefecture-level division of ${province.name}`);
+  const disagree = (a: Division, b: Division) => refused(`city "${cityName}" (${a.name}) and district "${clean(input.district)}" (${b.name}) are different places`);
 
   if (province.children.length === 0) return { ok: true, place: place(province, null, null) };
 
   if (!hasPrefectures(province)) {
-    // 北京市 / 市辖区 / 朝阳区: the county-level unit may come as the district or as the city.
-    const county = p.children.find(input.district) ?? p.children.find(cityName);
-    const cityCode = county ? `${county.code.slice(0, 4)}00` : `${province.code.slice(0, 2)}0100`;
-    return { ok: true, place: { ...place(province, county ?? null, county ?? null, cityCode), city: province.name } };
+    // 北京市 / 市辖区 / 朝阳区: the county-level unit may come as the district or as the city; the
+    // city may also be a part of the region that is no division (香港 / 新界 / 沙田区).
+    const fromCity = cityName ? p.children.find(cityName) : undefined;
+    const fromDistrict = p.children.find(input.district);
+    if (cityName && !fromCity && !fromDistrict) return unknownCity();
+    if (fromCity && fromDistrict && fromCity !== fromDistrict) return disagree(fromCity, fromDistrict);
+    const county = fromDistrict ?? fromCity ?? null;
+    const special = !MUNICIPALITIES.has(province.code);
+    const cityCode = special ? province.code : county ? `${county.code.slice(0, 4)}00` : `${province.code.slice(0, 2)}0100`;
+    return { ok: true, place: { ...place(province, null, county, cityCode), city: province.name } };
   }
 
-  const city = p.children.find(cityName);
+  const city = cityName ? p.children.find(cityName) : undefined;
   if (city && !isProvinceGoverned(city)) {
     const county = countiesOf.get(city)!.find(input.district) ?? null;
     return { ok: true, place: place(province, city, county) };
   }
   // A county-level unit may come as the city (仙桃市 governed by the province, 义乌市 for 金华市);
   // with no city at all, a district only one prefecture of the province has places the order.
-  const county = p.counties.find(cityName) ?? (clean(cityName) === '' ? p.counties.find(input.district) : undefined);
-  if (county?.prefecture) {
-    const governed = isProvinceGoverned(county.prefecture);
-    return { ok: true, place: { ...place(province, county.prefecture, county), city: governed ? county.name : county.prefecture.name } };
-  }
-  const said = clean(input.city) || '(none)';
-  return { ok: false, code: 'CITY_UNKNOWN', reason: `city "${said}" is not a prefecture-level division of ${province.name}` };
+  const fromCity = cityName ? p.counties.find(cityName) : undefined;
+  const fromDistrict = p.counties.find(input.district);
+  if (fromCity && fromDistrict && fromCity.code !== fromDistrict.code) return disagree(fromCity, fromDistrict);
+  const county = fromCity ?? (cityName ? undefined : fromDistrict);
+  if (!county?.prefecture) return cityName ? unknownCity() : refused(`no city given, and district "${clean(input.district)}" does not name one place in ${province.name}`);
+  const governed = isProvinceGoverned(county.prefecture);
+  return { ok: true, place: { ...place(province, county.prefecture, county), city: governed ? county.name : county.prefecture.name } };
 }
+
+/** 北京, 天津, 上海, 重庆: GB/T 2260 gives their districts city-level codes (110100, 500200). */
+const MUNICIPALITIES = new Set(['110000', '120000', '310000', '500000']);
