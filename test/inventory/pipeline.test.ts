@@ -173,6 +173,29 @@ for (const backend of testBackends()) {
       assert.deepEqual((await events(held.id)).slice(-3), ['receiver_corrected', 'on_hold>paid', 'paid>allocated']);
     });
 
+    test('a corrected receiver stays when the channel sends the order again; a channel address that cannot be placed holds an order not yet at a warehouse', async () => {
+      await receive('CHAIR', 3);
+      const bad = { name: '王芳', phone: '13700001111', province: '浙江省', city: '杭洲市', district: '西湖区', address: '文三路 1 号' };
+      const unpaid = await post({ ...order('created', [['CHAIR', 1]], 'AD-1'), receiver: bad });
+      assert.equal(unpaid.status, 'on_hold');
+      const fixed = await api.request('PUT', `/api/v1/orders/${unpaid.id}/receiver`, { body: { ...bad, city: '杭州市' } });
+      assert.equal(fixed.body.status, 'created', 'an unpaid order goes back to created');
+      assert.equal((await reservations(unpaid.id)).length, 1, 'and holds its stock for its payment');
+
+      const paidAgain = await post({ ...order('paid', [['CHAIR', 1]], 'AD-1', 5), receiver: bad });
+      assert.equal(paidAgain.status, 'allocated');
+      assert.deepEqual([paidAgain.receiver.city, paidAgain.receiver.cityCode], ['杭州市', '330100'], 'the corrected receiver stays');
+      const updated = (await api.request('GET', `/api/v1/orders/${unpaid.id}`)).body.events.find((e: any) => e.type === 'updated');
+      assert.equal(updated.data.receiverKept, 'corrected by a person');
+
+      const placed = await post(order('paid', [['CHAIR', 1]], 'AD-2'));
+      assert.equal(placed.status, 'allocated');
+      const moved = await post({ ...order('paid', [['CHAIR', 1]], 'AD-2', 5), receiver: bad });
+      assert.deepEqual([moved.status, moved.statusReason], ['on_hold', 'address_unresolved']);
+      assert.equal((await reservations(placed.id)).filter((r: any) => r.status === 'active').length, 1, 'what it holds stays held');
+      assert.deepEqual(await level('CHAIR'), [3, 2, 1]);
+    });
+
     test('inventory endpoints check roles and refuse bad input with a field path', async () => {
       const asAgent = await api.request('POST', '/api/v1/inventory/receipts', { key: api.keys.agent, body: { warehouseCode: 'HZ01', lines: [{ sku: 'SOFA', quantity: 1 }] } });
       assert.equal(asAgent.status, 403);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { listReservations, planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
+import { ensureListingsCtes } from '../../src/modules/inventory/stock-sync.service.ts';
 import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
@@ -28,10 +30,10 @@ for (const backend of testBackends()) {
     after(() => database.drop());
 
     const levels = async () => Object.fromEntries((await listLevels(ctx, { sku: 'DESK', limit: 10 })).items.map((l) => [l.warehouseCode, [l.onHand, l.reserved]]));
-    const input = (channelOrderId: string, quantity: number): OrderInput =>
-      orderInput.parse(orderBody({ channelOrderId, lines: [{ sku: 'DESK', quantity, unitPriceFen: 50000 }], totalFen: quantity * 50000 - 1000 }));
-    const request = (orderId: string, quantity: number): ReservationRequest =>
-      ({ orderId, channel: 'custom', shopId: 'flagship', paid: true, warehouses: ['HZ', 'GZ'], lines: [{ lineNo: 1, sku: 'DESK', quantity }] });
+    const input = (channelOrderId: string, quantity: number, sku = 'DESK'): OrderInput =>
+      orderInput.parse(orderBody({ channelOrderId, lines: [{ sku, quantity, unitPriceFen: 50000 }], totalFen: quantity * 50000 - 1000 }));
+    const request = (orderId: string, quantity: number, sku = 'DESK'): ReservationRequest =>
+      ({ orderId, channel: 'custom', shopId: 'flagship', paid: true, warehouses: ['HZ', 'GZ'], lines: [{ lineNo: 1, sku, quantity }] });
     const recorded = async () => (await listOrders(ctx, { limit: 50 })).items.map((o: { channelOrderId: string; status: string }) => `${o.channelOrderId}:${o.status}`).sort();
 
     /** Plans orders of these quantities and returns the batch's write, carried out later. */
@@ -75,6 +77,31 @@ for (const backend of testBackends()) {
       assert.deepEqual(batch.results.map((r) => [r.outcome, r.order.id, r.order.status]), [['created', 'id-F1', 'allocated'], ['created', 'id-F2', 'allocated']]);
       assert.deepEqual((await listReservations(ctx, { orderId: 'id-F2', limit: 10 })).items.map((r) => [r.warehouseCode, r.quantity]), [['GZ', 2]]);
       assert.deepEqual((await verifyLedger(ctx.db)).mismatches, []);
+    });
+
+    test('the listings a batch makes are written before its levels are locked, as the locked way writes them', { skip: backend.kind !== 'postgres' && 'needs a second connection' }, async () => {
+      await changeStock(ctx, [{ sku: 'LAMP', warehouseCode: 'HZ', quantity: 5 }], { kind: 'receipt', reason: 'new line' });
+      const plan = await planReservations(ctx, [request('id-L1', 1, 'LAMP')], defaultSettings);
+      assert.ok(plan);
+      const write = newOrdersWrite(ctx, [{ input: input('L1', 1, 'LAMP'), actor: ctx.actor, id: 'id-L1', admit: { to: 'allocated', reason: 'stock reserved at HZ' } }]);
+      const other = new pg.Client({ connectionString: database.url! });
+      await other.connect();
+      try {
+        // Another batch has listed LAMP in this shop and not committed yet.
+        await other.query('begin');
+        await other.query(`insert into channel_listings (tenant_id, shop_id, sku, channel, active, created_at) values ('default', 'flagship', 'LAMP', 'custom', true, now())`);
+        const written = recordAllocated(ctx.db, {
+          orders: write.ctes, listings: ensureListingsCtes(ctx, [{ shopId: 'flagship', channel: 'custom', sku: 'LAMP' }]), take: takePlannedCtes(ctx, plan),
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // While the statement waits for that listing, the level is free: the other batch can take it and finish.
+        await other.query(`select 1 from stock_levels where tenant_id = 'default' and sku = 'LAMP' for update nowait`);
+        await other.query('commit');
+        assert.equal(await written, true);
+        assert.deepEqual((await listLevels(ctx, { sku: 'LAMP', limit: 1 })).items.map((l) => [l.onHand, l.reserved]), [[5, 1]]);
+      } finally {
+        await other.end();
+      }
     });
   });
 }

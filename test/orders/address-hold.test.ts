@@ -40,13 +40,17 @@ for (const backend of testBackends()) {
 
     test('a corrected receiver is placed and the change is on the timeline; after the push it can no longer change', async () => {
       const held = (await ingest({}, { city: '杭洲市' })).order;
-      const fixed = await correctReceiver(ctx, held.id, { ...orderBody().receiver, country: 'CN', city: '杭州市' } as never);
+      const fixed = await correctReceiver(ctx, held.id, { ...orderBody().receiver, city: '杭州市' } as never);
+      assert.equal(fixed.receiverCountry, 'CN', 'the country stays the order’s when left out');
       assert.deepEqual([fixed.provinceCode, fixed.cityCode, fixed.districtCode, fixed.status], ['330000', '330100', '330106', 'on_hold']);
       await assert.rejects(correctReceiver(ctx, held.id, { ...orderBody().receiver, country: 'CN', province: '' } as never), (e: { code?: string }) => e.code === 'ADDRESS_UNRESOLVED');
 
       const placed = (await ingest({}, {})).order;
       for (const to of ['allocated', 'routed', 'pushed'] as const) await transition(ctx, placed.id, { to, reason: 'test' });
       await assert.rejects(correctReceiver(ctx, placed.id, { ...orderBody().receiver, country: 'CN' } as never), (e: { code?: string }) => e.code === 'ORDER_NOT_EDITABLE');
+      // Stopped after it left for the warehouse: still too late.
+      for (const to of ['accepted_by_wms', 'shipped', 'exception'] as const) await transition(ctx, placed.id, { to, reason: 'test' });
+      await assert.rejects(correctReceiver(ctx, placed.id, { ...orderBody().receiver } as never), (e: { code?: string }) => e.code === 'ORDER_NOT_EDITABLE');
     });
   });
 }

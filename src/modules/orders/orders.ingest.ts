@@ -4,7 +4,7 @@ import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { ChannelStatus, OrderInput, ReceiverInput } from './orders.input.ts';
+import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
@@ -270,8 +270,9 @@ async function applyChannelUpdate(
 ): Promise<OrderRow> {
   const linesEditable = linesEditableIn.includes(existing.status);
   // Once stock is touched, what was bought and what it cost stay as recorded; the channel's new
-  // figures are kept in the event for after-sales to act on.
-  const patch = linesEditable ? fields : { ...fields, ...moneyOf(existing) };
+  // figures are kept in the event for after-sales to act on. A receiver a person corrected stays.
+  const receiverKept = existing.receiverCorrectedAt !== null;
+  const patch = { ...fields, ...(linesEditable ? {} : moneyOf(existing)), ...(receiverKept ? receiverOf(existing) : {}) };
   const changed = trackedFields.filter((f) => !sameValue(existing[f], patch[f]));
   if (linesEditable) {
     await repo.deleteLines(tx, ctx.tenantId, existing.id);
@@ -284,10 +285,34 @@ async function applyChannelUpdate(
       changed,
       linesReplaced: linesEditable,
       ...(linesEditable ? {} : { channelAmounts: moneyOf(fields) }),
+      ...(receiverKept ? { receiverKept: 'corrected by a person' } : {}),
       ...rawStatus(input),
     },
   });
-  return followChannel(tx, ctx, order, input.status as OrderStatus);
+  const followed = await followChannel(tx, ctx, order, input.status as OrderStatus);
+  return holdForAddress(tx, ctx, followed, input);
+}
+
+let receiverColumns: string[] | undefined;
+
+/** The receiver columns (those receiverFields writes) as an order has them. */
+function receiverOf(o: OrderRow): Partial<OrderRow> {
+  receiverColumns ??= Object.keys(receiverFields(orderInputExample.receiver as ReceiverInput));
+  return Object.fromEntries(receiverColumns.map((c) => [c, o[c as keyof OrderRow]]));
+}
+
+/** Statuses in which an order has not yet gone to a warehouse, so an address hold still stops it in time. */
+const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed'];
+
+/**
+ * A channel update that brings an address we cannot place stops an order that has not gone to a
+ * warehouse yet, as a new order with it would have been; what it holds stays held.
+ */
+async function holdForAddress(tx: Database, ctx: RequestContext, order: OrderRow, input: OrderInput): Promise<OrderRow> {
+  if (order.receiverCorrectedAt !== null || !beforeWarehouse.includes(order.status as OrderStatus)) return order;
+  const { unplaced } = placeReceiver(input.receiver);
+  if (!unplaced) return order;
+  return saveTransition(tx, ctx, order, 'on_hold', ADDRESS_HOLD, { code: unplaced.code, detail: unplaced.reason });
 }
 
 /**

@@ -140,7 +140,10 @@ export type TransitionInput = z.output<typeof transitionInput>;
 
 export type ReceiverInput = z.output<typeof receiverInput>;
 
-/** The corrected receiver of a held order, as the API documents it. */
-export const receiverCorrection = receiverInput.meta({ examples: [orderInputExample.receiver] });
+/** A corrected receiver: as in an order, the country (when left out) staying the order's. */
+export const receiverCorrection = receiverInput
+  .extend({ country: str().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional() })
+  .meta({ examples: [orderInputExample.receiver] });
+export type ReceiverCorrection = z.output<typeof receiverCorrection>;
 
 export const orderIdParams = z.object({ id: z.string().min(1).max(64) });

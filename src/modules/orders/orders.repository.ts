@@ -47,7 +47,7 @@ export interface NewOrderRecords {
 
 /** The row an order gets when inserted: what the database would fill in left to itself. */
 export function insertedRow(row: NewOrderRow): OrderRow {
-  return { statusReason: null, heldFrom: null, version: 1, ...row } as OrderRow;
+  return { statusReason: null, heldFrom: null, receiverCorrectedAt: null, version: 1, ...row } as OrderRow;
 }
 
 /**

@@ -52,6 +52,8 @@ export const orders = pgTable(
     receiverNameMasked: text('receiver_name_masked').notNull(),
     receiverPhoneMasked: text('receiver_phone_masked').notNull(),
     receiverAddressMasked: text('receiver_address_masked').notNull(),
+    /** When a person last corrected the receiver; from then on the channel's receiver no longer replaces it. */
+    receiverCorrectedAt: instant('receiver_corrected_at'),
     tags: text('tags')
       .array()
       .notNull()

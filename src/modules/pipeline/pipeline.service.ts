@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, releaseOrders, takePlannedCtes, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
 import { ADDRESS_HOLD } from '../orders/orders.address.ts';
-import type { OrderInput, ReceiverInput, TransitionInput } from '../orders/orders.input.ts';
+import type { OrderInput, ReceiverCorrection, TransitionInput } from '../orders/orders.input.ts';
 import type { OrderStatus } from '../orders/orders.lifecycle.ts';
 import { correctReceiver } from '../orders/orders.receiver.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
@@ -234,16 +234,23 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
 
 /**
  * A receiver corrected by a person (correctReceiver). An order held because its address could not
- * be placed goes back to where it stopped, and a paid one takes its stock at once, in the same
- * transaction.
+ * be placed goes back to where it stopped, released by that person, and takes its stock at once
+ * as a new order would (a paid one to allocated, an unpaid one holding for its payment), in the
+ * same transaction.
  */
-export async function correctOrderReceiver(ctx: RequestContext, orderId: string, receiver: ReceiverInput): Promise<OrderRow> {
+export async function correctOrderReceiver(ctx: RequestContext, orderId: string, receiver: ReceiverCorrection): Promise<OrderRow> {
   return withRetryOnConflict(() =>
     ctx.db.transaction(async (tx) => {
       const c = withDb(ctx, tx);
       const order = await correctReceiver(c, orderId, receiver);
       if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || !order.heldFrom) return order;
-      return changeOrderStatus({ ...c, actor: systemActor('pipeline') }, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
+      const released = await transition(c, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
+      if (!holdsStock(released.status)) return released;
+      const alloc = await allocationContext(c);
+      if (!alloc) return released;
+      const lines = (await linesOfOrders(c, [released.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+      const moved = await allocate({ ...c, actor: systemActor('pipeline') }, [{ order: released, lines, firstAttempt: false }], alloc);
+      return moved.get(released.id) ?? released;
     }),
   );
 }

@@ -7,3 +7,10 @@ export function sqlStateOf(err: unknown): string | undefined {
   if (typeof e?.code === 'string') return e.code;
   return typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
 }
+
+/** The constraint a database error names (unique, check, foreign key), wrapped or not. */
+export function constraintOf(err: unknown): string | undefined {
+  const e = err as { constraint?: unknown; cause?: { constraint?: unknown } } | undefined;
+  if (typeof e?.constraint === 'string') return e.constraint;
+  return typeof e?.cause?.constraint === 'string' ? e.cause.constraint : undefined;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "receiver_corrected_at" timestamp with time zone;
