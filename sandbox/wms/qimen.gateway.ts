@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { qimenSignatureMatches } from '../../src/modules/wms/qimen.sign.ts';
+import { parseWallClock, WallClockError } from '../../src/platform/wallclock.ts';
+import type { WmsDeliveryOrder, WmsLine, WmsStore } from './wms.store.ts';
+
+/**
+ * Qimen (奇门) as a WMS answers it: `POST {url}/router/qimen/service?method=…&timestamp=…&format=xml
+ * &app_key=…&v=2.0&sign=…&sign_method=md5&customerId=…` with an XML body, answered by
+ * `<response><flag>success|failure</flag><code/><message/>…</response>`. Failures a retry can fix
+ * (`service-unavailable`) come with HTTP 503; failures of the request itself with HTTP 200, as
+ * Qimen answers them, and a code naming what is wrong.
+ */
+export interface QimenAccount {
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly customerId: string;
+}
+
+export interface RecordedQimenRequest {
+  readonly at: number;
+  readonly method: string;
+  readonly flag: 'success' | 'failure' | 'dropped';
+  readonly code: string;
+}
+
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => ['orderLine', 'criteria', 'item', 'package'].includes(name) });
+const builder = new XMLBuilder({ format: false, suppressEmptyNode: true });
+
+export function qimenXml(root: 'request' | 'response', body: Record<string, unknown>): string {
+  return `<?xml version="1.0" encoding="utf-8"?>${builder.build({ [root]: body })}`;
+}
+
+export function parseQimenXml(xml: string): Record<string, unknown> | null {
+  try {
+    const doc = parser.parse(xml, true) as Record<string, unknown>;
+    const root = (doc.request ?? doc.response) as Record<string, unknown> | undefined;
+    return root && typeof root === 'object' ? root : null;
+  } catch {
+    return null;
+  }
+}
+
+class QimenFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const need = (record: Record<string, unknown> | undefined, field: string, path: string): string => {
+  const value = str(record?.[field]);
+  if (!value) throw new QimenFailure(`invalid-data:${path}${field}`, `${path}${field} is required`);
+  return value;
+};
+
+export function createQimenGateway(options: {
+  store: WmsStore;
+  accounts: readonly QimenAccount[];
+  now: () => number;
+  recorded: RecordedQimenRequest[];
+}) {
+  const { store, accounts, now, recorded } = options;
+
+  function deliveryOrderCreate(body: Record<string, unknown>): Record<string, unknown> {
+    const d = body.deliveryOrder as Record<string, unknown> | undefined;
+    const code = need(d, 'deliveryOrderCode', 'deliveryOrder.');
+    const warehouseCode = need(d, 'warehouseCode', 'deliveryOrder.');
+    if (!store.warehouses.has(warehouseCode)) throw new QimenFailure('invalid-data:deliveryOrder.warehouseCode', `warehouse ${warehouseCode} is not run by this WMS`);
+    const receiver = (d?.receiverInfo ?? {}) as Record<string, unknown>;
+    for (const field of ['name', 'mobile', 'province', 'city', 'detailAddress']) need(receiver, field, 'deliveryOrder.receiverInfo.');
+    const rawLines = ((body.orderLines as Record<string, unknown> | undefined)?.orderLine ?? []) as Record<string, unknown>[];
+    if (rawLines.length === 0) throw new QimenFailure('invalid-data:orderLines', 'a delivery order needs at least one orderLine');
+    const lines: WmsLine[] = rawLines.map((line, i) => {
+      const quantity = Number(need(line, 'planQty', `orderLines.orderLine[${i}].`));
+      if (!Number.isInteger(quantity) || quantity <= 0) throw new QimenFailure(`invalid-data:orderLines.orderLine[${i}].planQty`, 'planQty must be a positive integer');
+      return { lineNo: str(line.orderLineNo) || String(i + 1), itemCode: need(line, 'itemCode', `orderLines.orderLine[${i}].`), quantity };
+    });
+    const sentTimes = Object.fromEntries(['createTime', 'payTime'].map((f) => [f, str(d?.[f])]).filter(([, v]) => v));
+    const { order } = store.accept({ code, warehouseCode, lines, receiver: Object.fromEntries(Object.entries(receiver).map(([k, v]) => [k, str(v)])), sentTimes });
+    return { deliveryOrderId: order.wmsId, createTime: new Date(order.acceptedAt).toISOString() };
+  }
+
+  function inventoryQuery(body: Record<string, unknown>): Record<string, unknown> {
+    const criteria = ((body.criteriaList as Record<string, unknown> | undefined)?.criteria ?? []) as Record<string, unknown>[];
+    if (criteria.length === 0) throw new QimenFailure('invalid-data:criteriaList', 'at least one criteria is required');
+    const item = criteria.map((c, i) => {
+      const warehouseCode = need(c, 'warehouseCode', `criteriaList.criteria[${i}].`);
+      const itemCode = need(c, 'itemCode', `criteriaList.criteria[${i}].`);
+      const locked = [...store.orders.values()].filter((o) => o.warehouseCode === warehouseCode && o.shippedAt === null)
+        .reduce((sum, o) => sum + o.lines.filter((l) => l.itemCode === itemCode).reduce((s, l) => s + l.quantity, 0), 0);
+      return { warehouseCode, itemCode, inventoryType: 'ZP', quantity: store.stockOf(warehouseCode, itemCode) - locked, lockQuantity: locked };
+    });
+    return { items: { item } };
+  }
+
+  const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+    'taobao.qimen.deliveryorder.create': deliveryOrderCreate,
+    'taobao.qimen.inventory.query': inventoryQuery,
+  };
+
+  function check(query: URLSearchParams, raw: string): { method: string; body: Record<string, unknown> } {
+    const params = Object.fromEntries(query.entries());
+    for (const field of ['method', 'timestamp', 'app_key', 'v', 'sign', 'sign_method', 'customerId']) {
+      if (!params[field]) throw new QimenFailure('missing-parameter', `${field} is required`);
+    }
+    const account = accounts.find((a) => a.appKey === params.app_key);
+    if (!account) throw new QimenFailure('invalid-app-key', `app_key ${params.app_key} is unknown`);
+    if (account.customerId !== params.customerId) throw new QimenFailure('invalid-customer-id', `customerId ${params.customerId} is not this app's`);
+    try {
+      if (Math.abs(parseWallClock(params.timestamp!).getTime() - now()) > 10 * 60_000) throw new QimenFailure('invalid-timestamp', 'timestamp is more than 10 minutes off');
+    } catch (err) {
+      if (err instanceof WallClockError) throw new QimenFailure('invalid-timestamp', 'timestamp must be yyyy-MM-dd HH:mm:ss (GMT+8)');
+      throw err;
+    }
+    if (!qimenSignatureMatches(params, raw, account.appSecret)) throw new QimenFailure('sign-check-failure', 'the signature does not match');
+    if (!methods[params.method!]) throw new QimenFailure('invalid-method', `method ${params.method} is not served here`);
+    const body = parseQimenXml(raw);
+    if (!body) throw new QimenFailure('invalid-xml', 'the body is not a Qimen XML request');
+    return { method: params.method!, body };
+  }
+
+  return async function gateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = url.searchParams.get('method') ?? '';
+    const answer = (status: number, flag: 'success' | 'failure', code: string, message: string, extra: Record<string, unknown> = {}) => {
+      recorded.push({ at: now(), method, flag, code });
+      res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(qimenXml('response', { flag, code, message, ...extra }));
+    };
+    if (req.method !== 'POST' || url.pathname !== '/router/qimen/service') return answer(404, 'failure', 'not-found', 'POST /router/qimen/service');
+
+    const fault = store.decideFault();
+    if (fault.kind === 'down' || fault.kind === 'timeout') {
+      recorded.push({ at: now(), method, flag: 'dropped', code: fault.kind });
+      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      req.socket.destroy();
+      return;
+    }
+    if (store.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, store.latencyMs));
+    if (fault.kind === 'error') return answer(503, 'failure', 'service-unavailable', 'the WMS is busy, try again');
+    try {
+      const { method: m, body } = check(url.searchParams, raw);
+      return answer(200, 'success', '0', 'ok', methods[m]!(body));
+    } catch (err) {
+      if (err instanceof QimenFailure) return answer(200, 'failure', err.code, err.message);
+      return answer(500, 'failure', 'internal-error', String(err));
+    }
+  };
+}
+
+/** The `deliveryorder.confirm` body a WMS sends when it ships. */
+export function deliveryConfirmXml(order: WmsDeliveryOrder, confirmTime: string): string {
+  return qimenXml('request', {
+    deliveryOrder: {
+      deliveryOrderCode: order.code, deliveryOrderId: order.wmsId, warehouseCode: order.warehouseCode, orderType: 'JYCK',
+      status: 'DELIVERED', outBizCode: `${order.wmsId}-DELIVERED`, confirmType: 0, orderConfirmTime: confirmTime,
+    },
+    packages: { package: [{ logisticsCode: order.carrier, expressCode: order.trackingNumber, items: { item: order.lines.map((l) => ({ itemCode: l.itemCode, quantity: l.quantity })) } }] },
+    orderLines: { orderLine: order.lines.map((l) => ({ orderLineNo: l.lineNo, itemCode: l.itemCode, planQty: l.quantity, actualQty: l.quantity })) },
+  });
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { qimenSignatureMatches, signQimen } from '../../src/modules/wms/qimen.sign.ts';
+import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { listen } from '../common/lifecycle.ts';
+import { parseQimenXml, qimenXml } from './qimen.gateway.ts';
+import { startWmsSandbox, type WmsSandbox } from './wms.sandbox.ts';
+
+const account = { appKey: 'oms-app', appSecret: 'wms-secret', customerId: 'C001' };
+const T0 = Date.parse('2026-11-11T02:00:00Z');
+
+/** A Qimen call as an OMS makes it: signed query, XML body; the answer's envelope parsed. */
+async function qimen(url: string, method: string, body: string, overrides: Record<string, string> = {}, at = T0) {
+  const params: Record<string, string> = { method, timestamp: formatWallClock(new Date(at)), format: 'xml', app_key: account.appKey, v: '2.0', sign_method: 'md5', customerId: account.customerId };
+  const sign = signQimen(params, body, account.appSecret);
+  const query = new URLSearchParams({ ...params, sign, ...overrides });
+  const res = await fetch(`${url}/router/qimen/service?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+  return { status: res.status, response: parseQimenXml(await res.text())! };
+}
+
+function deliveryOrder(code: string, warehouseCode = 'HZ01', lines: [string, number][] = [['SOFA', 1]]) {
+  return qimenXml('request', {
+    deliveryOrder: {
+      deliveryOrderCode: code, orderType: 'JYCK', warehouseCode, sourcePlatformCode: 'DY', createTime: '2026-11-11 10:00:00', payTime: '2026-11-11 10:00:05',
+      receiverInfo: { name: '李娜', mobile: '13912345678', province: '广东省', city: '广州市', area: '天河区', detailAddress: '体育西路 1 号' },
+    },
+    orderLines: { orderLine: lines.map(([itemCode, planQty], i) => ({ orderLineNo: i + 1, itemCode, inventoryType: 'ZP', planQty, actualPrice: '99.00' })) },
+  });
+}
+
+describe('WMS sandbox (Qimen)', () => {
+  let wms: WmsSandbox;
+  let oms: Server;
+  let omsUrl: string;
+  let now = T0;
+  let omsAnswers: number[] = [];
+  const received: { query: URLSearchParams; body: string; signed: boolean }[] = [];
+
+  before(async () => {
+    oms = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c)).on('end', () => {
+        const query = new URL(req.url!, 'http://oms').searchParams;
+        received.push({ query, body, signed: qimenSignatureMatches(Object.fromEntries(query), body, 'oms-secret') });
+        const status = omsAnswers.shift() ?? 200;
+        res.writeHead(status, { 'content-type': 'text/xml' }).end(qimenXml('response', { flag: status === 200 ? 'success' : 'failure', code: '0', message: '' }));
+      });
+    });
+    omsUrl = `${(await listen(oms)).url}/qimen`;
+    wms = await startWmsSandbox({
+      accounts: [account], warehouses: ['HZ01', 'GZ01'], clock: () => now, shipAfterMs: 60_000,
+      callback: { url: omsUrl, appKey: 'wms-app', appSecret: 'oms-secret', customerId: 'C001' },
+    });
+  });
+  after(async () => {
+    await wms.close();
+    oms.closeAllConnections();
+    await new Promise((resolve) => oms.close(resolve));
+  });
+
+  test('a signed delivery order is accepted once; sent again it gets the same answer and counts as a duplicate', async () => {
+    const first = await qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-1'));
+    assert.equal(first.status, 200);
+    assert.equal(first.response.flag, 'success');
+    const again = await qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-1'));
+    assert.equal(again.response.deliveryOrderId, first.response.deliveryOrderId);
+    assert.equal(wms.store.orders.size, 1);
+    assert.equal(wms.store.duplicateCount, 1);
+    assert.deepEqual(wms.store.orders.get('DO-1')!.sentTimes, { createTime: '2026-11-11 10:00:00', payTime: '2026-11-11 10:00:05' });
+  });
+
+  test('requests that are not right are refused with a code naming what is wrong', async () => {
+    const code = async (p: Promise<{ response: Record<string, unknown> }>) => (await p).response.code;
+    const body = deliveryOrder('DO-X');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', body, { sign: 'ABC' })), 'sign-check-failure');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', body, { app_key: 'nobody' })), 'invalid-app-key');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', body, { customerId: 'C999' })), 'invalid-customer-id');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', body, {}, T0 - 11 * 60_000)), 'invalid-timestamp');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-X', 'TJ01'))), 'invalid-data:deliveryOrder.warehouseCode');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-X', 'HZ01', [['SOFA', 0]]))), 'invalid-data:orderLines.orderLine[0].planQty');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.deliveryorder.create', '<request><deliveryOrder>')), 'invalid-xml');
+    assert.equal(await code(qimen(wms.url, 'taobao.qimen.returnorder.create', body)), 'invalid-method');
+    assert.equal(wms.store.orders.has('DO-X'), false);
+  });
+
+  test('inventory answers what is on hand less what accepted orders will take', async () => {
+    wms.store.setStock('HZ01', 'SOFA', 10);
+    const { response } = await qimen(wms.url, 'taobao.qimen.inventory.query', qimenXml('request', { criteriaList: { criteria: [{ warehouseCode: 'HZ01', itemCode: 'SOFA' }] } }));
+    assert.deepEqual((response.items as { item: unknown[] }).item, [{ warehouseCode: 'HZ01', itemCode: 'SOFA', inventoryType: 'ZP', quantity: '9', lockQuantity: '1' }]);
+  });
+
+  test('an accepted order ships after the delay and is confirmed, signed, to the OMS until the OMS takes it', async () => {
+    assert.deepEqual(await wms.shipDue(), [], 'not due yet');
+    now += 61_000;
+    omsAnswers = [503];
+    const shipped = await wms.shipDue();
+    assert.deepEqual(shipped.map((o) => o.code), ['DO-1']);
+    assert.equal(wms.store.stockOf('HZ01', 'SOFA'), 9);
+    await wms.shipDue();
+    const confirms = received.filter((r) => r.query.get('method') === 'taobao.qimen.deliveryorder.confirm');
+    assert.equal(confirms.length, 2, 'refused once, sent again');
+    assert.ok(confirms.every((c) => c.signed));
+    const body = parseQimenXml(confirms[1]!.body)!;
+    const d = body.deliveryOrder as Record<string, string>;
+    assert.deepEqual([d.deliveryOrderCode, d.status, d.confirmType], ['DO-1', 'DELIVERED', '0']);
+    assert.match((body.packages as { package: { expressCode: string }[] }).package[0]!.expressCode, /^SF\d{12}$/);
+    await wms.shipDue();
+    assert.equal(received.filter((r) => r.query.get('method') === 'taobao.qimen.deliveryorder.confirm').length, 2, 'taken: not sent again');
+  });
+
+  test('stock changes are reported to the OMS, signed', async () => {
+    assert.equal(await wms.reportStockChange('GZ01', 'LAMP', 5), true);
+    const report = received.at(-1)!;
+    assert.equal(report.query.get('method'), 'taobao.qimen.stockchange.report');
+    assert.equal(report.signed, true);
+    assert.deepEqual(parseQimenXml(report.body), { ...parseQimenXml(report.body), warehouseCode: 'GZ01', itemCode: 'LAMP', quantity: '5' });
+  });
+
+  test('faults: refused requests, an outage window that drops every connection, requests held and dropped', async () => {
+    const busy = await startWmsSandbox({ accounts: [account], warehouses: ['HZ01'], clock: () => now, faults: { errorRate: 1 } });
+    try {
+      const refused = await qimen(busy.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-B'), {}, now);
+      assert.deepEqual([refused.status, refused.response.code], [503, 'service-unavailable']);
+      assert.equal(busy.store.orders.size, 0);
+    } finally {
+      await busy.close();
+    }
+    wms.outage(60_000);
+    await assert.rejects(qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-2'), {}, now), 'dropped while down');
+    wms.advance(60_001);
+    const after = await qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-2'), {}, now + 60_001);
+    assert.equal(after.response.flag, 'success', 'up again once the window has passed');
+
+    const slow = await startWmsSandbox({ accounts: [account], warehouses: ['HZ01'], clock: () => now, faults: { timeoutRate: 1, timeoutMs: 50 } });
+    try {
+      const started = performance.now();
+      await assert.rejects(qimen(slow.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-S'), {}, now));
+      assert.ok(performance.now() - started >= 45, 'held before it was dropped');
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { Prng } from '../common/prng.ts';
+
+/**
+ * What a warehouse management system keeps, whatever protocol it speaks: the delivery orders it
+ * accepted (once each, however often they are sent), the stock it holds, and the shipments it
+ * confirms after a delay. Protocol gateways (Qimen XML, JSON) sit on top of it.
+ */
+export interface WmsLine {
+  readonly lineNo: string;
+  readonly itemCode: string;
+  readonly quantity: number;
+}
+
+export interface WmsDeliveryOrder {
+  readonly code: string;
+  readonly wmsId: string;
+  readonly warehouseCode: string;
+  readonly lines: readonly WmsLine[];
+  readonly receiver: Readonly<Record<string, string>>;
+  /** The order's own instants as sent, verbatim (Qimen wall clock, or ISO-8601 with zone). */
+  readonly sentTimes: Readonly<Record<string, string>>;
+  readonly acceptedAt: number;
+  /** How many times the same delivery order code came again after it was accepted. */
+  duplicates: number;
+  shippedAt: number | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+}
+
+export interface WmsFaults {
+  /** Share of requests refused with a retryable "service unavailable" (0–1). */
+  readonly errorRate?: number;
+  /** Share of requests held for `timeoutMs` and then dropped without an answer. */
+  readonly timeoutRate?: number;
+  readonly timeoutMs?: number;
+  /** Added latency per request, ms. */
+  readonly latencyMs?: number;
+}
+
+export type FaultDecision = { kind: 'none' } | { kind: 'error' } | { kind: 'timeout'; ms: number } | { kind: 'down' };
+
+export class WmsStore {
+  readonly orders = new Map<string, WmsDeliveryOrder>();
+  /** Per warehouse, per item: units on hand. */
+  readonly stock = new Map<string, Map<string, number>>();
+  private downUntil = 0;
+  private sequence = 0;
+  private readonly rng: Prng;
+
+  constructor(
+    readonly warehouses: ReadonlySet<string>,
+    private readonly faults: WmsFaults,
+    seed: number | string,
+    private readonly now: () => number,
+  ) {
+    this.rng = new Prng(seed);
+  }
+
+  /** The WMS is down (connections dropped) for this long from now. */
+  outage(ms: number): void {
+    this.downUntil = Math.max(this.downUntil, this.now() + ms);
+  }
+
+  get duplicateCount(): number {
+    let n = 0;
+    for (const o of this.orders.values()) n += o.duplicates;
+    return n;
+  }
+
+  decideFault(): FaultDecision {
+    if (this.now() < this.downUntil) return { kind: 'down' };
+    if (this.rng.chance(this.faults.errorRate ?? 0)) return { kind: 'error' };
+    if (this.rng.chance(this.faults.timeoutRate ?? 0)) return { kind: 'timeout', ms: this.faults.timeoutMs ?? 5_000 };
+    return { kind: 'none' };
+  }
+
+  get latencyMs(): number {
+    return this.faults.latencyMs ?? 0;
+  }
+
+  /** Accepts a delivery order, or recognises one accepted before (same code): then it counts a duplicate. */
+  accept(order: Omit<WmsDeliveryOrder, 'wmsId' | 'acceptedAt' | 'duplicates' | 'shippedAt' | 'carrier' | 'trackingNumber'>): { order: WmsDeliveryOrder; duplicate: boolean } {
+    const seen = this.orders.get(order.code);
+    if (seen) {
+      seen.duplicates++;
+      return { order: seen, duplicate: true };
+    }
+    const accepted: WmsDeliveryOrder = {
+      ...order, wmsId: `WMS${String(++this.sequence).padStart(8, '0')}`, acceptedAt: this.now(), duplicates: 0, shippedAt: null, carrier: null, trackingNumber: null,
+    };
+    this.orders.set(order.code, accepted);
+    return { order: accepted, duplicate: false };
+  }
+
+  /** Ships an accepted order: its units leave the stock, and it gets a carrier and tracking number. */
+  ship(code: string): WmsDeliveryOrder {
+    const order = this.orders.get(code);
+    if (!order) throw new Error(`no delivery order ${code}`);
+    if (order.shippedAt !== null) return order;
+    const shelf = this.shelf(order.warehouseCode);
+    for (const line of order.lines) shelf.set(line.itemCode, (shelf.get(line.itemCode) ?? 0) - line.quantity);
+    order.shippedAt = this.now();
+    order.carrier = 'SF';
+    order.trackingNumber = `SF${this.rng.digits(12)}`;
+    return order;
+  }
+
+  /** Orders accepted at least `afterMs` ago and not shipped yet, oldest first. */
+  dueToShip(afterMs: number): WmsDeliveryOrder[] {
+    const cutoff = this.now() - afterMs;
+    return [...this.orders.values()].filter((o) => o.shippedAt === null && o.acceptedAt <= cutoff).sort((a, b) => a.acceptedAt - b.acceptedAt);
+  }
+
+  setStock(warehouseCode: string, itemCode: string, quantity: number): void {
+    this.shelf(warehouseCode).set(itemCode, quantity);
+  }
+
+  stockOf(warehouseCode: string, itemCode: string): number {
+    return this.stock.get(warehouseCode)?.get(itemCode) ?? 0;
+  }
+
+  private shelf(warehouseCode: string): Map<string, number> {
+    let shelf = this.stock.get(warehouseCode);
+    if (!shelf) this.stock.set(warehouseCode, (shelf = new Map()));
+    return shelf;
+  }
+}
