@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { wmsJsonSignatureMatches } from '../../src/modules/wms/json.sign.ts';
 import { qimenSignatureMatches, signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
 import { listen } from '../common/lifecycle.ts';
+import { jsonSignedHeaders } from './json.gateway.ts';
 import { parseQimenXml, qimenXml } from './qimen.gateway.ts';
 import { startWmsSandbox, type WmsSandbox } from './wms.sandbox.ts';
 
@@ -140,5 +142,67 @@ describe('WMS sandbox (Qimen)', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('WMS sandbox (JSON, overseas)', () => {
+  const jsonAccount = { appKey: 'oms-us', appSecret: 'us-secret' };
+  let wms: WmsSandbox;
+  let oms: Server;
+  const received: { headers: Record<string, string>; body: string; signed: boolean }[] = [];
+  const now = T0;
+
+  const signedPost = async (path: string, body: string, overrides: Record<string, string> = {}) => {
+    const headers = { ...jsonSignedHeaders(jsonAccount.appKey, jsonAccount.appSecret, body, now, 'America/Los_Angeles'), ...overrides };
+    const res = await fetch(`${wms.url}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const order = (code: string, createdAt = '2026-11-10T18:00:00-08:00') => JSON.stringify({
+    deliveryOrderCode: code, warehouseCode: 'US-LA1', createdAt,
+    receiver: { name: 'Ana Díaz', phone: '+1 213 555 0100', country: 'US', region: 'CA', city: 'Los Angeles', postcode: '90012', address: '200 N Spring St' },
+    lines: [{ lineNo: 1, sku: 'SOFA', quantity: 2 }],
+  });
+
+  before(async () => {
+    oms = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c)).on('end', () => {
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        received.push({ headers, body, signed: wmsJsonSignatureMatches(headers['x-timestamp']!, body, 'oms-us-secret', headers['x-signature']!) });
+        res.writeHead(200).end('{}');
+      });
+    });
+    const omsUrl = `${(await listen(oms)).url}/wms/us`;
+    wms = await startWmsSandbox({
+      protocol: 'json', timeZone: 'America/Los_Angeles', accounts: [jsonAccount], warehouses: ['US-LA1'], clock: () => now, shipAfterMs: 0,
+      callback: { url: omsUrl, appKey: 'us-wms', appSecret: 'oms-us-secret' },
+    });
+  });
+  after(async () => {
+    await wms.close();
+    oms.closeAllConnections();
+    await new Promise((resolve) => oms.close(resolve));
+  });
+
+  test('a signed delivery order is accepted once, with its instants as sent; one without a zone is refused', async () => {
+    const first = await signedPost('/api/v1/delivery-orders', order('US-1'));
+    assert.equal(first.status, 201);
+    const again = await signedPost('/api/v1/delivery-orders', order('US-1'));
+    assert.deepEqual([again.status, again.body.deliveryOrderId, again.body.duplicate], [200, first.body.deliveryOrderId, true]);
+    assert.deepEqual(wms.store.orders.get('US-1')!.sentTimes, { createdAt: '2026-11-10T18:00:00-08:00' });
+    const bare = await signedPost('/api/v1/delivery-orders', order('US-2', '2026-11-10T18:00:00'));
+    assert.deepEqual([bare.status, bare.body.error.code], [400, 'INVALID_FIELD']);
+    const forged = await signedPost('/api/v1/delivery-orders', order('US-3'), { 'x-signature': '00' });
+    assert.deepEqual([forged.status, forged.body.error.code], [401, 'BAD_SIGNATURE']);
+    assert.equal(wms.store.orders.size, 1);
+  });
+
+  test('the shipment is sent to the OMS signed, its time in the warehouse’s zone', async () => {
+    assert.deepEqual((await wms.shipDue()).map((o) => o.code), ['US-1']);
+    const shipped = JSON.parse(received.at(-1)!.body);
+    assert.equal(received.at(-1)!.signed, true);
+    assert.equal(shipped.event, 'shipped');
+    assert.equal(shipped.shippedAt, '2026-11-10T18:00:00-08:00', 'T0 in Los Angeles');
+    assert.match(received.at(-1)!.headers['x-timestamp']!, /-08:00$/);
   });
 });

@@ -2,29 +2,44 @@ import { createServer } from 'node:http';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
 import { closeServer, listen, OneAtATime, SandboxClock } from '../common/lifecycle.ts';
-import { createQimenGateway, deliveryConfirmXml, qimenXml, type QimenAccount, type RecordedQimenRequest } from './qimen.gateway.ts';
+import { DateTime } from 'luxon';
+import { createJsonGateway, jsonSignedHeaders, shipmentJson, type RecordedJsonRequest } from './json.gateway.ts';
+import { createQimenGateway, deliveryConfirmXml, qimenXml, type RecordedQimenRequest } from './qimen.gateway.ts';
 import { WmsStore, type WmsDeliveryOrder, type WmsFaults } from './wms.store.ts';
 
 /**
- * A warehouse management system that speaks Qimen (奇门): a real HTTP server that checks
- * signatures, accepts delivery orders once each (a code sent again is answered as before and
- * counted as a duplicate), answers inventory queries, ships accepted orders after a delay and tells
- * the OMS (`deliveryorder.confirm`, signed, to `callback.url`), reports stock changes
- * (`stockchange.report`), and misbehaves on request: refused requests, requests held and dropped,
- * whole outage windows in which every connection is dropped.
+ * A warehouse management system, speaking Qimen (奇门, XML) or the JSON protocol of overseas
+ * warehouses: a real HTTP server that checks signatures, accepts delivery orders once each (a code
+ * sent again is answered as before and counted as a duplicate), answers inventory queries, ships
+ * accepted orders after a delay and tells the OMS (signed, to `callback.url`: Qimen
+ * `deliveryorder.confirm`, or a JSON `shipped` message) until the OMS takes it, reports stock
+ * changes, and misbehaves on request: refused requests, requests held and dropped, whole outage
+ * windows in which every connection is dropped.
  */
 export interface WmsCallback {
-  /** The OMS's Qimen endpoint; method and signed parameters are added to its query. */
+  /** The OMS's endpoint; for Qimen, the method and signed parameters are added to its query. */
   readonly url: string;
   readonly appKey: string;
   readonly appSecret: string;
-  readonly customerId: string;
+  /** Qimen only. */
+  readonly customerId?: string;
+}
+
+export interface WmsAccount {
+  readonly appKey: string;
+  readonly appSecret: string;
+  /** Qimen: the owner (货主) id the app signs for. */
+  readonly customerId?: string;
 }
 
 export interface WmsSandboxOptions {
   readonly port?: number;
   readonly host?: string;
-  readonly accounts: readonly QimenAccount[];
+  /** qimen (default) or json. */
+  readonly protocol?: 'qimen' | 'json';
+  /** The warehouses' zone: JSON instants are written in it (Qimen's wall clock is always GMT+8). */
+  readonly timeZone?: string;
+  readonly accounts: readonly WmsAccount[];
   /** Warehouse codes this WMS runs. */
   readonly warehouses: readonly string[];
   readonly seed?: number | string;
@@ -48,7 +63,7 @@ export interface CallbackDelivery {
 export interface WmsSandbox {
   readonly url: string;
   readonly store: WmsStore;
-  readonly recorded: { readonly requests: RecordedQimenRequest[]; readonly callbacks: CallbackDelivery[] };
+  readonly recorded: { readonly requests: (RecordedQimenRequest | RecordedJsonRequest)[]; readonly callbacks: CallbackDelivery[] };
   /** Every connection is dropped for this long from now. */
   outage(ms: number): void;
   advance(ms: number): void;
@@ -63,27 +78,36 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   const clock = new SandboxClock(options.clock);
   const now = () => clock.now();
   const store = new WmsStore(new Set(options.warehouses), options.faults ?? {}, options.seed ?? 1, now);
-  const recorded = { requests: [] as RecordedQimenRequest[], callbacks: [] as CallbackDelivery[] };
-  const server = createServer(createQimenGateway({ store, accounts: options.accounts, now, recorded: recorded.requests }));
+  const json = options.protocol === 'json';
+  const zone = options.timeZone ?? 'UTC';
+  const recorded = { requests: [] as (RecordedQimenRequest | RecordedJsonRequest)[], callbacks: [] as CallbackDelivery[] };
+  const server = createServer(json
+    ? createJsonGateway({ store, accounts: options.accounts, now, recorded: recorded.requests as RecordedJsonRequest[] })
+    : createQimenGateway({ store, accounts: options.accounts.map((a) => ({ ...a, customerId: a.customerId ?? '' })), now, recorded: recorded.requests as RecordedQimenRequest[] }));
   const { url } = await listen(server, options.port, options.host);
   const unconfirmed = new Set<string>();
   const shipping = new OneAtATime<WmsDeliveryOrder[]>();
   let sequence = 0;
 
-  /** Sends one signed Qimen call to the OMS; true when it was taken (2xx and not a failure envelope). */
+  /** Sends one signed call to the OMS; true when it was taken (2xx, and for Qimen not a failure envelope). */
   async function call(method: string, body: string, deliveryOrderCode: string | null): Promise<boolean> {
     const callback = options.callback;
     if (!callback) return true;
-    const params = {
-      method, timestamp: formatWallClock(new Date(now())), format: 'xml', app_key: callback.appKey, v: '2.0', sign_method: 'md5', customerId: callback.customerId,
-    };
-    const query = new URLSearchParams({ ...params, sign: signQimen(params, body, callback.appSecret) });
+    let target = callback.url;
+    let headers: Record<string, string>;
+    if (json) {
+      headers = jsonSignedHeaders(callback.appKey, callback.appSecret, body, now(), zone);
+    } else {
+      const params = {
+        method, timestamp: formatWallClock(new Date(now())), format: 'xml', app_key: callback.appKey, v: '2.0', sign_method: 'md5', customerId: callback.customerId ?? '',
+      };
+      target = `${callback.url}${callback.url.includes('?') ? '&' : '?'}${new URLSearchParams({ ...params, sign: signQimen(params, body, callback.appSecret) })}`;
+      headers = { 'content-type': 'text/xml; charset=utf-8' };
+    }
     let status: number | null = null;
     let answer = '';
     try {
-      const res = await fetch(`${callback.url}${callback.url.includes('?') ? '&' : '?'}${query}`, {
-        method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body, signal: AbortSignal.timeout(5_000),
-      });
+      const res = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
       status = res.status;
       answer = await res.text();
     } catch (err) {
@@ -99,7 +123,10 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
       for (const o of shipped) unconfirmed.add(o.code);
       for (const code of [...unconfirmed]) {
         const order = store.orders.get(code)!;
-        if (await call('taobao.qimen.deliveryorder.confirm', deliveryConfirmXml(order, formatWallClock(new Date(order.shippedAt!))), code)) unconfirmed.delete(code);
+        const taken = json
+          ? await call('shipped', shipmentJson(order, zone), code)
+          : await call('taobao.qimen.deliveryorder.confirm', deliveryConfirmXml(order, formatWallClock(new Date(order.shippedAt!))), code);
+        if (taken) unconfirmed.delete(code);
       }
       return shipped;
     });
@@ -107,9 +134,12 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
 
   async function reportStockChange(warehouseCode: string, itemCode: string, quantity: number): Promise<boolean> {
     store.setStock(warehouseCode, itemCode, store.stockOf(warehouseCode, itemCode) + quantity);
-    const body = qimenXml('request', {
-      outBizCode: `SC${String(++sequence).padStart(8, '0')}`, warehouseCode, itemCode, inventoryType: 'ZP', quantity, changeTime: formatWallClock(new Date(now())), orderType: 'PDTZ',
-    });
+    const outBizCode = `SC${String(++sequence).padStart(8, '0')}`;
+    if (json) {
+      const changedAt = DateTime.fromMillis(now(), { zone }).toISO({ suppressMilliseconds: true });
+      return call('stock_changed', JSON.stringify({ event: 'stock_changed', outBizCode, warehouseCode, sku: itemCode, quantity, changedAt }), null);
+    }
+    const body = qimenXml('request', { outBizCode, warehouseCode, itemCode, inventoryType: 'ZP', quantity, changeTime: formatWallClock(new Date(now())), orderType: 'PDTZ' });
     return call('taobao.qimen.stockchange.report', body, null);
   }
 
