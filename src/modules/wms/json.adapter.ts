@@ -1,0 +1,59 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../../platform/clock.ts';
+import { signWmsJson } from './json.sign.ts';
+import { networkFailure, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+
+export interface WmsJsonConfig {
+  /** Base URL; delivery orders go to `${url}/api/v1/delivery-orders`. */
+  readonly url: string;
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly timeoutMs?: number;
+}
+
+/** An instant as ISO-8601 with the offset of the warehouse's zone. */
+const inZone = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISO({ suppressMilliseconds: true })!;
+
+export function deliveryOrderJson(order: DeliveryOrderMessage): string {
+  const r = order.receiver;
+  return JSON.stringify({
+    deliveryOrderCode: order.code, warehouseCode: order.warehouseCode, sourcePlatformCode: order.sourcePlatformCode, sourceOrderCode: order.sourceOrderCode,
+    createdAt: inZone(order.createdAt, order.timeZone), ...(order.paidAt ? { paidAt: inZone(order.paidAt, order.timeZone) } : {}),
+    receiver: { name: r.name, phone: r.phone, country: r.country, region: r.province, city: r.city, district: r.district, postcode: r.postcode, address: r.address },
+    lines: order.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: { amountMinor: l.unitPriceFen } })),
+  });
+}
+
+/** Sends delivery orders to an overseas WMS over its JSON protocol, signed. */
+export function wmsJsonAdapter(config: WmsJsonConfig, clock: Clock): WmsAdapter {
+  return {
+    async pushDeliveryOrder(order) {
+      const body = deliveryOrderJson(order);
+      const timestamp = inZone(clock.now(), order.timeZone);
+      let status: number;
+      let answer: { deliveryOrderId?: string; error?: { code?: string; message?: string } } | null;
+      try {
+        const res = await fetch(`${config.url}/api/v1/delivery-orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signWmsJson(timestamp, body, config.appSecret) },
+          body,
+          signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+        });
+        status = res.status;
+        answer = (await res.json().catch(() => null)) as typeof answer;
+      } catch (err) {
+        return networkFailure(err);
+      }
+      return readAnswer(status, answer);
+    },
+  };
+}
+
+function readAnswer(status: number, answer: { deliveryOrderId?: string; error?: { code?: string; message?: string } } | null): PushOutcome {
+  if ((status === 200 || status === 201) && answer?.deliveryOrderId) return { kind: 'accepted', wmsId: answer.deliveryOrderId };
+  const code = answer?.error?.code ?? `HTTP_${status}`;
+  const message = answer?.error?.message ?? '';
+  // 400 and 422 refuse the order itself; 401/403 our credentials, 408/429/5xx the moment: both worth retrying.
+  if (status === 400 || status === 422) return { kind: 'rejected', code, message };
+  return { kind: 'retry', reason: `${code}: ${message}` };
+}

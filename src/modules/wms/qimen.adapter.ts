@@ -1,0 +1,90 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { Clock } from '../../platform/clock.ts';
+import { formatWallClock } from '../../platform/wallclock.ts';
+import { signQimen } from './qimen.sign.ts';
+import { networkFailure, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+
+export interface QimenConfig {
+  /** The WMS's Qimen router, e.g. https://wms.example.com/router/qimen/service. */
+  readonly url: string;
+  readonly appKey: string;
+  readonly appSecret: string;
+  /** The owner (货主) id the WMS knows the merchant by. */
+  readonly customerId: string;
+  readonly timeoutMs?: number;
+}
+
+const builder = new XMLBuilder({ format: false, suppressEmptyNode: true });
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+
+/** Failure codes that name the order itself: sending it again cannot help. */
+const REJECTS_THE_ORDER = /^(invalid-data|invalid-xml|isv\.invalid-parameter|isv\.missing-parameter)/;
+
+function money(fen: number): string {
+  return `${Math.trunc(fen / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+}
+
+/**
+ * `taobao.qimen.deliveryorder.create` as XML. Qimen times are wall-clock strings without a zone:
+ * they are written in the warehouse's zone, and the zone goes along in `extendProps`.
+ */
+export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
+  const wall = (at: Date | null) => (at ? formatWallClock(at, order.timeZone) : undefined);
+  const r = order.receiver;
+  return `<?xml version="1.0" encoding="utf-8"?>${builder.build({
+    request: {
+      deliveryOrder: {
+        deliveryOrderCode: order.code, orderType: 'JYCK', warehouseCode: order.warehouseCode, sourcePlatformCode: order.sourcePlatformCode,
+        createTime: wall(order.createdAt), payTime: wall(order.paidAt),
+        receiverInfo: { name: r.name, mobile: r.phone, countryCode: r.country, province: r.province, city: r.city, area: r.district ?? undefined, zipCode: r.postcode ?? undefined, detailAddress: r.address },
+        extendProps: { timeZone: order.timeZone },
+      },
+      orderLines: {
+        orderLine: order.lines.map((l) => ({
+          orderLineNo: l.lineNo, sourceOrderCode: order.sourceOrderCode, itemCode: l.sku, inventoryType: 'ZP', planQty: l.quantity, actualPrice: money(l.unitPriceFen),
+        })),
+      },
+    },
+  })}`;
+}
+
+/** Sends delivery orders to a WMS over Qimen, signed, and reads its answer into a PushOutcome. */
+export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
+  return {
+    async pushDeliveryOrder(order) {
+      const body = deliveryOrderCreateXml(order);
+      const params = {
+        method: 'taobao.qimen.deliveryorder.create', timestamp: formatWallClock(clock.now()), format: 'xml', app_key: config.appKey, v: '2.0', sign_method: 'md5', customerId: config.customerId,
+      };
+      const query = new URLSearchParams({ ...params, sign: signQimen(params, body, config.appSecret) });
+      let status: number;
+      let text: string;
+      try {
+        const res = await fetch(`${config.url}?${query}`, {
+          method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body, signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+        });
+        status = res.status;
+        text = await res.text();
+      } catch (err) {
+        return networkFailure(err);
+      }
+      return readAnswer(status, text);
+    },
+  };
+}
+
+function readAnswer(status: number, text: string): PushOutcome {
+  let response: Record<string, unknown> | undefined;
+  try {
+    response = (parser.parse(text) as { response?: Record<string, unknown> }).response;
+  } catch {
+    response = undefined;
+  }
+  if (!response) return { kind: 'retry', reason: `HTTP ${status} without a Qimen answer` };
+  const flag = String(response.flag ?? '');
+  const code = String(response.code ?? '');
+  const message = String(response.message ?? '');
+  if (flag === 'success') return { kind: 'accepted', wmsId: String(response.deliveryOrderId ?? '') };
+  if (status < 500 && REJECTS_THE_ORDER.test(code)) return { kind: 'rejected', code, message };
+  return { kind: 'retry', reason: `${code || `HTTP ${status}`}: ${message}` };
+}

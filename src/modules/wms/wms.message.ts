@@ -1,0 +1,49 @@
+/**
+ * A delivery order as it goes to a warehouse, whatever the protocol: what to ship, from which
+ * warehouse, to whom. Instants are real instants; each adapter writes them the way its protocol
+ * wants, in the warehouse's zone.
+ */
+export interface DeliveryOrderMessage {
+  /** Our delivery order code: the WMS's idempotency key. */
+  readonly code: string;
+  readonly warehouseCode: string;
+  /** The warehouse's IANA zone. */
+  readonly timeZone: string;
+  /** TB, TM, JD, PDD, DY, OTHER: the marketplace the order came from. */
+  readonly sourcePlatformCode: string;
+  readonly sourceOrderCode: string;
+  readonly createdAt: Date;
+  readonly paidAt: Date | null;
+  readonly receiver: {
+    readonly name: string;
+    readonly phone: string;
+    readonly country: string;
+    readonly province: string;
+    readonly city: string;
+    readonly district: string | null;
+    readonly address: string;
+    readonly postcode: string | null;
+  };
+  readonly lines: readonly { readonly lineNo: number; readonly sku: string; readonly quantity: number; readonly unitPriceFen: number }[];
+}
+
+/**
+ * What came of sending a delivery order: the WMS took it (again, for a code it had seen); a
+ * failure a later attempt may get past (network, timeout, the WMS busy or down, our credentials
+ * refused); or a refusal of the order itself, which no retry fixes, with the WMS's own words.
+ */
+export type PushOutcome =
+  | { readonly kind: 'accepted'; readonly wmsId: string }
+  | { readonly kind: 'retry'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
+
+export interface WmsAdapter {
+  pushDeliveryOrder(order: DeliveryOrderMessage): Promise<PushOutcome>;
+}
+
+/** A failure before any answer (refused connection, reset, timeout) is always worth another try. */
+export function networkFailure(err: unknown): PushOutcome {
+  const e = err as { name?: string; message?: string; cause?: { code?: string } };
+  const what = e?.name === 'TimeoutError' ? 'timed out' : (e?.cause?.code ?? e?.message ?? String(err));
+  return { kind: 'retry', reason: `no answer from the WMS: ${what}` };
+}
