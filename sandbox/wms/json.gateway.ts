@@ -83,8 +83,7 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
     const warehouseCode = url.searchParams.get('warehouseCode') ?? '';
     const sku = url.searchParams.get('sku') ?? '';
     if (!store.warehouses.has(warehouseCode) || !sku) throw new Refusal(400, 'INVALID_FIELD', 'warehouseCode (one of this WMS) and sku are required');
-    const reserved = [...store.orders.values()].filter((o) => o.warehouseCode === warehouseCode && o.shippedAt === null)
-      .reduce((sum, o) => sum + o.lines.filter((l) => l.itemCode === sku).reduce((s, l) => s + l.quantity, 0), 0);
+    const reserved = store.unshipped(warehouseCode, sku);
     return { status: 200, body: { items: [{ warehouseCode, sku, available: store.stockOf(warehouseCode, sku) - reserved, reserved }] } };
   }
 
@@ -97,15 +96,9 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
       recorded.push({ at: now(), path: url.pathname, status, code });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    const fault = store.decideFault();
-    if (fault.kind === 'down' || fault.kind === 'timeout') {
-      recorded.push({ at: now(), path: url.pathname, status: 'dropped', code: fault.kind });
-      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      req.socket.destroy();
-      return;
-    }
-    if (store.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, store.latencyMs));
-    if (fault.kind === 'error') return send(503, { error: { code: 'BUSY', message: 'the WMS is busy, try again' } }, 'BUSY');
+    const busy = await store.play(req.socket, (dropped) => recorded.push({ at: now(), path: url.pathname, status: 'dropped', code: dropped }));
+    if (busy === null) return;
+    if (busy) return send(503, { error: { code: 'BUSY', message: 'the WMS is busy, try again' } }, 'BUSY');
     try {
       if (req.method === 'POST' && url.pathname === '/api/v1/delivery-orders') {
         authenticate(req, raw);

@@ -87,8 +87,7 @@ export function createQimenGateway(options: {
     const item = criteria.map((c, i) => {
       const warehouseCode = need(c, 'warehouseCode', `criteriaList.criteria[${i}].`);
       const itemCode = need(c, 'itemCode', `criteriaList.criteria[${i}].`);
-      const locked = [...store.orders.values()].filter((o) => o.warehouseCode === warehouseCode && o.shippedAt === null)
-        .reduce((sum, o) => sum + o.lines.filter((l) => l.itemCode === itemCode).reduce((s, l) => s + l.quantity, 0), 0);
+      const locked = store.unshipped(warehouseCode, itemCode);
       return { warehouseCode, itemCode, inventoryType: 'ZP', quantity: store.stockOf(warehouseCode, itemCode) - locked, lockQuantity: locked };
     });
     return { items: { item } };
@@ -132,15 +131,9 @@ export function createQimenGateway(options: {
     };
     if (req.method !== 'POST' || url.pathname !== '/router/qimen/service') return answer(404, 'failure', 'not-found', 'POST /router/qimen/service');
 
-    const fault = store.decideFault();
-    if (fault.kind === 'down' || fault.kind === 'timeout') {
-      recorded.push({ at: now(), method, flag: 'dropped', code: fault.kind });
-      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      req.socket.destroy();
-      return;
-    }
-    if (store.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, store.latencyMs));
-    if (fault.kind === 'error') return answer(503, 'failure', 'service-unavailable', 'the WMS is busy, try again');
+    const busy = await store.play(req.socket, (dropped) => recorded.push({ at: now(), method, flag: 'dropped', code: dropped }));
+    if (busy === null) return;
+    if (busy) return answer(503, 'failure', 'service-unavailable', 'the WMS is busy, try again');
     try {
       const { method: m, body } = check(url.searchParams, raw);
       return answer(200, 'success', '0', 'ok', methods[m]!(body));

@@ -67,14 +67,14 @@ export class WmsStore {
     return n;
   }
 
-  decideFault(): FaultDecision {
+  private decideFault(): FaultDecision {
     if (this.now() < this.downUntil) return { kind: 'down' };
     if (this.rng.chance(this.faults.errorRate ?? 0)) return { kind: 'error' };
     if (this.rng.chance(this.faults.timeoutRate ?? 0)) return { kind: 'timeout', ms: this.faults.timeoutMs ?? 5_000 };
     return { kind: 'none' };
   }
 
-  get latencyMs(): number {
+  private get latencyMs(): number {
     return this.faults.latencyMs ?? 0;
   }
 
@@ -109,6 +109,33 @@ export class WmsStore {
   dueToShip(afterMs: number): WmsDeliveryOrder[] {
     const cutoff = this.now() - afterMs;
     return [...this.orders.values()].filter((o) => o.shippedAt === null && o.acceptedAt <= cutoff).sort((a, b) => a.acceptedAt - b.acceptedAt);
+  }
+
+  /** Units of an item that accepted, unshipped orders will take from a warehouse. */
+  unshipped(warehouseCode: string, itemCode: string): number {
+    let units = 0;
+    for (const o of this.orders.values()) {
+      if (o.warehouseCode !== warehouseCode || o.shippedAt !== null) continue;
+      for (const l of o.lines) if (l.itemCode === itemCode) units += l.quantity;
+    }
+    return units;
+  }
+
+  /**
+   * Plays the fault drawn for a request before it is answered: added latency, or the connection
+   * dropped (at once while down, after the hold for a timeout). True when the request is to be
+   * refused as busy; false to answer it; null when it has been dropped.
+   */
+  async play(socket: { destroy(): void }, record: (dropped: 'down' | 'timeout') => void): Promise<boolean | null> {
+    const fault = this.decideFault();
+    if (fault.kind === 'down' || fault.kind === 'timeout') {
+      record(fault.kind);
+      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      socket.destroy();
+      return null;
+    }
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    return fault.kind === 'error';
   }
 
   setStock(warehouseCode: string, itemCode: string, quantity: number): void {
