@@ -104,3 +104,23 @@ test('the timeline hands out due items in time order, ties in scheduling order',
   assert.deepEqual(out, ['a', 'b1', 'b2', 'c']);
   assert.equal(timeline.size, 1);
 });
+
+test('OneAtATime runs one at a time, however many wait, and goes on after a failure', async () => {
+  const { OneAtATime } = await import('./lifecycle.ts');
+  const once = new OneAtATime<number>();
+  let running = 0;
+  let most = 0;
+  const work = async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running--;
+    return 1;
+  };
+  await Promise.all([once.run(work), once.run(work), once.run(work), once.run(work)]);
+  await assert.rejects(once.run(async () => Promise.reject(new Error('failed'))));
+  assert.equal(await once.run(work), 1);
+  await once.idle();
+  assert.equal(most, 1);
+  assert.equal(once.busy, false);
+});

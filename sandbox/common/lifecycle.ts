@@ -47,19 +47,24 @@ export async function closeServer(server: Server): Promise<void> {
  * duplicate the sandbox did not choose to inject.
  */
 export class OneAtATime<T> {
-  private running: Promise<T> | undefined;
+  /** The last run queued; each run starts when the one before it has settled. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
 
-  async run(work: () => Promise<T>): Promise<T> {
-    await this.idle();
-    this.running = work();
-    try {
-      return await this.running;
-    } finally {
-      this.running = undefined;
-    }
+  run(work: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const next = this.tail.then(work, work).finally(() => this.pending--);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Whether a run is going or queued. */
+  get busy(): boolean {
+    return this.pending > 0;
   }
 
   async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
+    while (this.pending > 0) await this.tail;
   }
 }
+

@@ -33,7 +33,14 @@ class Refusal extends Error {
 function field(record: Record<string, unknown>, name: string, path = ''): string {
   const value = record[name];
   if (typeof value !== 'string' || !value.trim()) throw new Refusal(400, 'INVALID_FIELD', `${path}${name} is required`);
-  return value;
+  return value.trim();
+}
+
+/** An ISO-8601 instant with its zone, checked as a real date; its ms. */
+function instant(value: string, name: string): number {
+  const at = ISO_WITH_ZONE.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
+  if (!at?.isValid) throw new Refusal(400, 'INVALID_FIELD', `${name} must be an ISO-8601 instant with a zone, e.g. 2026-11-10T18:00:00-08:00`);
+  return at.toMillis();
 }
 
 export function createJsonGateway(options: { store: WmsStore; accounts: readonly JsonAccount[]; now: () => number; recorded: RecordedJsonRequest[] }) {
@@ -44,8 +51,9 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
     const timestamp = String(req.headers['x-timestamp'] ?? '');
     const account = accounts.find((a) => a.appKey === appKey);
     if (!account) throw new Refusal(401, 'UNKNOWN_APP_KEY', 'X-App-Key is unknown');
-    if (!ISO_WITH_ZONE.test(timestamp)) throw new Refusal(401, 'BAD_TIMESTAMP', 'X-Timestamp must be ISO-8601 with a zone');
-    if (Math.abs(Date.parse(timestamp) - now()) > 10 * 60_000) throw new Refusal(401, 'BAD_TIMESTAMP', 'X-Timestamp is more than 10 minutes off');
+    const at = ISO_WITH_ZONE.test(timestamp) ? DateTime.fromISO(timestamp, { setZone: true }) : null;
+    if (!at?.isValid) throw new Refusal(401, 'BAD_TIMESTAMP', 'X-Timestamp must be ISO-8601 with a zone');
+    if (Math.abs(at.toMillis() - now()) > 10 * 60_000) throw new Refusal(401, 'BAD_TIMESTAMP', 'X-Timestamp is more than 10 minutes off');
     if (!wmsJsonSignatureMatches(timestamp, raw, account.appSecret, String(req.headers['x-signature'] ?? ''))) throw new Refusal(401, 'BAD_SIGNATURE', 'X-Signature does not match');
   }
 
@@ -61,22 +69,26 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
     const warehouseCode = field(doc, 'warehouseCode');
     if (!store.warehouses.has(warehouseCode)) throw new Refusal(400, 'UNKNOWN_WAREHOUSE', `warehouse ${warehouseCode} is not run by this WMS`);
     const sentTimes: Record<string, string> = {};
+    const sentInstants: Record<string, number> = {};
     for (const name of ['createdAt', 'paidAt']) {
       if (doc[name] === undefined && name === 'paidAt') continue;
-      const value = field(doc, name);
-      if (!ISO_WITH_ZONE.test(value)) throw new Refusal(400, 'INVALID_FIELD', `${name} must be ISO-8601 with a zone, e.g. 2026-11-10T18:00:00-08:00`);
-      sentTimes[name] = value;
+      sentTimes[name] = field(doc, name);
+      sentInstants[name] = instant(sentTimes[name]!, name);
     }
-    const receiver = (doc.receiver ?? {}) as Record<string, unknown>;
+    const receiver = (doc.receiver && typeof doc.receiver === 'object' ? doc.receiver : {}) as Record<string, unknown>;
     for (const name of ['name', 'phone', 'country', 'city', 'address']) field(receiver, name, 'receiver.');
-    const rawLines = Array.isArray(doc.lines) ? (doc.lines as Record<string, unknown>[]) : [];
+    const rawLines = Array.isArray(doc.lines) ? (doc.lines as unknown[]) : [];
     if (rawLines.length === 0) throw new Refusal(400, 'INVALID_FIELD', 'lines must hold at least one line');
-    const lines = rawLines.map((l, i) => {
+    const lines = rawLines.map((raw, i) => {
+      if (!raw || typeof raw !== 'object') throw new Refusal(400, 'INVALID_FIELD', `lines[${i}] must be an object`);
+      const l = raw as Record<string, unknown>;
       if (!Number.isInteger(l.quantity) || (l.quantity as number) <= 0) throw new Refusal(400, 'INVALID_FIELD', `lines[${i}].quantity must be a positive integer`);
       return { lineNo: String(l.lineNo ?? i + 1), itemCode: field(l, 'sku', `lines[${i}].`), quantity: l.quantity as number };
     });
-    const { order, duplicate } = store.accept({ code, warehouseCode, lines, receiver: Object.fromEntries(Object.entries(receiver).map(([k, v]) => [k, String(v)])), sentTimes });
-    return { status: duplicate ? 200 : 201, body: { deliveryOrderId: order.wmsId, deliveryOrderCode: order.code, duplicate } };
+    const kept = Object.entries(receiver).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]);
+    const accepted = store.accept({ code, warehouseCode, lines, receiver: Object.fromEntries(kept), sentTimes, sentInstants });
+    if ('conflict' in accepted) throw new Refusal(409, 'CODE_CONFLICT', `deliveryOrderCode ${code} was accepted before with other content`);
+    return { status: accepted.duplicate ? 200 : 201, body: { deliveryOrderId: accepted.order.wmsId, deliveryOrderCode: accepted.order.code, duplicate: accepted.duplicate } };
   }
 
   function inventory(url: URL): { status: number; body: unknown } {
@@ -103,6 +115,11 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
       if (req.method === 'POST' && url.pathname === '/api/v1/delivery-orders') {
         authenticate(req, raw);
         const { status, body } = createDeliveryOrder(raw);
+        if (store.loseAnswer()) {
+          recorded.push({ at: now(), path: url.pathname, status: 'dropped', code: 'lost-answer' });
+          req.socket.destroy();
+          return;
+        }
         return send(status, body);
       }
       if (req.method === 'GET' && url.pathname === '/api/v1/inventory') {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { DateTime } from 'luxon';
 import { qimenSignatureMatches } from '../../src/modules/wms/qimen.sign.ts';
 import { parseWallClock, WallClockError } from '../../src/platform/wallclock.ts';
 import type { WmsDeliveryOrder, WmsLine, WmsStore } from './wms.store.ts';
@@ -54,13 +55,34 @@ const need = (record: Record<string, unknown> | undefined, field: string, path: 
   return value;
 };
 
+const WALL = 'yyyy-MM-dd HH:mm:ss';
+
+/**
+ * A Qimen wall-clock time read in the zone the sender named in `extendProps` (`timeZone`, and
+ * `<field>Offset` where a DST change makes the wall clock ambiguous); GMT+8 when it named none.
+ */
+function readWallTime(value: string, extend: Record<string, unknown> | undefined, field: string): number {
+  const offset = str(extend?.[`${field}Offset`]);
+  const zone = offset ? `UTC${offset}` : str(extend?.timeZone) || 'Asia/Shanghai';
+  const at = DateTime.fromFormat(value, WALL, { zone });
+  if (!at.isValid) throw new QimenFailure(`invalid-data:deliveryOrder.${field}`, `${field} must be ${WALL} in a known zone (${zone})`);
+  return at.toMillis();
+}
+
+/** A time as a Qimen WMS writes it: the wall clock of its zone. */
+export function wallTime(at: number, zone: string): string {
+  return DateTime.fromMillis(at, { zone }).toFormat(WALL);
+}
+
 export function createQimenGateway(options: {
   store: WmsStore;
   accounts: readonly QimenAccount[];
   now: () => number;
   recorded: RecordedQimenRequest[];
+  /** The warehouses' zone, for the times this WMS writes. */
+  zone: string;
 }) {
-  const { store, accounts, now, recorded } = options;
+  const { store, accounts, now, recorded, zone } = options;
 
   function deliveryOrderCreate(body: Record<string, unknown>): Record<string, unknown> {
     const d = body.deliveryOrder as Record<string, unknown> | undefined;
@@ -76,9 +98,19 @@ export function createQimenGateway(options: {
       if (!Number.isInteger(quantity) || quantity <= 0) throw new QimenFailure(`invalid-data:orderLines.orderLine[${i}].planQty`, 'planQty must be a positive integer');
       return { lineNo: str(line.orderLineNo) || String(i + 1), itemCode: need(line, 'itemCode', `orderLines.orderLine[${i}].`), quantity };
     });
-    const sentTimes = Object.fromEntries(['createTime', 'payTime'].map((f) => [f, str(d?.[f])]).filter(([, v]) => v));
-    const { order } = store.accept({ code, warehouseCode, lines, receiver: Object.fromEntries(Object.entries(receiver).map(([k, v]) => [k, str(v)])), sentTimes });
-    return { deliveryOrderId: order.wmsId, createTime: new Date(order.acceptedAt).toISOString() };
+    need(d, 'createTime', 'deliveryOrder.');
+    const extend = d?.extendProps as Record<string, unknown> | undefined;
+    const sentTimes: Record<string, string> = {};
+    const sentInstants: Record<string, number> = {};
+    for (const field of ['createTime', 'payTime']) {
+      const value = str(d?.[field]);
+      if (!value) continue;
+      sentTimes[field] = value;
+      sentInstants[field] = readWallTime(value, extend, field);
+    }
+    const accepted = store.accept({ code, warehouseCode, lines, receiver: Object.fromEntries(Object.entries(receiver).map(([k, v]) => [k, str(v)])), sentTimes, sentInstants });
+    if ('conflict' in accepted) throw new QimenFailure('duplicate-code-conflict', `deliveryOrderCode ${code} was accepted before with other content`);
+    return { deliveryOrderId: accepted.order.wmsId, createTime: wallTime(accepted.order.acceptedAt, zone) };
   }
 
   function inventoryQuery(body: Record<string, unknown>): Record<string, unknown> {
@@ -136,7 +168,13 @@ export function createQimenGateway(options: {
     if (busy) return answer(503, 'failure', 'service-unavailable', 'the WMS is busy, try again');
     try {
       const { method: m, body } = check(url.searchParams, raw);
-      return answer(200, 'success', '0', 'ok', methods[m]!(body));
+      const result = methods[m]!(body);
+      if (m === 'taobao.qimen.deliveryorder.create' && store.loseAnswer()) {
+        recorded.push({ at: now(), method, flag: 'dropped', code: 'lost-answer' });
+        req.socket.destroy();
+        return;
+      }
+      return answer(200, 'success', '0', 'ok', result);
     } catch (err) {
       if (err instanceof QimenFailure) return answer(200, 'failure', err.code, err.message);
       return answer(500, 'failure', 'internal-error', String(err));
@@ -144,12 +182,18 @@ export function createQimenGateway(options: {
   };
 }
 
-/** The `deliveryorder.confirm` body a WMS sends when it ships. */
-export function deliveryConfirmXml(order: WmsDeliveryOrder, confirmTime: string): string {
+/** `extendProps` naming the zone of a wall-clock time and its offset then. */
+export function zoneProps(at: number, zone: string, field: string): Record<string, string> {
+  return { timeZone: zone, [`${field}Offset`]: DateTime.fromMillis(at, { zone }).toFormat('ZZ') };
+}
+
+/** The `deliveryorder.confirm` body a WMS sends when it ships, its time in the warehouse's zone. */
+export function deliveryConfirmXml(order: WmsDeliveryOrder, zone: string): string {
   return qimenXml('request', {
     deliveryOrder: {
       deliveryOrderCode: order.code, deliveryOrderId: order.wmsId, warehouseCode: order.warehouseCode, orderType: 'JYCK',
-      status: 'DELIVERED', outBizCode: `${order.wmsId}-DELIVERED`, confirmType: 0, orderConfirmTime: confirmTime,
+      status: 'DELIVERED', outBizCode: `${order.wmsId}-DELIVERED`, confirmType: 0, orderConfirmTime: wallTime(order.shippedAt!, zone),
+      extendProps: zoneProps(order.shippedAt!, zone, 'orderConfirmTime'),
     },
     packages: { package: [{ logisticsCode: order.carrier, expressCode: order.trackingNumber, items: { item: order.lines.map((l) => ({ itemCode: l.itemCode, quantity: l.quantity })) } }] },
     orderLines: { orderLine: order.lines.map((l) => ({ orderLineNo: l.lineNo, itemCode: l.itemCode, planQty: l.quantity, actualQty: l.quantity })) },

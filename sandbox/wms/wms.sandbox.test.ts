@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { wmsJsonSignatureMatches } from '../../src/modules/wms/json.sign.ts';
+import { signWmsJson, wmsJsonSignatureMatches } from '../../src/modules/wms/json.sign.ts';
 import { qimenSignatureMatches, signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
 import { listen } from '../common/lifecycle.ts';
@@ -46,7 +46,7 @@ describe('WMS sandbox (Qimen)', () => {
         const query = new URL(req.url!, 'http://oms').searchParams;
         received.push({ query, body, signed: qimenSignatureMatches(Object.fromEntries(query), body, 'oms-secret') });
         const status = omsAnswers.shift() ?? 200;
-        res.writeHead(status, { 'content-type': 'text/xml' }).end(qimenXml('response', { flag: status === 200 ? 'success' : 'failure', code: '0', message: '' }));
+        res.writeHead(status, { 'content-type': 'text/xml' }).end(status === 299 ? '' : qimenXml('response', { flag: status === 200 ? 'success' : 'failure', code: '0', message: '' }));
       });
     });
     omsUrl = `${(await listen(oms)).url}/qimen`;
@@ -111,12 +111,44 @@ describe('WMS sandbox (Qimen)', () => {
     assert.equal(received.filter((r) => r.query.get('method') === 'taobao.qimen.deliveryorder.confirm').length, 2, 'taken: not sent again');
   });
 
-  test('stock changes are reported to the OMS, signed', async () => {
-    assert.equal(await wms.reportStockChange('GZ01', 'LAMP', 5), true);
-    const report = received.at(-1)!;
-    assert.equal(report.query.get('method'), 'taobao.qimen.stockchange.report');
-    assert.equal(report.signed, true);
-    assert.deepEqual(parseQimenXml(report.body), { ...parseQimenXml(report.body), warehouseCode: 'GZ01', itemCode: 'LAMP', quantity: '5' });
+  test('stock changes are reported to the OMS, signed, and sent again as they were until the OMS takes them', async () => {
+    omsAnswers = [503];
+    assert.equal(await wms.reportStockChange('GZ01', 'LAMP', 5), false);
+    await wms.shipDue();
+    const reports = received.filter((r) => r.query.get('method') === 'taobao.qimen.stockchange.report');
+    assert.equal(reports.length, 2);
+    assert.equal(reports[1]!.body, reports[0]!.body, 'the same report, same outBizCode');
+    assert.ok(reports.every((r) => r.signed));
+    assert.equal(wms.store.stockOf('GZ01', 'LAMP'), 5, 'the stock moved once');
+    const report = parseQimenXml(reports[1]!.body)!;
+    assert.deepEqual([report.warehouseCode, report.itemCode, report.quantity, report.changeTime], ['GZ01', 'LAMP', '5', '2026-11-11 10:01:01']);
+    assert.deepEqual(report.extendProps, { timeZone: 'Asia/Shanghai', changeTimeOffset: '+08:00' });
+  });
+
+  test('an OMS answer that is not a Qimen success does not count as taken', async () => {
+    omsAnswers = [299];
+    assert.equal(await wms.reportStockChange('GZ01', 'LAMP', 1), false, 'a 2xx without <flag>success</flag>');
+    assert.equal(await wms.reportStockChange('GZ01', 'LAMP', 1), true);
+    await wms.shipDue();
+    assert.equal(wms.store.stockOf('GZ01', 'LAMP'), 7);
+  });
+
+  test('the same code with other content is refused as a conflict, not taken as a duplicate', async () => {
+    const conflict = await qimen(wms.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-1', 'HZ01', [['LAMP', 3]]), {}, now);
+    assert.equal(conflict.response.code, 'duplicate-code-conflict');
+    assert.equal(wms.store.conflicts, 1);
+    assert.deepEqual(wms.store.orders.get('DO-1')!.lines, [{ lineNo: '1', itemCode: 'SOFA', quantity: 1 }]);
+  });
+
+  test('a lost answer: the order is kept, the sender sees the connection drop, and its repeat is a duplicate', async () => {
+    const lossy = await startWmsSandbox({ accounts: [account], warehouses: ['HZ01'], clock: () => now, faults: { lostAnswerRate: 1 } });
+    try {
+      await assert.rejects(qimen(lossy.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-L'), {}, now));
+      await assert.rejects(qimen(lossy.url, 'taobao.qimen.deliveryorder.create', deliveryOrder('DO-L'), {}, now));
+      assert.deepEqual([lossy.store.orders.size, lossy.store.lostAnswers, lossy.store.duplicateCount], [1, 2, 1]);
+    } finally {
+      await lossy.close();
+    }
   });
 
   test('faults: refused requests, an outage window that drops every connection, requests held and dropped', async () => {
@@ -192,6 +224,11 @@ describe('WMS sandbox (JSON, overseas)', () => {
     assert.deepEqual(wms.store.orders.get('US-1')!.sentTimes, { createdAt: '2026-11-10T18:00:00-08:00' });
     const bare = await signedPost('/api/v1/delivery-orders', order('US-2', '2026-11-10T18:00:00'));
     assert.deepEqual([bare.status, bare.body.error.code], [400, 'INVALID_FIELD']);
+    const impossible = await signedPost('/api/v1/delivery-orders', order('US-2', '2026-02-30T10:00:00-08:00'));
+    assert.deepEqual([impossible.status, impossible.body.error.code], [400, 'INVALID_FIELD'], 'no 30 February');
+    const body = order('US-3');
+    const farFuture = { 'x-timestamp': '2099-99-99T99:99:99Z', 'x-signature': signWmsJson('2099-99-99T99:99:99Z', body, jsonAccount.appSecret) };
+    assert.deepEqual((await signedPost('/api/v1/delivery-orders', body, farFuture)).body.error.code, 'BAD_TIMESTAMP');
     const forged = await signedPost('/api/v1/delivery-orders', order('US-3'), { 'x-signature': '00' });
     assert.deepEqual([forged.status, forged.body.error.code], [401, 'BAD_SIGNATURE']);
     assert.equal(wms.store.orders.size, 1);

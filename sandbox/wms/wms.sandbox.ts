@@ -4,7 +4,7 @@ import { formatWallClock } from '../../src/platform/wallclock.ts';
 import { closeServer, listen, OneAtATime, SandboxClock } from '../common/lifecycle.ts';
 import { DateTime } from 'luxon';
 import { createJsonGateway, jsonSignedHeaders, shipmentJson, type RecordedJsonRequest } from './json.gateway.ts';
-import { createQimenGateway, deliveryConfirmXml, qimenXml, type RecordedQimenRequest } from './qimen.gateway.ts';
+import { createQimenGateway, deliveryConfirmXml, parseQimenXml, qimenXml, wallTime, zoneProps, type RecordedQimenRequest } from './qimen.gateway.ts';
 import { WmsStore, type WmsDeliveryOrder, type WmsFaults } from './wms.store.ts';
 
 /**
@@ -37,7 +37,7 @@ export interface WmsSandboxOptions {
   readonly host?: string;
   /** qimen (default) or json. */
   readonly protocol?: 'qimen' | 'json';
-  /** The warehouses' zone: JSON instants are written in it (Qimen's wall clock is always GMT+8). */
+  /** The warehouses' zone, for the times the WMS writes (Qimen: wall clock with the zone in extendProps). Qimen defaults to Asia/Shanghai, JSON to UTC. */
   readonly timeZone?: string;
   readonly accounts: readonly WmsAccount[];
   /** Warehouse codes this WMS runs. */
@@ -67,9 +67,9 @@ export interface WmsSandbox {
   /** Every connection is dropped for this long from now. */
   outage(ms: number): void;
   advance(ms: number): void;
-  /** Ships the orders due and confirms them (and earlier shipments not yet confirmed) to the OMS. */
+  /** Ships the orders due and sends the OMS every message it has not taken yet (confirmations, stock reports). */
   shipDue(): Promise<WmsDeliveryOrder[]>;
-  /** Moves the stock and reports it to the OMS; whether the OMS took the report. */
+  /** Moves the stock once and reports it to the OMS; whether the OMS took the report (if not, shipDue sends it again, same outBizCode). */
   reportStockChange(warehouseCode: string, itemCode: string, quantity: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -79,13 +79,12 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   const now = () => clock.now();
   const store = new WmsStore(new Set(options.warehouses), options.faults ?? {}, options.seed ?? 1, now);
   const json = options.protocol === 'json';
-  const zone = options.timeZone ?? 'UTC';
+  const zone = options.timeZone ?? (json ? 'UTC' : 'Asia/Shanghai');
   const recorded = { requests: [] as (RecordedQimenRequest | RecordedJsonRequest)[], callbacks: [] as CallbackDelivery[] };
   const server = createServer(json
     ? createJsonGateway({ store, accounts: options.accounts, now, recorded: recorded.requests as RecordedJsonRequest[] })
-    : createQimenGateway({ store, accounts: options.accounts.map((a) => ({ ...a, customerId: a.customerId ?? '' })), now, recorded: recorded.requests as RecordedQimenRequest[] }));
+    : createQimenGateway({ store, accounts: options.accounts.map((a) => ({ ...a, customerId: a.customerId ?? '' })), now, recorded: recorded.requests as RecordedQimenRequest[], zone }));
   const { url } = await listen(server, options.port, options.host);
-  const unconfirmed = new Set<string>();
   const shipping = new OneAtATime<WmsDeliveryOrder[]>();
   let sequence = 0;
 
@@ -114,19 +113,23 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
       answer = String(err);
     }
     recorded.callbacks.push({ at: now(), method, deliveryOrderCode, status, body: answer });
-    return status !== null && status >= 200 && status < 300 && !/<flag>\s*failure/.test(answer);
+    if (status === null || status < 200 || status >= 300) return false;
+    return json || parseQimenXml(answer)?.flag === 'success';
   }
+
+  /** Messages to the OMS not taken yet, by their key (delivery order code, or outBizCode of a stock report), sent again until taken. */
+  const outbox = new Map<string, { method: string; body: string; deliveryOrderCode: string | null }>();
 
   async function shipDue(): Promise<WmsDeliveryOrder[]> {
     return shipping.run(async () => {
       const shipped = options.shipAfterMs === undefined ? [] : store.dueToShip(options.shipAfterMs).map((o) => store.ship(o.code));
-      for (const o of shipped) unconfirmed.add(o.code);
-      for (const code of [...unconfirmed]) {
-        const order = store.orders.get(code)!;
-        const taken = json
-          ? await call('shipped', shipmentJson(order, zone), code)
-          : await call('taobao.qimen.deliveryorder.confirm', deliveryConfirmXml(order, formatWallClock(new Date(order.shippedAt!))), code);
-        if (taken) unconfirmed.delete(code);
+      for (const order of shipped) {
+        outbox.set(order.code, json
+          ? { method: 'shipped', body: shipmentJson(order, zone), deliveryOrderCode: order.code }
+          : { method: 'taobao.qimen.deliveryorder.confirm', body: deliveryConfirmXml(order, zone), deliveryOrderCode: order.code });
+      }
+      for (const [key, message] of [...outbox]) {
+        if (await call(message.method, message.body, message.deliveryOrderCode)) outbox.delete(key);
       }
       return shipped;
     });
@@ -135,15 +138,24 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   async function reportStockChange(warehouseCode: string, itemCode: string, quantity: number): Promise<boolean> {
     store.setStock(warehouseCode, itemCode, store.stockOf(warehouseCode, itemCode) + quantity);
     const outBizCode = `SC${String(++sequence).padStart(8, '0')}`;
-    if (json) {
-      const changedAt = DateTime.fromMillis(now(), { zone }).toISO({ suppressMilliseconds: true });
-      return call('stock_changed', JSON.stringify({ event: 'stock_changed', outBizCode, warehouseCode, sku: itemCode, quantity, changedAt }), null);
-    }
-    const body = qimenXml('request', { outBizCode, warehouseCode, itemCode, inventoryType: 'ZP', quantity, changeTime: formatWallClock(new Date(now())), orderType: 'PDTZ' });
-    return call('taobao.qimen.stockchange.report', body, null);
+    const at = now();
+    const message = json
+      ? { method: 'stock_changed', body: JSON.stringify({ event: 'stock_changed', outBizCode, warehouseCode, sku: itemCode, quantity, changedAt: DateTime.fromMillis(at, { zone }).toISO({ suppressMilliseconds: true }) }), deliveryOrderCode: null }
+      : {
+          method: 'taobao.qimen.stockchange.report',
+          body: qimenXml('request', { outBizCode, warehouseCode, itemCode, inventoryType: 'ZP', quantity, changeTime: wallTime(at, zone), orderType: 'PDTZ', extendProps: zoneProps(at, zone, 'changeTime') }),
+          deliveryOrderCode: null,
+        };
+    outbox.set(outBizCode, message);
+    return shipping.run(async () => {
+      const taken = await call(message.method, message.body, null);
+      if (taken) outbox.delete(outBizCode);
+      return [];
+    }).then(() => !outbox.has(outBizCode));
   }
 
-  const timer = options.autoShipEveryMs ? setInterval(() => void shipDue().catch(() => undefined), options.autoShipEveryMs) : undefined;
+  // A tick while a pass is still going is skipped, so passes never pile up behind a slow OMS.
+  const timer = options.autoShipEveryMs ? setInterval(() => void (shipping.busy ? undefined : shipDue().catch(() => undefined)), options.autoShipEveryMs) : undefined;
   timer?.unref();
 
   return {

@@ -19,6 +19,8 @@ export interface WmsDeliveryOrder {
   readonly receiver: Readonly<Record<string, string>>;
   /** The order's own instants as sent, verbatim (Qimen wall clock, or ISO-8601 with zone). */
   readonly sentTimes: Readonly<Record<string, string>>;
+  /** The same instants as read, in ms: what the sender meant, zone included. */
+  readonly sentInstants: Readonly<Record<string, number>>;
   readonly acceptedAt: number;
   /** How many times the same delivery order code came again after it was accepted. */
   duplicates: number;
@@ -28,11 +30,16 @@ export interface WmsDeliveryOrder {
 }
 
 export interface WmsFaults {
-  /** Share of requests refused with a retryable "service unavailable" (0–1). */
+  /** Share of requests refused with a retryable "service unavailable" before they are read (0–1). */
   readonly errorRate?: number;
-  /** Share of requests held for `timeoutMs` and then dropped without an answer. */
+  /** Share of the requests not refused that are held for `timeoutMs` and dropped unread. */
   readonly timeoutRate?: number;
   readonly timeoutMs?: number;
+  /**
+   * Share of delivery orders accepted whose answer is lost: the WMS keeps the order but drops the
+   * connection, so the sender sees a failure and must send it again (the repeat is a duplicate).
+   */
+  readonly lostAnswerRate?: number;
   /** Added latency per request, ms. */
   readonly latencyMs?: number;
 }
@@ -43,6 +50,10 @@ export class WmsStore {
   readonly orders = new Map<string, WmsDeliveryOrder>();
   /** Per warehouse, per item: units on hand. */
   readonly stock = new Map<string, Map<string, number>>();
+  /** Answers dropped after the order was accepted (lostAnswerRate). */
+  lostAnswers = 0;
+  /** Codes sent again with other content: refused, never taken as a duplicate. */
+  conflicts = 0;
   private downUntil = 0;
   private sequence = 0;
   private readonly rng: Prng;
@@ -78,10 +89,17 @@ export class WmsStore {
     return this.faults.latencyMs ?? 0;
   }
 
-  /** Accepts a delivery order, or recognises one accepted before (same code): then it counts a duplicate. */
-  accept(order: Omit<WmsDeliveryOrder, 'wmsId' | 'acceptedAt' | 'duplicates' | 'shippedAt' | 'carrier' | 'trackingNumber'>): { order: WmsDeliveryOrder; duplicate: boolean } {
+  /**
+   * Accepts a delivery order, or recognises one accepted before (same code, same warehouse and
+   * lines): then it counts a duplicate. The same code with other content is a conflict, refused.
+   */
+  accept(order: Omit<WmsDeliveryOrder, 'wmsId' | 'acceptedAt' | 'duplicates' | 'shippedAt' | 'carrier' | 'trackingNumber'>): { order: WmsDeliveryOrder; duplicate: boolean } | { conflict: WmsDeliveryOrder } {
     const seen = this.orders.get(order.code);
     if (seen) {
+      if (seen.warehouseCode !== order.warehouseCode || JSON.stringify(seen.lines) !== JSON.stringify(order.lines)) {
+        this.conflicts++;
+        return { conflict: seen };
+      }
       seen.duplicates++;
       return { order: seen, duplicate: true };
     }
@@ -130,12 +148,19 @@ export class WmsStore {
     const fault = this.decideFault();
     if (fault.kind === 'down' || fault.kind === 'timeout') {
       record(fault.kind);
-      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if (fault.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
       socket.destroy();
       return null;
     }
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     return fault.kind === 'error';
+  }
+
+  /** Whether the answer to an order just accepted is to be lost (lostAnswerRate). */
+  loseAnswer(): boolean {
+    if (!this.rng.chance(this.faults.lostAnswerRate ?? 0)) return false;
+    this.lostAnswers++;
+    return true;
   }
 
   setStock(warehouseCode: string, itemCode: string, quantity: number): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { wmsJsonAdapter } from '../../src/modules/wms/json.adapter.ts';
-import { qimenAdapter } from '../../src/modules/wms/qimen.adapter.ts';
+import { deliveryOrderCreateXml, qimenAdapter } from '../../src/modules/wms/qimen.adapter.ts';
 import type { DeliveryOrderMessage } from '../../src/modules/wms/wms.message.ts';
 import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
 
@@ -64,6 +64,52 @@ describe('Qimen adapter', () => {
       await slow.close();
     }
     assert.deepEqual([...wms.store.orders.keys()].sort(), ['DO-1', 'DO-LA']);
+  });
+});
+
+describe('Qimen adapter under lost answers, DST and bad data', () => {
+  test('retrying until accepted leaves every order once at the WMS, each lost answer answered by one duplicate', async () => {
+    const lossy = await startWmsSandbox({ accounts: [qimenAccount], warehouses: ['HZ01'], clock: () => clock.now(), seed: 7, faults: { lostAnswerRate: 0.4, errorRate: 0.2 } });
+    try {
+      const adapter = qimenAdapter({ url: `${lossy.url}/router/qimen/service`, ...qimenAccount }, clock);
+      let sends = 0;
+      for (let i = 0; i < 40; i++) {
+        for (;;) {
+          sends++;
+          if ((await adapter.pushDeliveryOrder(message(`L-${i}`, 'HZ01', 'Asia/Shanghai'))).kind === 'accepted') break;
+        }
+      }
+      assert.equal(lossy.store.orders.size, 40);
+      assert.ok(lossy.store.lostAnswers > 5, `${lossy.store.lostAnswers} answers lost in ${sends} sends`);
+      assert.equal(lossy.store.duplicateCount, lossy.store.lostAnswers);
+    } finally {
+      await lossy.close();
+    }
+  });
+
+  test('the wall clock goes with its offset, so the hour a DST change repeats names one instant', async () => {
+    const wms = await startWmsSandbox({ accounts: [qimenAccount], warehouses: ['NY01'], clock: () => clock.now() });
+    try {
+      const adapter = qimenAdapter({ url: `${wms.url}/router/qimen/service`, ...qimenAccount }, clock);
+      for (const [code, at] of [['EDT', '2026-11-01T05:30:00Z'], ['EST', '2026-11-01T06:30:00Z']] as const) {
+        const sent = { ...message(code, 'NY01', 'America/New_York'), createdAt: new Date(at), paidAt: null };
+        assert.equal((await adapter.pushDeliveryOrder(sent)).kind, 'accepted');
+        const stored = wms.store.orders.get(code)!;
+        assert.equal(stored.sentTimes.createTime, '2026-11-01 01:30:00');
+        assert.equal(new Date(stored.sentInstants.createTime!).toISOString(), new Date(at).toISOString());
+      }
+    } finally {
+      await wms.close();
+    }
+  });
+
+  test('a warehouse zone the runtime does not know is refused before anything is sent; refunds keep their sign', async () => {
+    const none = qimenAdapter({ url: 'http://127.0.0.1:1/router/qimen/service', ...qimenAccount }, clock);
+    assert.deepEqual(await none.pushDeliveryOrder(message('Z-1', 'HZ01', 'Mars/Olympus')), {
+      kind: 'rejected', code: 'INVALID_TIME_ZONE', message: 'warehouse HZ01 has no valid IANA time zone (Mars/Olympus)',
+    });
+    const xml = deliveryOrderCreateXml({ ...message('Z-2', 'HZ01', 'Asia/Shanghai'), lines: [{ lineNo: 1, sku: 'X', quantity: 1, unitPriceFen: -50 }] });
+    assert.match(xml, /<actualPrice>-0\.50<\/actualPrice>/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
 import { signWmsJson } from './json.sign.ts';
-import { networkFailure, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+import { networkFailure, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
 export interface WmsJsonConfig {
   /** Base URL; delivery orders go to `${url}/api/v1/delivery-orders`. */
@@ -28,14 +28,17 @@ export function deliveryOrderJson(order: DeliveryOrderMessage): string {
 export function wmsJsonAdapter(config: WmsJsonConfig, clock: Clock): WmsAdapter {
   return {
     async pushDeliveryOrder(order) {
+      const refused = unknownZone(order);
+      if (refused) return refused;
       const body = deliveryOrderJson(order);
       const timestamp = inZone(clock.now(), order.timeZone);
+      const signature = signWmsJson(timestamp, body, config.appSecret);
       let status: number;
       let answer: { deliveryOrderId?: string; error?: { code?: string; message?: string } } | null;
       try {
         const res = await fetch(`${config.url}/api/v1/delivery-orders`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signWmsJson(timestamp, body, config.appSecret) },
+          headers: { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signature },
           body,
           signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
         });
@@ -53,7 +56,8 @@ function readAnswer(status: number, answer: { deliveryOrderId?: string; error?: 
   if ((status === 200 || status === 201) && answer?.deliveryOrderId) return { kind: 'accepted', wmsId: answer.deliveryOrderId };
   const code = answer?.error?.code ?? `HTTP_${status}`;
   const message = answer?.error?.message ?? '';
-  // 400 and 422 refuse the order itself; 401/403 our credentials, 408/429/5xx the moment: both worth retrying.
-  if (status === 400 || status === 422) return { kind: 'rejected', code, message };
+  // 400, 409 (its code taken by other content), 413 and 422 refuse the order itself; 401/403 our
+  // credentials, 408/429/5xx the moment: both worth retrying.
+  if ([400, 409, 413, 422].includes(status)) return { kind: 'rejected', code, message };
   return { kind: 'retry', reason: `${code}: ${message}` };
 }

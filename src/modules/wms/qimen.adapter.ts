@@ -1,8 +1,9 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
 import { formatWallClock } from '../../platform/wallclock.ts';
 import { signQimen } from './qimen.sign.ts';
-import { networkFailure, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+import { networkFailure, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
 export interface QimenConfig {
   /** The WMS's Qimen router, e.g. https://wms.example.com/router/qimen/service. */
@@ -18,15 +19,20 @@ const builder = new XMLBuilder({ format: false, suppressEmptyNode: true });
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
 
 /** Failure codes that name the order itself: sending it again cannot help. */
-const REJECTS_THE_ORDER = /^(invalid-data|invalid-xml|isv\.invalid-parameter|isv\.missing-parameter)/;
+const REJECTS_THE_ORDER = /^(invalid-data|invalid-xml|duplicate-code-conflict|isv\.invalid-parameter|isv\.missing-parameter)/;
 
 function money(fen: number): string {
-  return `${Math.trunc(fen / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+  const units = Math.abs(fen);
+  return `${fen < 0 ? '-' : ''}${Math.trunc(units / 100)}.${String(units % 100).padStart(2, '0')}`;
 }
+
+/** The UTC offset a zone had at an instant, as +08:00: with it the wall clock is never ambiguous. */
+const offsetAt = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('ZZ');
 
 /**
  * `taobao.qimen.deliveryorder.create` as XML. Qimen times are wall-clock strings without a zone:
- * they are written in the warehouse's zone, and the zone goes along in `extendProps`.
+ * they are written in the warehouse's zone, and `extendProps` carries the zone and each time's
+ * offset (a wall-clock time in the hour a DST change repeats would otherwise name two instants).
  */
 export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
   const wall = (at: Date | null) => (at ? formatWallClock(at, order.timeZone) : undefined);
@@ -37,7 +43,11 @@ export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
         deliveryOrderCode: order.code, orderType: 'JYCK', warehouseCode: order.warehouseCode, sourcePlatformCode: order.sourcePlatformCode,
         createTime: wall(order.createdAt), payTime: wall(order.paidAt),
         receiverInfo: { name: r.name, mobile: r.phone, countryCode: r.country, province: r.province, city: r.city, area: r.district ?? undefined, zipCode: r.postcode ?? undefined, detailAddress: r.address },
-        extendProps: { timeZone: order.timeZone },
+        extendProps: {
+          timeZone: order.timeZone,
+          createTimeOffset: offsetAt(order.createdAt, order.timeZone),
+          payTimeOffset: order.paidAt ? offsetAt(order.paidAt, order.timeZone) : undefined,
+        },
       },
       orderLines: {
         orderLine: order.lines.map((l) => ({
@@ -52,6 +62,8 @@ export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
 export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
   return {
     async pushDeliveryOrder(order) {
+      const refused = unknownZone(order);
+      if (refused) return refused;
       const body = deliveryOrderCreateXml(order);
       const params = {
         method: 'taobao.qimen.deliveryorder.create', timestamp: formatWallClock(clock.now()), format: 'xml', app_key: config.appKey, v: '2.0', sign_method: 'md5', customerId: config.customerId,
@@ -60,7 +72,7 @@ export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
       let status: number;
       let text: string;
       try {
-        const res = await fetch(`${config.url}?${query}`, {
+        const res = await fetch(`${config.url}${config.url.includes('?') ? '&' : '?'}${query}`, {
           method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body, signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
         });
         status = res.status;

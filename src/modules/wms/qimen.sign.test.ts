@@ -13,4 +13,9 @@ test('the Qimen signature is MD5 over secret, sorted parameters, body and secret
   assert.equal(qimenSignatureMatches({ ...params, sign: expected.toLowerCase() }, body, 's3cr3t'), true);
   assert.equal(qimenSignatureMatches({ ...params, sign: expected }, `${body} `, 's3cr3t'), false, 'one byte more in the body');
   assert.equal(qimenSignatureMatches({ ...params, sign: expected }, body, 'other'), false);
+
+  // A body in Chinese is signed as its UTF-8 bytes.
+  const chinese = '<request><receiverInfo><name>李娜</name></receiverInfo></request>';
+  const utf8 = createHash('md5').update(Buffer.concat([Buffer.from('s3cr3t'), Buffer.from('app_keyk1customerIdc1formatxmlmethodtaobao.qimen.deliveryorder.createsign_methodmd5timestamp2026-11-11 10:00:00v2.0'), Buffer.from(chinese, 'utf8'), Buffer.from('s3cr3t')])).digest('hex').toUpperCase();
+  assert.equal(signQimen(params, chinese, 's3cr3t'), utf8);
 });

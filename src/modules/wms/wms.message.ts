@@ -1,3 +1,5 @@
+import { IANAZone } from 'luxon';
+
 /**
  * A delivery order as it goes to a warehouse, whatever the protocol: what to ship, from which
  * warehouse, to whom. Instants are real instants; each adapter writes them the way its protocol
@@ -46,4 +48,10 @@ export function networkFailure(err: unknown): PushOutcome {
   const e = err as { name?: string; message?: string; cause?: { code?: string } };
   const what = e?.name === 'TimeoutError' ? 'timed out' : (e?.cause?.code ?? e?.message ?? String(err));
   return { kind: 'retry', reason: `no answer from the WMS: ${what}` };
+}
+
+/** A delivery order whose warehouse zone the runtime does not know cannot be written in its time: refused before sending. */
+export function unknownZone(order: DeliveryOrderMessage): PushOutcome | null {
+  if (IANAZone.isValidZone(order.timeZone)) return null;
+  return { kind: 'rejected', code: 'INVALID_TIME_ZONE', message: `warehouse ${order.warehouseCode} has no valid IANA time zone (${order.timeZone})` };
 }
