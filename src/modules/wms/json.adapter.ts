@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
 import { signWmsJson } from './json.sign.ts';
-import { networkFailure, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
 export interface WmsJsonConfig {
   /** Base URL; delivery orders go to `${url}/api/v1/delivery-orders`. */
@@ -33,26 +33,29 @@ export function wmsJsonAdapter(config: WmsJsonConfig, clock: Clock): WmsAdapter 
       const body = deliveryOrderJson(order);
       const timestamp = inZone(clock.now(), order.timeZone);
       const signature = signWmsJson(timestamp, body, config.appSecret);
-      let status: number;
-      let answer: { deliveryOrderId?: string; error?: { code?: string; message?: string } } | null;
-      try {
-        const res = await fetch(`${config.url}/api/v1/delivery-orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signature },
-          body,
-          signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
-        });
-        status = res.status;
-        answer = (await res.json().catch(() => null)) as typeof answer;
-      } catch (err) {
-        return networkFailure(err);
-      }
-      return readAnswer(status, answer);
+      const headers = { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signature };
+      const sent = await postToWms(`${config.url}/api/v1/delivery-orders`, headers, body, config.timeoutMs);
+      return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
     },
   };
 }
 
-function readAnswer(status: number, answer: { deliveryOrderId?: string; error?: { code?: string; message?: string } } | null): PushOutcome {
+interface JsonAnswer {
+  deliveryOrderId?: string;
+  error?: { code?: string; message?: string };
+}
+
+function parseAnswer(text: string): JsonAnswer | null {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as JsonAnswer) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readAnswer(status: number, text: string): PushOutcome {
+  const answer = parseAnswer(text);
   if ((status === 200 || status === 201) && answer?.deliveryOrderId) return { kind: 'accepted', wmsId: answer.deliveryOrderId };
   const code = answer?.error?.code ?? `HTTP_${status}`;
   const message = answer?.error?.message ?? '';

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
 import { formatWallClock } from '../../platform/wallclock.ts';
 import { signQimen } from './qimen.sign.ts';
-import { networkFailure, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
 export interface QimenConfig {
   /** The WMS's Qimen router, e.g. https://wms.example.com/router/qimen/service. */
@@ -69,18 +69,8 @@ export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
         method: 'taobao.qimen.deliveryorder.create', timestamp: formatWallClock(clock.now()), format: 'xml', app_key: config.appKey, v: '2.0', sign_method: 'md5', customerId: config.customerId,
       };
       const query = new URLSearchParams({ ...params, sign: signQimen(params, body, config.appSecret) });
-      let status: number;
-      let text: string;
-      try {
-        const res = await fetch(`${config.url}${config.url.includes('?') ? '&' : '?'}${query}`, {
-          method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body, signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
-        });
-        status = res.status;
-        text = await res.text();
-      } catch (err) {
-        return networkFailure(err);
-      }
-      return readAnswer(status, text);
+      const sent = await postToWms(`${config.url}${config.url.includes('?') ? '&' : '?'}${query}`, { 'content-type': 'text/xml; charset=utf-8' }, body, config.timeoutMs);
+      return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
     },
   };
 }

@@ -43,8 +43,20 @@ export interface WmsAdapter {
   pushDeliveryOrder(order: DeliveryOrderMessage): Promise<PushOutcome>;
 }
 
-/** A failure before any answer (refused connection, reset, timeout) is always worth another try. */
-export function networkFailure(err: unknown): PushOutcome {
+/**
+ * Posts a request to a WMS: its answer, or the retry a failure before any answer calls for
+ * (refused connection, reset, timeout).
+ */
+export async function postToWms(url: string, headers: Record<string, string>, body: string, timeoutMs = 10_000): Promise<{ status: number; text: string } | PushOutcome> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, text: await res.text() };
+  } catch (err) {
+    return networkFailure(err);
+  }
+}
+
+function networkFailure(err: unknown): PushOutcome {
   const e = err as { name?: string; message?: string; cause?: { code?: string } };
   const what = e?.name === 'TimeoutError' ? 'timed out' : (e?.cause?.code ?? e?.message ?? String(err));
   return { kind: 'retry', reason: `no answer from the WMS: ${what}` };
