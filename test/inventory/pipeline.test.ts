@@ -165,12 +165,20 @@ for (const backend of testBackends()) {
       assert.equal(asAgent.status, 403);
       assert.equal((await api.request('GET', `/api/v1/orders/${held.id}`)).body.status, 'on_hold', 'a refused correction changes nothing');
 
+      const released = await api.request('POST', `/api/v1/orders/${held.id}/transitions`, { body: { to: 'paid', reason: 'try without a correction' } });
+      assert.deepEqual([released.status, released.body.error?.code], [409, 'ADDRESS_HOLD'], 'released by hand only once the address can be placed');
+      const elsewhere = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { body: { ...misspelt.receiver, city: '杭州市', district: '海曙区' } });
+      assert.deepEqual([elsewhere.status, elsewhere.body.error.details.code], [422, 'PLACE_MISMATCH'], '海曙区 is in 宁波, not 杭州');
+
       const fixed = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { body: { ...misspelt.receiver, city: '杭州 市' } });
       assert.equal(fixed.status, 200);
       assert.equal(fixed.body.status, 'allocated');
       assert.deepEqual([fixed.body.receiver.provinceCode, fixed.body.receiver.cityCode, fixed.body.receiver.districtCode], ['330000', '330100', '330106']);
       assert.deepEqual(await level('DESK'), [2, 2, 0]);
       assert.deepEqual((await events(held.id)).slice(-3), ['receiver_corrected', 'on_hold>paid', 'paid>allocated']);
+      const again = await api.request('PUT', `/api/v1/orders/${held.id}/receiver`, { body: { ...misspelt.receiver, city: '杭州 市' } });
+      assert.equal(again.body.version, fixed.body.version, 'the same receiver again writes nothing');
+      assert.equal((await events(held.id)).length, timeline.length + 3);
     });
 
     test('a corrected receiver stays when the channel sends the order again; a channel address that cannot be placed holds an order not yet at a warehouse', async () => {

@@ -97,8 +97,9 @@ test('what cannot be placed is refused with the reason, never guessed', () => {
   assert.equal(codes({ province: '香港', city: '深圳市', district: '南山区' }), 'CITY_UNKNOWN');
   assert.equal(codes({ province: '香港', city: '九龙', district: '旺角' }), 'CITY_UNKNOWN', '九龙 is a region, not 九龙城区');
   assert.equal(codes({ province: '吉林省', city: '西安市', district: '雁塔区' }), 'CITY_UNKNOWN', '西安市 is not 辽源 西安区');
-  assert.equal(codes({ province: '浙江', city: '义乌市', district: '西湖区' }), 'CITY_UNKNOWN', 'a county-level city and another district');
-  assert.equal(codes({ province: '北京', city: '朝阳区', district: '海淀区' }), 'CITY_UNKNOWN');
+  assert.equal(codes({ province: '浙江', city: '义乌市', district: '西湖区' }), 'PLACE_MISMATCH', 'a county-level city and another district');
+  assert.equal(codes({ province: '北京', city: '朝阳区', district: '海淀区' }), 'PLACE_MISMATCH');
+  assert.equal(codes({ province: '浙江省', city: '杭州市', district: '海曙区' }), 'PLACE_MISMATCH', '海曙区 is in 宁波');
   const r = resolvePlace({ province: '浙江省', city: '杭洲市' });
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.reason, /杭洲市.*浙江省/);

@@ -15,7 +15,7 @@ export interface ResolvedPlace {
 
 export type PlaceResolution =
   | { ok: true; place: ResolvedPlace }
-  | { ok: false; code: 'PROVINCE_UNKNOWN' | 'CITY_UNKNOWN'; reason: string };
+  | { ok: false; code: 'PROVINCE_UNKNOWN' | 'CITY_UNKNOWN' | 'PLACE_MISMATCH'; reason: string };
 
 export interface PlaceInput {
   province: string;
@@ -74,7 +74,10 @@ export function resolvePlace(input: PlaceInput): PlaceResolution {
   const cityName = PLACEHOLDERS.has(clean(input.city)) || provinces.find(input.city) === province ? '' : clean(input.city);
   const refused = (why: string): PlaceResolution => ({ ok: false, code: 'CITY_UNKNOWN', reason: why });
   const unknownCity = () => refused(`city "${cityName}" is not a prefecture-level division of ${province.name}`);
-  const disagree = (a: Division, b: Division) => refused(`city "${cityName}" (${a.name}) and district "${clean(input.district)}" (${b.name}) are different places`);
+  const within = (county: Division & { prefecture?: Division | null }) => (county.prefecture && !isProvinceGoverned(county.prefecture) ? `${county.prefecture.name} ${county.name}` : county.name);
+  const disagree = (a: Division, b: Division): PlaceResolution => ({
+    ok: false, code: 'PLACE_MISMATCH', reason: `city "${cityName}" (${within(a)}) and district "${clean(input.district)}" (${within(b)}) are different places`,
+  });
 
   if (province.children.length === 0) return { ok: true, place: place(province, null, null) };
 
@@ -94,6 +97,11 @@ export function resolvePlace(input: PlaceInput): PlaceResolution {
   const city = cityName ? p.children.find(cityName) : undefined;
   if (city && !isProvinceGoverned(city)) {
     const county = countiesOf.get(city)!.find(input.district) ?? null;
+    // A district of another city of the province is a contradiction, not a town to pass over.
+    const elsewhere = county ? undefined : p.counties.find(input.district);
+    if (elsewhere?.prefecture && elsewhere.prefecture !== city) {
+      return { ok: false, code: 'PLACE_MISMATCH', reason: `district "${clean(input.district)}" is in ${within(elsewhere)}, not in ${city.name}` };
+    }
     return { ok: true, place: place(province, city, county) };
   }
   // A county-level unit may come as the city (仙桃市 governed by the province, 义乌市 for 金华市);

@@ -36,6 +36,8 @@ export async function correctReceiver(ctx: RequestContext, orderId: string, corr
     if (unplaced) throw new AppError('ADDRESS_UNRESOLVED', `the address cannot be placed: ${unplaced.reason}`, { code: unplaced.code });
     const fields = receiverFields(receiver);
     const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((f) => !f.endsWith('Masked') && order[f] !== fields[f]);
+    // The same receiver again (a retried request) changes nothing and writes nothing.
+    if (changed.length === 0) return order;
     const now = ctx.clock.now();
     const updated = await repo.update(tx, ctx.tenantId, order.id, { ...fields, receiverCorrectedAt: now, updatedAt: now });
     await event(tx, ctx, order.id, { type: 'receiver_corrected', data: { changed } });

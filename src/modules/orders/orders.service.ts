@@ -1,7 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { TransitionInput } from './orders.input.ts';
+import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
+import type { ReceiverInput, TransitionInput } from './orders.input.ts';
 import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
@@ -50,6 +51,17 @@ export async function saveTransition(
   return updated;
 }
 
+/** An order held for its address goes on only once its receiver can be placed (or is cancelled). */
+function assertAddressPlaced(order: OrderRow, to: OrderStatus): void {
+  if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || to === 'cancelled') return;
+  const { unplaced } = placeReceiver({
+    country: order.receiverCountry, province: order.receiverProvince, city: order.receiverCity, district: order.receiverDistrict ?? undefined,
+  } as ReceiverInput);
+  if (unplaced) {
+    throw new AppError('ADDRESS_HOLD', `the order is held because its address cannot be placed (${unplaced.reason}); correct it with PUT /api/v1/orders/${order.id}/receiver`, { code: unplaced.code });
+  }
+}
+
 /**
  * The one way an order changes status. Validates against the transition table and the actor's
  * role, saves, and appends an event. Runs in the caller's transaction when `ctx.db` is one.
@@ -64,6 +76,7 @@ export async function transition(
     if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} not found`);
     const check = checkTransition(order.status as OrderStatus, request.to, ctx.actor.role, order.heldFrom as OrderStatus | null);
     if (!check.ok) throw new AppError(check.code, check.message, { from: order.status, to: request.to });
+    assertAddressPlaced(order, request.to);
     return saveTransition(tx, ctx, order, request.to, request.reason, request.data);
   });
 }
