@@ -118,6 +118,7 @@ export function createQimenGateway(options: {
     if (criteria.length === 0) throw new QimenFailure('invalid-data:criteriaList', 'at least one criteria is required');
     const item = criteria.map((c, i) => {
       const warehouseCode = need(c, 'warehouseCode', `criteriaList.criteria[${i}].`);
+      if (!store.warehouses.has(warehouseCode)) throw new QimenFailure(`invalid-data:criteriaList.criteria[${i}].warehouseCode`, `warehouse ${warehouseCode} is not run by this WMS`);
       const itemCode = need(c, 'itemCode', `criteriaList.criteria[${i}].`);
       const locked = store.unshipped(warehouseCode, itemCode);
       return { warehouseCode, itemCode, inventoryType: 'ZP', quantity: store.stockOf(warehouseCode, itemCode) - locked, lockQuantity: locked };
@@ -132,8 +133,11 @@ export function createQimenGateway(options: {
 
   function check(query: URLSearchParams, raw: string): { method: string; body: Record<string, unknown> } {
     const params = Object.fromEntries(query.entries());
-    for (const field of ['method', 'timestamp', 'app_key', 'v', 'sign', 'sign_method', 'customerId']) {
+    for (const field of ['method', 'timestamp', 'format', 'app_key', 'v', 'sign', 'sign_method', 'customerId']) {
       if (!params[field]) throw new QimenFailure('missing-parameter', `${field} is required`);
+    }
+    for (const [field, wanted] of [['format', 'xml'], ['v', '2.0'], ['sign_method', 'md5']] as const) {
+      if (params[field] !== wanted) throw new QimenFailure('invalid-parameter', `${field} must be ${wanted}`);
     }
     const account = accounts.find((a) => a.appKey === params.app_key);
     if (!account) throw new QimenFailure('invalid-app-key', `app_key ${params.app_key} is unknown`);

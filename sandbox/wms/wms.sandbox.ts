@@ -136,6 +136,7 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   }
 
   async function reportStockChange(warehouseCode: string, itemCode: string, quantity: number): Promise<boolean> {
+    if (!store.warehouses.has(warehouseCode)) throw new Error(`warehouse ${warehouseCode} is not run by this WMS`);
     store.setStock(warehouseCode, itemCode, store.stockOf(warehouseCode, itemCode) + quantity);
     const outBizCode = `SC${String(++sequence).padStart(8, '0')}`;
     const at = now();

@@ -11,6 +11,7 @@ export function pipelineRoutes(app: Api): void {
       description:
         '201 when the order is new; 200 with the same order when it was seen before (updated if the message is newer). ' +
         'A paid order comes back `allocated` when its stock is reserved, or `exception` with statusReason `out_of_stock` when it cannot be filled ' +
+        '(or `on_hold` with statusReason `address_unresolved`, taking no stock, when a Chinese address cannot be placed; see PUT /api/v1/orders/{id}/receiver) ' +
         '(or stays `paid` as a backorder, by tenant setting). Tenants without warehouses keep no stock here: orders stay as sent.',
       body: orderInput,
     },
@@ -42,7 +43,7 @@ export function pipelineRoutes(app: Api): void {
       description:
         'A Chinese address is placed in national divisions (province, city, district codes); one that still cannot be placed is refused with 422 ADDRESS_UNRESOLVED and nothing changes. ' +
         'An order held with statusReason `address_unresolved` goes back to where it stopped, and a paid one reserves its stock at once. ' +
-        '409 ORDER_NOT_EDITABLE once the order has been pushed to a warehouse.',
+        '409 ORDER_NOT_EDITABLE once the order has gone to a warehouse or was cancelled. The same receiver again changes nothing.',
       params: idParams,
       body: receiverCorrection,
     },
