@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * What every marketplace sandbox does the same way: its own clock that tests can move forward,
- * a server on a (free) port, and push deliveries that never overlap.
+ * What every sandbox does the same way: its own clock that tests can move forward, a server on a
+ * (free) port reading request bodies up to a limit, and push deliveries that never overlap.
  */
 
 /** Sandbox time: the given clock (or the wall clock) plus however far tests have moved it. */
@@ -35,6 +35,23 @@ export async function listen(server: Server, port = 0, host = '127.0.0.1'): Prom
   });
   const bound = (server.address() as AddressInfo).port;
   return { port: bound, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
+}
+
+/** A request's body; past `maxBytes` it is refused and the connection dropped. */
+export function readBody(req: IncomingMessage, maxBytes = 1 << 20): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 export async function closeServer(server: Server): Promise<void> {

@@ -6,6 +6,7 @@ import { parseJsonKeepingBigIntegers, writeJson } from '../common/raw-json.ts';
 import { DOUYIN_APIS, type ApiContext, type ApiRecord, type ApiResult, type ApiLimits } from './douyin.api.ts';
 import { envelope, GatewayErrors, type DouyinError } from './douyin.errors.ts';
 import type { DouyinStore, SandboxShop } from './douyin.store.ts';
+import { readBody } from '../common/lifecycle.ts';
 
 /**
  * The open-platform gateway (https://openapi-fxg.jinritemai.com/<method with dots as slashes>):
@@ -42,24 +43,6 @@ export interface GatewayDeps {
   /** Brings order state up to `now` before each call, so the clock alone drives the lifecycle. */
   readonly advance: () => void;
   readonly onRequest?: (request: RecordedRequest) => void;
-}
-
-const MAX_BODY_BYTES = 1 << 20;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Unix seconds, or the older `yyyy-MM-dd HH:mm:ss` in GMT+8 that some SDKs still send; ms result. */

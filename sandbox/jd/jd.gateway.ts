@@ -6,6 +6,7 @@ import { drawLatency, RateLimiter, type FaultOptions } from '../common/faults.ts
 import type { Prng } from '../common/prng.ts';
 import { writeJson, type RawJson } from '../common/raw-json.ts';
 import { JD_SKUS, JD_STATES, type JdSandboxOrder, type JdSandboxShop, type JdState, type JdStore } from './jd.store.ts';
+import { readBody } from '../common/lifecycle.ts';
 
 /**
  * The JD routerjson gateway (https://api.jd.com/routerjson): `method, app_key, access_token,
@@ -243,30 +244,12 @@ export const JD_APIS: Record<string, (ctx: Ctx) => Result> = {
   },
 };
 
-const MAX_BODY_BYTES = 1 << 20;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export function createJdGateway(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const limiter = deps.faults.rateLimitPerSecond ? new RateLimiter(deps.faults.rateLimitPerSecond) : undefined;
   const faultRng = deps.rng.fork('jd-gateway-faults');
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = (await readBody(req)).toString('utf8');
     const latency = drawLatency(faultRng, deps.faults.latencyMs);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const url = new URL(req.url ?? '/', 'http://sandbox');

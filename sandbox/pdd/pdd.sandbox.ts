@@ -4,7 +4,7 @@ import type { FaultOptions } from '../common/faults.ts';
 import type { ScenarioRates } from '../common/order-scenario.ts';
 import { Prng } from '../common/prng.ts';
 import { pddIdsOf, PddStore, renderPddOrder, type PddMessage, type SandboxMall } from './pdd.store.ts';
-import { OneAtATime, SandboxClock, closeServer, instantOf, listen } from '../common/lifecycle.ts';
+import { OneAtATime, SandboxClock, closeServer, instantOf, listen, readBody } from '../common/lifecycle.ts';
 
 /**
  * A Pinduoduo open-platform sandbox (拼多多开放平台): `POST {url}/api/router`, every parameter in one
@@ -117,22 +117,6 @@ class ApiError extends Error {
   constructor(readonly code: number, message: string, readonly subCode: string) {
     super(message);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 1 << 20) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseParams(contentType: string, body: string): Record<string, string> {
@@ -278,7 +262,7 @@ export async function startPddSandbox(options: PddSandboxOptions): Promise<PddSa
       }
       let params: Record<string, string> = {};
       try {
-        params = parseParams(String(req.headers['content-type'] ?? ''), await readBody(req));
+        params = parseParams(String(req.headers['content-type'] ?? ''), (await readBody(req)).toString('utf8'));
         const { mall, body } = handle(params);
         recorded.requests.push({ at: now(), type: params.type!, clientId: params.client_id!, mallId: mall.mallId, errorCode: 0, params });
         reply(body);

@@ -5,6 +5,7 @@ import type { Prng } from '../common/prng.ts';
 import { int, writeJson, type RawJson } from '../common/raw-json.ts';
 import { parseWallClock, CHINA_ZONE } from '../../src/platform/wallclock.ts';
 import { renderTrade, topTime, type TaobaoSandboxShop, type TaobaoShipment, type TaobaoStore } from './taobao.store.ts';
+import { readBody } from '../common/lifecycle.ts';
 
 /**
  * The TOP router (`/router/rest`): every parameter — common and business — in the query string or
@@ -88,24 +89,6 @@ export const TopErrors = {
   invalidArguments: (field: string, why: string): TopError => ({ code: 41, msg: `Invalid arguments:${field}`, subCode: `isv.invalid-parameter:${field}`, subMsg: why }),
   business: (subCode: string, subMsg: string): TopError => ({ code: 15, msg: 'Remote service error', subCode, subMsg }),
 };
-
-const MAX_BODY_BYTES = 1 << 20;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function requestId(rng: Prng): string {
   return rng.nextUint32().toString(36) + rng.nextUint32().toString(36);
@@ -248,7 +231,7 @@ export function createTopGateway(deps: TopGatewayDeps): (req: IncomingMessage, r
   const faultRng = deps.rng.fork('top-gateway-faults');
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = (await readBody(req)).toString('utf8');
     const latency = drawLatency(faultRng, deps.faults.latencyMs);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const url = new URL(req.url ?? '/', 'http://sandbox');

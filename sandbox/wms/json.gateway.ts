@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { signWmsJson, wmsJsonSignatureMatches } from '../../src/modules/wms/json.sign.ts';
 import type { WmsDeliveryOrder, WmsStore } from './wms.store.ts';
+import { readBody } from '../common/lifecycle.ts';
 
 /**
  * The JSON protocol overseas warehouses speak here: `POST {url}/api/v1/delivery-orders` and
@@ -101,9 +102,9 @@ export function createJsonGateway(options: { store: WmsStore; accounts: readonly
 
   return async function gateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = await readBody(req).catch(() => null);
+    if (body === null) return; // too large or aborted: the connection is gone
+    const raw = body.toString('utf8');
     const send = (status: number, body: unknown, code = 'OK') => {
       recorded.push({ at: now(), path: url.pathname, status, code });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { qimenSignatureMatches } from '../../src/modules/wms/qimen.sign.ts';
 import { parseWallClock, WallClockError } from '../../src/platform/wallclock.ts';
 import type { WmsDeliveryOrder, WmsLine, WmsStore } from './wms.store.ts';
+import { readBody } from '../common/lifecycle.ts';
 
 /**
  * Qimen (奇门) as a WMS answers it: `POST {url}/router/qimen/service?method=…&timestamp=…&format=xml
@@ -157,9 +158,9 @@ export function createQimenGateway(options: {
 
   return async function gateway(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = await readBody(req).catch(() => null);
+    if (body === null) return; // too large or aborted: the connection is gone
+    const raw = body.toString('utf8');
     const method = url.searchParams.get('method') ?? '';
     const answer = (status: number, flag: 'success' | 'failure', code: string, message: string, extra: Record<string, unknown> = {}) => {
       recorded.push({ at: now(), method, flag, code });

@@ -38,7 +38,7 @@ for (const backend of testBackends()) {
       assert.deepEqual([abroad.status, abroad.provinceCode], ['paid', null]);
     });
 
-    test('a corrected receiver is placed and the change is on the timeline; after the push it can no longer change', async () => {
+    test('a corrected receiver is placed, keeps the order’s country when none is given, and can no longer change once the order went to a warehouse', async () => {
       const held = (await ingest({}, { city: '杭洲市' })).order;
       const fixed = await correctReceiver(ctx, held.id, { ...orderBody().receiver, city: '杭州市' } as never);
       assert.equal(fixed.receiverCountry, 'CN', 'the country stays the order’s when left out');

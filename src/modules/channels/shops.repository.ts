@@ -42,4 +42,3 @@ export async function allActiveIds(db: Database, tenantId: string): Promise<Set<
   const rows = await db.select({ id: shops.id }).from(shops).where(and(eq(shops.tenantId, tenantId), eq(shops.active, true)));
   return new Set(rows.map((r) => r.id));
 }
-

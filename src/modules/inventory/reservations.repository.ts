@@ -1,12 +1,11 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertIntoMany, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
-import type { LevelKey } from './inventory.repository.ts';
+import type { LevelKey, NewMovementRow } from './inventory.repository.ts';
 import { reservations, stockMovements } from './inventory.schema.ts';
 import { markDueStatement } from './stock-sync.repository.ts';
 
 export type ReservationRow = typeof reservations.$inferSelect;
 export type NewReservationRow = typeof reservations.$inferInsert;
-type NewMovementRow = typeof stockMovements.$inferInsert;
 
 /**
  * The CTEs `want` (the wanted units per level) and `locked` (those levels with what they hold,
@@ -120,7 +119,6 @@ export async function listReservations(db: Database, tenantId: string, f: Reserv
   if (f.beforeId !== undefined) where.push(lt(reservations.id, f.beforeId));
   return db.select().from(reservations).where(and(...where)).orderBy(desc(reservations.id)).limit(f.limit);
 }
-
 
 /** What is available (on hand less reserved) at these levels now, read without locking; missing levels have nothing. */
 export async function availableAt(db: Database, tenantId: string, keys: LevelKey[]): Promise<Map<string, number>> {

@@ -14,9 +14,9 @@ import * as inventory from './inventory.repository.ts';
 import { assertListingAllowed } from './listing-pauses.service.ts';
 import * as repo from './stock-sync.repository.ts';
 import type { ClaimedPush, ListingRow, PushRow, RuleRow, SoldListing } from './stock-sync.repository.ts';
+import type { StockRuleInput } from './stock-sync.input.ts';
 
 export type { SoldListing };
-import type { StockRuleInput } from './stock-sync.input.ts';
 
 // =============================================================================================
 // The quantity a shop is told it may sell (可售库存)

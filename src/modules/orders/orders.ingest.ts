@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
-import { checkTransition, flowRank, type OrderStatus } from './orders.lifecycle.ts';
+import { beforeWarehouse, checkTransition, flowRank, isStopped, type OrderStatus } from './orders.lifecycle.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
@@ -139,8 +139,6 @@ export interface Admission {
   data?: Record<string, unknown>;
 }
 
-const stops = (status: OrderStatus) => status === 'on_hold' || status === 'exception';
-
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
 interface PreparedItem extends IngestItem {
@@ -189,7 +187,7 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.
       shopId: p.input.shopId,
       channelOrderId: p.input.channelOrderId,
       status: p.admit?.to ?? p.input.status,
-      ...(p.admit && stops(p.admit.to) ? { statusReason: p.admit.reason, heldFrom: p.input.status } : {}),
+      ...(p.admit && isStopped(p.admit.to) ? { statusReason: p.admit.reason, heldFrom: p.input.status } : {}),
       createdAt: now,
       updatedAt: now,
     })),
@@ -301,9 +299,6 @@ function receiverOf(o: OrderRow): Partial<OrderRow> {
   return Object.fromEntries(receiverColumns.map((c) => [c, o[c as keyof OrderRow]]));
 }
 
-/** Statuses in which an order has not yet gone to a warehouse, so an address hold still stops it in time. */
-const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed'];
-
 /**
  * A channel update that brings an address we cannot place stops an order that has not gone to a
  * warehouse yet, as a new order with it would have been; what it holds stays held.
@@ -322,7 +317,7 @@ async function holdForAddress(tx: Database, ctx: RequestContext, order: OrderRow
 async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
   const current = order.status as OrderStatus;
   if (target === current) return order;
-  const stopped = current === 'on_hold' || current === 'exception';
+  const stopped = isStopped(current);
   if (target === 'cancelled') {
     const check = checkTransition(current, target, null, null);
     if (check.ok) return saveTransition(tx, ctx, order, target, 'channel reports cancelled');

@@ -69,6 +69,14 @@ export const transitions: Readonly<Record<OrderStatus, Partial<Record<OrderStatu
   },
 };
 
+/** On hold or in exception: stopped by a person, a rule or a failure, to be released later. */
+export function isStopped(status: OrderStatus): boolean {
+  return status === 'on_hold' || status === 'exception';
+}
+
+/** Statuses in which an order has not yet gone to a warehouse: its receiver may still change, an address hold still stops it in time. */
+export const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed'];
+
 /** Statuses that leave no way out. */
 export function isTerminal(status: OrderStatus): boolean {
   return Object.keys(transitions[status]).length === 0;

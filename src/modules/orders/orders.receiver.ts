@@ -3,18 +3,15 @@ import { AppError } from '../../platform/errors.ts';
 import { placeReceiver } from './orders.address.ts';
 import { receiverFields } from './orders.ingest.ts';
 import type { ReceiverCorrection } from './orders.input.ts';
-import type { OrderStatus } from './orders.lifecycle.ts';
+import { beforeWarehouse, isStopped, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { event } from './orders.service.ts';
 
-/** Until the delivery order has gone to a warehouse the receiver can still be corrected. */
-const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed'];
-
+/** Until the delivery order has gone to a warehouse (also for an order stopped before that) the receiver can still be corrected. */
 function correctable(order: OrderRow): boolean {
   const status = order.status as OrderStatus;
-  if (status === 'on_hold' || status === 'exception') return beforeWarehouse.includes(order.heldFrom as OrderStatus);
-  return beforeWarehouse.includes(status);
+  return beforeWarehouse.includes((isStopped(status) ? order.heldFrom : status) as OrderStatus);
 }
 
 /**

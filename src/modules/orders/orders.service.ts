@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import type { ReceiverInput, TransitionInput } from './orders.input.ts';
-import { awaitingProcessing, checkTransition, type OrderStatus } from './orders.lifecycle.ts';
+import { awaitingProcessing, checkTransition, isStopped, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 
@@ -39,8 +39,8 @@ export async function saveTransition(
   data?: Record<string, unknown>,
 ): Promise<OrderRow> {
   const from = order.status as OrderStatus;
-  const stopping = to === 'on_hold' || to === 'exception';
-  const heldFrom = stopping ? (from === 'on_hold' || from === 'exception' ? order.heldFrom : from) : null;
+  const stopping = isStopped(to);
+  const heldFrom = stopping ? (isStopped(from) ? order.heldFrom : from) : null;
   const updated = await repo.update(tx, ctx.tenantId, order.id, {
     status: to,
     statusReason: stopping ? reason : null,
@@ -99,7 +99,7 @@ export async function transitionMany(ctx: RequestContext, planned: PlannedTransi
     const from = p.order.status as OrderStatus;
     const check = checkTransition(from, p.to, null, p.order.heldFrom as OrderStatus | null);
     if (!check.ok) throw new AppError(check.code, `order ${p.order.id}: ${check.message}`, { from, to: p.to });
-    const stopping = p.to === 'on_hold' || p.to === 'exception';
+    const stopping = isStopped(p.to);
     return { id: p.order.id, from, to: p.to, statusReason: stopping ? p.reason : null, heldFrom: stopping ? from : null };
   });
   const moved = await repo.moveStatuses(ctx.db, ctx.tenantId, moves, now, planned.map((p) => ({

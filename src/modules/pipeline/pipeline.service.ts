@@ -212,6 +212,15 @@ export async function allocateWaiting(ctx: RequestContext, orders: OrderRow[]): 
   );
 }
 
+/** One order takes stock for its lines now, in the caller's transaction (allocate); returns it as it ends up. */
+async function takeStock(ctx: RequestContext, order: OrderRow): Promise<OrderRow> {
+  const alloc = await allocationContext(ctx);
+  if (!alloc) return order;
+  const lines = (await linesOfOrders(ctx, [order.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+  const moved = await allocate({ ...ctx, actor: systemActor('pipeline') }, [{ order, lines, firstAttempt: false }], alloc);
+  return moved.get(order.id) ?? order;
+}
+
 /**
  * A status change asked for by a person, with its stock consequences in the same transaction:
  * a cancelled order gives its stock back; an order released to paid takes stock at once.
@@ -222,12 +231,7 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
       const c = withDb(ctx, tx);
       const order = await transition(c, orderId, request);
       if (order.status === 'cancelled') await releaseOrders(c, [order.id], 'released', `order cancelled: ${request.reason}`);
-      if (order.status !== 'paid') return order;
-      const alloc = await allocationContext(c);
-      if (!alloc) return order;
-      const lines = (await linesOfOrders(c, [order.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
-      const moved = await allocate({ ...c, actor: systemActor('pipeline') }, [{ order, lines, firstAttempt: false }], alloc);
-      return moved.get(order.id) ?? order;
+      return order.status === 'paid' ? takeStock(c, order) : order;
     }),
   );
 }
@@ -245,12 +249,7 @@ export async function correctOrderReceiver(ctx: RequestContext, orderId: string,
       const order = await correctReceiver(c, orderId, receiver);
       if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || !order.heldFrom) return order;
       const released = await transition(c, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
-      if (!holdsStock(released.status)) return released;
-      const alloc = await allocationContext(c);
-      if (!alloc) return released;
-      const lines = (await linesOfOrders(c, [released.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
-      const moved = await allocate({ ...c, actor: systemActor('pipeline') }, [{ order: released, lines, firstAttempt: false }], alloc);
-      return moved.get(released.id) ?? released;
+      return holdsStock(released.status) ? takeStock(c, released) : released;
     }),
   );
 }
