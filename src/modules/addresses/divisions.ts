@@ -49,3 +49,18 @@ export function hasPrefectures(province: Division): boolean {
 export function isProvinceGoverned(city: Division): boolean {
   return PROVINCE_GOVERNED.test(city.name);
 }
+
+let byCode: Map<string, Division> | undefined;
+
+/** The division with this national code at any level, or null. */
+export function divisionByCode(code: string): Division | null {
+  if (!byCode) {
+    byCode = new Map();
+    const walk = (d: Division) => {
+      byCode!.set(d.code, d);
+      d.children.forEach(walk);
+    };
+    allProvinces().forEach(walk);
+  }
+  return byCode.get(code) ?? null;
+}

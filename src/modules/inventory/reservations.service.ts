@@ -15,13 +15,41 @@ export interface ReservationRequest {
   /** Paid orders hold stock for the paid lifetime; unpaid ones for the (short) unpaid one. */
   paid: boolean;
   lines: { lineNo: number; sku: string; quantity: number }[];
+  /** Every warehouse the order may draw on, preferred first. */
   warehouses: string[];
+  /**
+   * Ranks the warehouses for this order given what is available at each when its turn comes
+   * (routing), and hears where it went; without it, `warehouses` is the order tried.
+   */
+  route?: WarehouseRanking;
+  /** May an order no warehouse can fill alone be split across the fewest that can, each SKU whole at one. */
+  allowSplit?: boolean;
+}
+
+export interface WarehouseRanking {
+  rank(available: (sku: string, warehouseCode: string) => number): string[];
+  chosen(warehouseCodes: string[]): void;
+}
+
+/** A line of an order and the warehouse it is reserved at. */
+export interface ReservedLine {
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  warehouseCode: string;
+}
+
+/** A warehouse ranked before the one(s) an order went to, and what it lacked. */
+export interface PassedOver {
+  warehouseCode: string;
+  short: Record<string, number>;
 }
 
 export type ReservationOutcome =
-  | { orderId: string; status: 'reserved'; warehouseCode: string }
+  /** `warehouseCode` is the first of `warehouses`; more than one when the order was split. */
+  | { orderId: string; status: 'reserved'; warehouseCode: string; warehouses: string[]; passedOver: PassedOver[]; lines: ReservedLine[] }
   /** Units per SKU that could not be had at the first candidate warehouse. */
-  | { orderId: string; status: 'short'; short: Record<string, number> };
+  | { orderId: string; status: 'short'; short: Record<string, number>; passedOver: PassedOver[] };
 
 const key = (sku: string, warehouseCode: string) => `${sku}\u0000${warehouseCode}`;
 
@@ -58,37 +86,83 @@ interface Assignment {
   held: NewReservationRow[];
 }
 
+/** What an order lacks at a warehouse, per SKU. */
+function shortAt(need: Map<string, number>, left: Map<string, number>, warehouseCode: string | undefined): Record<string, number> {
+  const short: Record<string, number> = {};
+  for (const [sku, q] of need) {
+    const missing = q - (warehouseCode === undefined ? 0 : (left.get(key(sku, warehouseCode)) ?? 0));
+    if (missing > 0) short[sku] = missing;
+  }
+  return short;
+}
+
+/** Splits consider at most this many of an order's best-ranked warehouses. */
+const SPLIT_CANDIDATES = 8;
+
+/** The k-element subsets of `items`, in rank order (the best-ranked warehouses first). */
+function* subsets<T>(items: T[], k: number, from = 0): Generator<T[]> {
+  if (k === 0) {
+    yield [];
+    return;
+  }
+  for (let i = from; i <= items.length - k; i++) for (const rest of subsets(items, k - 1, i + 1)) yield [items[i]!, ...rest];
+}
+
+/**
+ * The fewest warehouses that together fill the order, each SKU whole at one of them (the
+ * best-ranked that has it), best-ranked sets first; null when no set can.
+ */
+function splitAcross(ranked: string[], need: Map<string, number>, left: Map<string, number>): Map<string, string> | null {
+  const pool = ranked.slice(0, SPLIT_CANDIDATES);
+  for (let k = 2; k <= Math.min(pool.length, need.size); k++) {
+    for (const set of subsets(pool, k)) {
+      const bySku = new Map<string, string>();
+      for (const [sku, q] of need) {
+        const at = set.find((wh) => (left.get(key(sku, wh)) ?? 0) >= q);
+        if (at === undefined) break;
+        bySku.set(sku, at);
+      }
+      if (bySku.size === need.size && new Set(bySku.values()).size === k) return bySku;
+    }
+  }
+  return null;
+}
+
 /**
  * Gives the units in `left` (per level) to the orders in arrival order, each order whole at the
- * first of its warehouses that can fill it, or not at all. `left` is drawn down as units are given.
+ * first of its ranked warehouses that can fill it, else (if it may be split) across the fewest
+ * that can, else not at all. `left` is drawn down as units are given.
  */
 function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<string, number>, config: InventorySettings, now: Date): Assignment {
   const outcomes: ReservationOutcome[] = [];
   const held: NewReservationRow[] = [];
   for (const request of requests) {
     const need = demandOf(request);
+    const ranked = request.route ? request.route.rank((sku, wh) => left.get(key(sku, wh)) ?? 0) : request.warehouses;
     const fits = (wh: string) => [...need].every(([sku, q]) => (left.get(key(sku, wh)) ?? 0) >= q);
-    const warehouseCode = request.warehouses.find(fits);
-    if (warehouseCode === undefined) {
-      const first = request.warehouses[0];
-      const short: Record<string, number> = {};
-      for (const [sku, q] of need) {
-        const missing = q - (first === undefined ? 0 : (left.get(key(sku, first)) ?? 0));
-        if (missing > 0) short[sku] = missing;
-      }
-      outcomes.push({ orderId: request.orderId, status: 'short', short });
+    const whole = ranked.find(fits);
+    const bySku = whole !== undefined ? new Map([...need.keys()].map((sku) => [sku, whole])) : request.allowSplit ? splitAcross(ranked, need, left) : null;
+    const used = bySku ? [...new Set(bySku.values())] : [];
+    const passedOver = ranked.slice(0, whole === undefined ? ranked.length : ranked.indexOf(whole)).filter((wh) => !used.includes(wh))
+      .map((warehouseCode) => ({ warehouseCode, short: shortAt(need, left, warehouseCode) }));
+    if (!bySku) {
+      outcomes.push({ orderId: request.orderId, status: 'short', short: shortAt(need, left, ranked[0] ?? request.warehouses[0]), passedOver });
       continue;
     }
-    for (const [sku, q] of need) left.set(key(sku, warehouseCode), left.get(key(sku, warehouseCode))! - q);
+    for (const [sku, q] of need) left.set(key(sku, bySku.get(sku)!), left.get(key(sku, bySku.get(sku)!))! - q);
     const ttl = reservationTtlSeconds(config, request.channel, request.paid);
     const expiresAt = ttl === null ? null : new Date(now.getTime() + ttl * 1000);
     for (const line of request.lines) {
       held.push({
-        tenantId: ctx.tenantId, orderId: request.orderId, lineNo: line.lineNo, sku: line.sku, warehouseCode,
+        tenantId: ctx.tenantId, orderId: request.orderId, lineNo: line.lineNo, sku: line.sku, warehouseCode: bySku.get(line.sku)!,
         quantity: line.quantity, status: 'active', channel: request.channel, expiresAt, createdAt: now,
       });
     }
-    outcomes.push({ orderId: request.orderId, status: 'reserved', warehouseCode });
+    request.route?.chosen(used);
+    outcomes.push({
+      orderId: request.orderId, status: 'reserved', warehouseCode: used[0]!, warehouses: used, passedOver,
+      lines: request.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, warehouseCode: bySku.get(l.sku)! })),
+    });
   }
   return { outcomes, held };
 }
@@ -99,7 +173,7 @@ const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], no
 /**
  * Reserves stock for a batch of orders in the caller's transaction: the batch's demand is summed
  * per SKU and warehouse and taken with one conditional UPDATE (rows locked in key order); units
- * then go to orders in arrival order, each order whole at one warehouse or not at all. Units taken
+ * then go to orders in arrival order, each order whole at one warehouse, split, or not at all. Units taken
  * but not given are handed back before the transaction ends, so only what orders hold stays
  * reserved, and every unit held has its reservation row and ledger movement.
  */

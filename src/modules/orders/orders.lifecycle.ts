@@ -46,9 +46,11 @@ const HOLDERS: Allowed = ['admin', 'ops', 'supervisor'];
 
 export const transitions: Readonly<Record<OrderStatus, Partial<Record<OrderStatus, Allowed>>>> = {
   created: { paid: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
-  paid: { allocated: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
+  // Paid with its stock and warehouse found in one step: straight to routed.
+  paid: { allocated: SYSTEM_ONLY, routed: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
   allocated: { routed: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
-  routed: { pushed: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
+  // Taken by the WMS at the first try: accepted without a stop at pushed.
+  routed: { pushed: SYSTEM_ONLY, accepted_by_wms: SYSTEM_ONLY, cancelled: OPS, on_hold: HOLDERS, exception: SYSTEM_ONLY },
   pushed: { accepted_by_wms: SYSTEM_ONLY, cancelled: OPS, exception: SYSTEM_ONLY },
   accepted_by_wms: { shipped: SYSTEM_ONLY, cancelled: OPS, exception: SYSTEM_ONLY },
   shipped: { delivered: OPS, exception: SYSTEM_ONLY },

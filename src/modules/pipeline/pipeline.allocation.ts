@@ -1,8 +1,10 @@
 import type { RequestContext } from '../../platform/context.ts';
+import { allSent, cancelDeliveries, deliveriesPaid, writeDeliveries, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
 import type { InventorySettings } from '../inventory/inventory.settings.ts';
-import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders } from '../inventory/reservations.service.ts';
+import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../inventory/reservations.service.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { noteMany, transitionMany, type PlannedTransition } from '../orders/orders.service.ts';
+import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingConfig } from './pipeline.routing.ts';
 
 export interface OrderLineDemand {
   lineNo: number;
@@ -22,8 +24,26 @@ export interface AllocationCandidate {
 
 export interface AllocationContext {
   settings: InventorySettings;
-  /** Warehouses to try, preferred first. */
-  warehouses: string[];
+  routing: RoutingConfig;
+}
+
+/**
+ * Orders give back the stock they hold (cancelled, expired, lines changed), and their delivery
+ * orders not yet at a WMS stop with it.
+ */
+export async function giveBack(ctx: RequestContext, orderIds: string[], kind: ReleaseKind, reason: string, onlyDue = false): Promise<number> {
+  const released = await releaseOrders(ctx, orderIds, kind, reason, onlyDue);
+  await cancelDeliveries(ctx, orderIds, reason);
+  return released;
+}
+
+/** Where a paid order that holds stock goes: routed when all its delivery orders are owed to a WMS, else allocated (people ship it). */
+function heldTransition(order: OrderRow, deliveries: { status: string; code: string; warehouseCode: string }[]): PlannedTransition {
+  const warehouses = [...new Set(deliveries.map((d) => d.warehouseCode))];
+  const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: deliveries.map((d) => d.code) };
+  return allSent(deliveries)
+    ? { order, to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
+    : { order, to: 'allocated', reason: warehouses.length ? `stock reserved at ${warehouses.join(' + ')}` : 'stock reserved', data };
 }
 
 function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): boolean {
@@ -36,8 +56,9 @@ function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): bool
 /**
  * Makes each candidate hold exactly its lines, in the caller's transaction: an order already
  * holding the same lines keeps them (a payment only lengthens their life), one holding other
- * lines gives them back first, the rest reserve as one batch. Paid orders that now hold stock
- * move to allocated; paid orders that cannot be filled stop as out_of_stock or wait as
+ * lines gives them back first, the rest are routed and reserve as one batch, and their delivery
+ * orders are written. Paid orders that now hold stock move to routed (allocated when a warehouse
+ * has no WMS link); orders no warehouse may take stop as no_warehouse; paid orders that cannot be filled stop as out_of_stock or wait as
  * backorders (tenant setting), and count as oversells. Returns the orders that changed status.
  */
 export async function allocate(ctx: RequestContext, candidates: AllocationCandidate[], alloc: AllocationContext): Promise<Map<string, OrderRow>> {
@@ -53,27 +74,40 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
       reserve.push(c);
     }
   }
-  await releaseOrders(ctx, changed, 'released', 'order lines changed');
+  await giveBack(ctx, changed, 'released', 'order lines changed');
   const paidKept = keep.filter((c) => c.order.status === 'paid');
   await holdForPaid(ctx, paidKept.map((c) => c.order.id), alloc.settings);
+  const keptDeliveries = await deliveriesPaid(ctx, paidKept.map((c) => c.order.id), alloc.routing.linked);
 
-  const outcomes = await reserveOrders(ctx, reserve.map((c) => ({
-    orderId: c.order.id,
-    channel: c.order.channel,
-    shopId: c.order.shopId,
-    paid: c.order.status !== 'created',
-    lines: c.lines,
-    warehouses: alloc.warehouses,
-  })), alloc.settings);
+  const capacity = await capacityNow(ctx, alloc.routing);
+  const { requests, routes } = routedRequests(reserve.map((c) => ({
+    orderId: c.order.id, channel: c.order.channel, shopId: c.order.shopId, paid: c.order.status !== 'created', lines: c.lines,
+    receiver: { country: c.order.receiverCountry, provinceCode: c.order.provinceCode, cityCode: c.order.cityCode, districtCode: c.order.districtCode },
+  })), alloc.routing, capacity);
+  const outcomes = await reserveOrders(ctx, requests, alloc.settings);
 
-  const planned: PlannedTransition[] = paidKept.map((c) => ({ order: c.order, to: 'allocated', reason: 'stock reserved' }));
+  const routed: RoutedDelivery[] = [];
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'reserved') routed.push(routedDelivery(outcome, routes.get(outcome.orderId)!, reserve[i]!.order.status === 'paid'));
+  });
+  const written = await writeDeliveries(ctx, routed, deliveryContext(alloc.routing, capacity));
+
+  const planned: PlannedTransition[] = paidKept.map((c) => heldTransition(c.order, keptDeliveries.get(c.order.id) ?? []));
   const notes: Parameters<typeof noteMany>[1] = [];
   const oversold: Parameters<typeof recordOversells>[1] = [];
   outcomes.forEach((outcome, i) => {
     const c = reserve[i]!;
     const paid = c.order.status === 'paid';
     if (outcome.status === 'reserved') {
-      if (paid) planned.push({ order: c.order, to: 'allocated', reason: `stock reserved at ${outcome.warehouseCode}`, data: { warehouseCode: outcome.warehouseCode } });
+      if (paid) planned.push(heldTransition(c.order, written.filter((d) => d.orderId === c.order.id)));
+      return;
+    }
+    const route = routes.get(c.order.id)!;
+    if (route.unroutable()) {
+      // No warehouse may take it at all: not a shortage of stock, so no oversell either.
+      const data = { dropped: route.decision().dropped };
+      if (paid) planned.push({ order: c.order, to: 'exception', reason: 'no_warehouse', data });
+      else if (c.firstAttempt) notes.push({ orderId: c.order.id, type: 'no_warehouse', data });
       return;
     }
     if (!paid) {

@@ -3,10 +3,11 @@ import { systemActor, type RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { allJobs, every, type Job } from '../../platform/jobs.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { dueForExpiry, releaseOrders } from '../inventory/reservations.service.ts';
+import { dueForExpiry } from '../inventory/reservations.service.ts';
 import { lockOrders, noteMany, ordersAwaitingStock, transitionMany } from '../orders/orders.service.ts';
 import { tenantsWithWarehouses } from '../warehouses/warehouses.service.ts';
 import { allocateWaiting } from './pipeline.service.ts';
+import { giveBack } from './pipeline.allocation.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 
 export interface PipelineJobDeps {
@@ -34,7 +35,7 @@ export async function expireDueReservations(deps: PipelineJobDeps, limit = 200):
       deps.db.transaction(async (tx) => {
         const ctx: RequestContext = { tenantId, actor: systemActor('reservation-expiry'), clock: deps.clock, db: tx };
         const orders = await lockOrders(ctx, orderIds);
-        const count = await releaseOrders(ctx, orderIds, 'expired', 'reservation expired', true);
+        const count = await giveBack(ctx, orderIds, 'expired', 'reservation expired', true);
         const stopped = orders.filter((o) => holding.has(o.status));
         await transitionMany(ctx, stopped.map((order) => ({ order, to: 'exception', reason: 'reservation_expired' })));
         await noteMany(ctx, orders.filter((o) => !holding.has(o.status)).map((o) => ({ orderId: o.id, type: 'reservation_expired' })));

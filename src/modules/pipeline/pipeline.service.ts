@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { MicroBatcher } from '../../platform/batcher.ts';
 import { ConfigCache } from '../../platform/config-cache.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -5,18 +6,20 @@ import { systemActor, withDb, type Actor, type RequestContext } from '../../plat
 import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
-import { planReservations, releaseOrders, takePlannedCtes, type ReservationPlan, type ReservationRequest } from '../inventory/reservations.service.ts';
-import { ADDRESS_HOLD } from '../orders/orders.address.ts';
+import { planReservations, takePlannedCtes, type ReservationPlan } from '../inventory/reservations.service.ts';
+import { allSent, deliveryRows, newDeliveriesCtes } from '../fulfillment/delivery-orders.service.ts';
+import type { NewDeliveryOrderRow } from '../fulfillment/delivery-orders.repository.ts';
+import { ADDRESS_HOLD, placeReceiver } from '../orders/orders.address.ts';
 import type { OrderInput, ReceiverCorrection, TransitionInput } from '../orders/orders.input.ts';
 import type { OrderStatus } from '../orders/orders.lifecycle.ts';
 import { correctReceiver } from '../orders/orders.receiver.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { anyRecorded, linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
-import { candidateWarehouses } from '../warehouses/warehouses.service.ts';
 import { allActiveShopIds } from '../channels/shops.service.ts';
 import { ensureListings, ensureListingsCtes, type SoldListing } from '../inventory/stock-sync.service.ts';
-import { allocate, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
+import { allocate, giveBack, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
+import { capacityNow, deliveryContext, routedDelivery, routedRequests, routingConfig, type RoutingCandidate } from './pipeline.routing.ts';
 import { recordAllocated } from './pipeline.repository.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 
@@ -78,10 +81,10 @@ function tenantConfig(base: Database, ctx: RequestContext): Promise<TenantConfig
 }
 
 async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
-  const warehouses = await candidateWarehouses(ctx);
+  const routing = await routingConfig(ctx);
   // A tenant without warehouses keeps no stock here: its orders are recorded and left as they are.
-  if (warehouses.length === 0) return null;
-  return { warehouses, settings: await settingsFor(ctx) };
+  if (routing.warehouses.length === 0) return null;
+  return { routing, settings: await settingsFor(ctx) };
 }
 
 const holdsStock = (status: string) => status === 'created' || status === 'paid';
@@ -106,7 +109,8 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
   const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
   const holding = items.filter(({ input }, i) => holdsStock(input.status) && plan.admissions[i]?.to !== 'on_hold');
   const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
-  const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations) });
+  const deliveries = plan.deliveries.length ? newDeliveriesCtes(ctx, plan.deliveries, sql`(select ok from fits)`) : null;
+  const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
   return written ? orders.results : null;
 }
 
@@ -123,7 +127,7 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
       if (!alloc) return results;
 
       const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
-      await releaseOrders(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
+      await giveBack(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
 
       const candidates: AllocationCandidate[] = [];
       results.forEach((r, i) => {
@@ -144,6 +148,7 @@ interface BatchPlan {
   ids: string[];
   admissions: (Admission | undefined)[];
   reservations: ReservationPlan;
+  deliveries: NewDeliveryOrderRow[];
 }
 
 /**
@@ -155,24 +160,34 @@ interface BatchPlan {
 async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
   const ids = items.map(() => newId());
   const holds = items.map(({ input }) => addressHold(input));
-  const requests: ReservationRequest[] = [];
+  const orders: RoutingCandidate[] = [];
   items.forEach(({ input }, i) => {
     if (holds[i] || !holdsStock(input.status)) return;
-    requests.push({
+    const place = placeReceiver(input.receiver);
+    orders.push({
       orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',
-      lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })), warehouses: alloc.warehouses,
+      lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })),
+      receiver: { country: input.receiver.country, provinceCode: place.provinceCode, cityCode: place.cityCode, districtCode: place.districtCode },
     });
   });
-  // Two reads, neither waiting for the other.
-  const [recorded, reservations] = await Promise.all([anyRecorded(ctx, items.map((i) => i.input)), planReservations(ctx, requests, alloc.settings)]);
-  if (recorded || !reservations) return null;
-  const warehouseOf = new Map(reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [[o.orderId, o.warehouseCode] as const] : [])));
+  // The reads, none waiting for another.
+  const [recorded, capacity] = await Promise.all([anyRecorded(ctx, items.map((i) => i.input)), capacityNow(ctx, alloc.routing)]);
+  if (recorded) return null;
+  const { requests, routes } = routedRequests(orders, alloc.routing, capacity);
+  const reservations = await planReservations(ctx, requests, alloc.settings);
+  if (!reservations) return null;
+  const paid = new Set(orders.filter((o) => o.paid).map((o) => o.orderId));
+  const deliveries = deliveryRows(ctx, reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [routedDelivery(o, routes.get(o.orderId)!, paid.has(o.orderId))] : [])), deliveryContext(alloc.routing, capacity));
   const admissions = items.map(({ input }, i): Admission | undefined => {
     if (holds[i] || input.status !== 'paid') return holds[i];
-    const warehouseCode = warehouseOf.get(ids[i]!)!;
-    return { to: 'allocated', reason: `stock reserved at ${warehouseCode}`, data: { warehouseCode } };
+    const own = deliveries.filter((d) => d.orderId === ids[i]);
+    const warehouses = own.map((d) => d.warehouseCode);
+    const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: own.map((d) => d.code) };
+    return allSent(own)
+      ? { to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
+      : { to: 'allocated', reason: `stock reserved at ${warehouses.join(' + ')}`, data };
   });
-  return { ids, admissions, reservations };
+  return { ids, admissions, reservations, deliveries };
 }
 
 /**
@@ -230,7 +245,7 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
     ctx.db.transaction(async (tx) => {
       const c = withDb(ctx, tx);
       const order = await transition(c, orderId, request);
-      if (order.status === 'cancelled') await releaseOrders(c, [order.id], 'released', `order cancelled: ${request.reason}`);
+      if (order.status === 'cancelled') await giveBack(c, [order.id], 'released', `order cancelled: ${request.reason}`);
       return order.status === 'paid' ? takeStock(c, order) : order;
     }),
   );

@@ -1,8 +1,10 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { WarehouseCreate, WarehousePatch } from './warehouses.input.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { provinceSeat } from '../addresses/seats.ts';
+import { warehouseCreate, type WarehouseCreateInput, type WarehousePatch } from './warehouses.input.ts';
 import * as repo from './warehouses.repository.ts';
-import type { WarehouseRow } from './warehouses.repository.ts';
+import type { NewWarehouseRow, WarehouseRow } from './warehouses.repository.ts';
 import { configChanged } from '../../platform/config-cache.ts';
 
 export type Warehouse = ReturnType<typeof warehouseView>;
@@ -15,26 +17,60 @@ export function warehouseView(row: WarehouseRow) {
     priority: row.priority,
     active: row.active,
     isDefault: row.isDefault,
+    location: row.latitude === null || row.longitude === null ? null : { divisionCode: row.divisionCode, latitude: row.latitude, longitude: row.longitude },
+    coverage: row.coverage,
+    channels: row.channels,
+    excludedSkus: row.excludedSkus,
+    dailyCapacity: row.dailyCapacity,
+    cutOff: row.cutOff,
+    wms: row.wmsProtocol
+      ? { protocol: row.wmsProtocol, url: row.wmsUrl, appKey: row.wmsAppKey, customerId: row.wmsCustomerId, appSecretSet: row.wmsAppSecretSealed !== null }
+      : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-export async function createWarehouse(ctx: RequestContext, input: WarehouseCreate): Promise<Warehouse> {
+/** Input attributes as columns: the location's coordinates filled from its division when not given, the WMS secret sealed. */
+function columnsOf(box: SecretBox | undefined, input: Omit<WarehousePatch, 'isDefault'> & { isDefault?: boolean }): Partial<NewWarehouseRow> {
+  const { location, wms, ...plain } = input;
+  const columns: Partial<NewWarehouseRow> = { ...plain };
+  if (location !== undefined) {
+    const seat = location?.latitude === undefined && location?.divisionCode ? provinceSeat(location.divisionCode) : null;
+    Object.assign(columns, {
+      divisionCode: location?.divisionCode ?? null,
+      latitude: location?.latitude ?? seat?.latitude ?? null,
+      longitude: location?.longitude ?? seat?.longitude ?? null,
+    });
+  }
+  if (wms !== undefined) {
+    if (wms && !box) throw new Error('a WMS link is stored sealed: pass the secret box');
+    Object.assign(columns, {
+      wmsProtocol: wms?.protocol ?? null, wmsUrl: wms?.url ?? null, wmsAppKey: wms?.appKey ?? null,
+      wmsAppSecretSealed: wms ? box!.seal(wms.appSecret) : null, wmsCustomerId: wms?.customerId ?? null,
+    });
+  }
+  return columns;
+}
+
+/** Adds a warehouse; `box` seals its WMS secret and is needed only when it has a WMS link. */
+export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateInput, box?: SecretBox): Promise<Warehouse> {
+  const input = warehouseCreate.parse(raw);
   const now = ctx.clock.now();
   const row = await ctx.db.transaction(async (tx) => {
     if (input.isDefault) await repo.clearDefault(tx, ctx.tenantId);
-    return repo.insertIfAbsent(tx, { ...input, tenantId: ctx.tenantId, createdAt: now, updatedAt: now });
+    const { code, name, timeZone, ...rest } = input;
+    return repo.insertIfAbsent(tx, { ...columnsOf(box, rest), code, name, timeZone, tenantId: ctx.tenantId, createdAt: now, updatedAt: now });
   });
   if (!row) throw new AppError('WAREHOUSE_EXISTS', `warehouse ${input.code} already exists`);
   configChanged(ctx.tenantId);
   return warehouseView(row);
 }
 
-export async function updateWarehouse(ctx: RequestContext, code: string, patch: WarehousePatch): Promise<Warehouse> {
+export async function updateWarehouse(ctx: RequestContext, code: string, patch: WarehousePatch, box?: SecretBox): Promise<Warehouse> {
   const row = await ctx.db.transaction(async (tx) => {
     if (patch.isDefault) await repo.clearDefault(tx, ctx.tenantId);
-    return repo.update(tx, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
+    return repo.update(tx, ctx.tenantId, code, { ...columnsOf(box, patch), updatedAt: ctx.clock.now() });
   });
   if (!row) throw new AppError('WAREHOUSE_NOT_FOUND', `warehouse ${code} not found`);
   configChanged(ctx.tenantId);
@@ -62,14 +98,33 @@ export async function activeWarehousesAllTenants(ctx: Pick<RequestContext, 'db'>
   return (await repo.listActiveAllTenants(ctx.db)).map((row) => ({ ...warehouseView(row), tenantId: row.tenantId }));
 }
 
-/**
- * Where an order may take stock, preferred first: the default warehouse, then the other active
- * ones by priority. Empty when the tenant keeps no stock here (inventory not in use).
- */
-export async function candidateWarehouses(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<string[]> {
+/** The active warehouses, default first, then by priority: what routing chooses from. */
+export async function activeWarehouses(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<Warehouse[]> {
   const rows = (await repo.list(ctx.db, ctx.tenantId)).filter((w) => w.active);
   rows.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.priority - b.priority || (a.code < b.code ? -1 : 1));
-  return rows.map((w) => w.code);
+  return rows.map(warehouseView);
+}
+
+/** How to reach a warehouse's WMS, its secret opened; null when it has no WMS link. */
+export interface WmsLink {
+  protocol: 'qimen' | 'json';
+  url: string;
+  appKey: string;
+  appSecret: string;
+  customerId: string | null;
+  timeZone: string;
+}
+
+export async function wmsLinks(ctx: Pick<RequestContext, 'db' | 'tenantId'>, box: SecretBox): Promise<Map<string, WmsLink>> {
+  const links = new Map<string, WmsLink>();
+  for (const w of await repo.list(ctx.db, ctx.tenantId)) {
+    if (!w.wmsProtocol || !w.wmsUrl || !w.wmsAppKey || !w.wmsAppSecretSealed) continue;
+    links.set(w.code, {
+      protocol: w.wmsProtocol as WmsLink['protocol'], url: w.wmsUrl, appKey: w.wmsAppKey, appSecret: box.open(w.wmsAppSecretSealed),
+      customerId: w.wmsCustomerId, timeZone: w.timeZone,
+    });
+  }
+  return links;
 }
 
 /** Tenants keeping stock here (with at least one active warehouse). */

@@ -1,0 +1,30 @@
+/**
+ * The delivery order lifecycle as data. A delivery order is written with its order's stock:
+ * awaiting_payment for an unpaid order, pending (owed to the WMS) for a paid one at a warehouse
+ * with a WMS link, manual for one without (handled by people).
+ */
+export const deliveryStatuses = ['awaiting_payment', 'pending', 'manual', 'accepted', 'shipped', 'rejected', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const deliveryTransitions: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
+  awaiting_payment: ['pending', 'manual', 'cancelled'],
+  pending: ['accepted', 'rejected', 'failed', 'cancelled'],
+  manual: ['pending', 'cancelled'],
+  accepted: ['shipped', 'cancelled'],
+  shipped: [],
+  // Sent again by hand once the cause is fixed.
+  rejected: ['pending', 'cancelled'],
+  failed: ['pending', 'cancelled'],
+  cancelled: [],
+};
+
+/** Statuses from which these may be reached: what an update to `to` may find in the row. */
+export function fromStatusesOf(to: DeliveryStatus): DeliveryStatus[] {
+  return deliveryStatuses.filter((s) => deliveryTransitions[s].includes(to));
+}
+
+/** Statuses that a person can send again. */
+export const retryable: readonly DeliveryStatus[] = fromStatusesOf('pending').filter((s) => s !== 'awaiting_payment');
+
+/** Still going: not cancelled. */
+export const live = (s: string) => s !== 'cancelled';

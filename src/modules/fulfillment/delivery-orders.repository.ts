@@ -1,0 +1,169 @@
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { executeNamed, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
+import { deliveryOrders } from './fulfillment.schema.ts';
+import { fromStatusesOf, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
+
+export type DeliveryOrderRow = typeof deliveryOrders.$inferSelect;
+export type NewDeliveryOrderRow = typeof deliveryOrders.$inferInsert;
+
+/** A paid order's delivery order counts toward its warehouse's work day; an unpaid one's not yet. */
+const counts = (r: Pick<NewDeliveryOrderRow, 'status'>) => r.status !== 'awaiting_payment' && r.status !== 'cancelled';
+
+/** How many delivery orders the rows add to (or, with -1, take from) each warehouse's work day, as JSON rows. */
+function loadsOf(rows: Pick<NewDeliveryOrderRow, 'status' | 'warehouseCode' | 'workDay'>[], sign = 1): string {
+  const counts = new Map<string, { warehouse_code: string; work_day: string; n: number }>();
+  for (const r of rows) {
+    const k = `${r.warehouseCode}\u0000${r.workDay}`;
+    const c = counts.get(k);
+    if (c) c.n += sign;
+    else counts.set(k, { warehouse_code: r.warehouseCode, work_day: r.workDay, n: sign });
+  }
+  return JSON.stringify([...counts.values()].sort((a, b) => (a.warehouse_code < b.warehouse_code ? -1 : a.warehouse_code > b.warehouse_code ? 1 : a.work_day < b.work_day ? -1 : 1)));
+}
+
+/**
+ * CTEs `new_deliveries` (a row per delivery order written) and `loaded` (the warehouses' work-day
+ * counts raised), for a statement that writes them with other rows; `after` holds once the rows
+ * they must follow are written.
+ */
+export function newDeliveryOrdersCtes(tenantId: string, rows: NewDeliveryOrderRow[], after: SQL = sql`true`): SQL {
+  return sql`new_deliveries as (${insertStatement(deliveryOrders, rows, { where: after, returning: 'code' })}),
+    loaded as (${loadsStatement(tenantId, loadsOf(rows.filter(counts)), after)})`;
+}
+
+function loadsStatement(tenantId: string, loads: string, after: SQL = sql`true`): SQL {
+  return sql`insert into warehouse_loads (tenant_id, warehouse_code, work_day, delivery_orders)
+      select ${tenantId}, l.warehouse_code, l.work_day, l.n
+      from json_to_recordset(${loads}::json) as l(warehouse_code text, work_day text, n int)
+      where ${after}
+      order by l.warehouse_code collate "C", l.work_day collate "C"
+      on conflict (tenant_id, warehouse_code, work_day) do update set delivery_orders = warehouse_loads.delivery_orders + excluded.delivery_orders
+      returning 1`;
+}
+
+/** Delivery orders start or stop counting toward their warehouses' work days (paid, cancelled). */
+export async function addLoads(db: Database, tenantId: string, rows: Pick<NewDeliveryOrderRow, 'status' | 'warehouseCode' | 'workDay'>[], sign: 1 | -1): Promise<void> {
+  if (rows.length === 0) return;
+  await executeNamed(db, loadsStatement(tenantId, loadsOf(rows, sign)));
+}
+
+export async function insertDeliveryOrders(db: Database, tenantId: string, rows: NewDeliveryOrderRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await executeNamed(db, sql`with ${newDeliveryOrdersCtes(tenantId, rows)} select (select count(*) from new_deliveries) + (select count(*) from loaded)`);
+}
+
+/** Delivery orders counted per warehouse and work day. */
+export async function loadsOn(db: Database, tenantId: string, days: { warehouseCode: string; workDay: string }[]): Promise<Map<string, number>> {
+  if (days.length === 0) return new Map();
+  const result = await executeNamed(db, sql`
+    select l.warehouse_code, l.work_day, l.delivery_orders
+    from warehouse_loads l join json_to_recordset(${JSON.stringify(days.map((d) => ({ w: d.warehouseCode, d: d.workDay })))}::json) as k(w text, d text)
+      on l.warehouse_code = k.w and l.work_day = k.d
+    where l.tenant_id = ${tenantId}`);
+  return new Map(rowsOf(result).map((r) => [`${r.warehouse_code}\u0000${r.work_day}`, Number(r.delivery_orders)]));
+}
+
+export async function ofOrders(db: Database, tenantId: string, orderIds: string[], lock = false): Promise<DeliveryOrderRow[]> {
+  if (orderIds.length === 0) return [];
+  const query = db.select().from(deliveryOrders)
+    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.orderId, orderIds)))
+    .orderBy(asc(deliveryOrders.tenantId), asc(deliveryOrders.code));
+  return lock ? query.for('update') : query;
+}
+
+export async function findByCode(db: Database, tenantId: string, code: string, lock = false): Promise<DeliveryOrderRow | null> {
+  const query = db.select().from(deliveryOrders).where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.code, code)));
+  const rows = await (lock ? query.for('update') : query);
+  return rows[0] ?? null;
+}
+
+export interface DeliveryPatch {
+  status?: DeliveryStatus;
+  attempts?: number;
+  nextAttemptAt?: Date | null;
+  leaseUntil?: Date | null;
+  lastError?: string | null;
+  wmsId?: string | null;
+  acceptedAt?: Date | null;
+  shippedAt?: Date | null;
+  carrier?: string | null;
+  trackingNo?: string | null;
+}
+
+/**
+ * Changes these delivery orders if they are still in a status `patch.status` may be reached from
+ * (or, without a status, still pending). Returns the rows changed.
+ */
+export async function updateMany(db: Database, tenantId: string, codes: string[], patch: DeliveryPatch, at: Date): Promise<DeliveryOrderRow[]> {
+  if (codes.length === 0) return [];
+  const from = patch.status ? fromStatusesOf(patch.status) : ['pending' as const];
+  return db.update(deliveryOrders).set({ ...patch, updatedAt: at })
+    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.code, codes), inArray(deliveryOrders.status, from)))
+    .returning();
+}
+
+/**
+ * Leases up to `limit` pending delivery orders due by `now`, of every tenant, oldest due first,
+ * skipping rows another dispatcher holds: each gets `leaseUntil` and one more attempt. A
+ * dispatcher that dies holding some lets them go when the lease runs out.
+ */
+export async function claimDue(db: Database, now: Date, leaseUntil: Date, limit: number): Promise<DeliveryOrderRow[]> {
+  const result = await executeNamed(db, sql`
+    with due as (
+      select tenant_id, code from delivery_orders
+      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+        and (lease_until is null or lease_until <= ${now.toISOString()}::timestamptz)
+      order by next_attempt_at
+      limit ${limit}
+      for update skip locked
+    )
+    update delivery_orders d
+      set lease_until = ${leaseUntil.toISOString()}::timestamptz, attempts = d.attempts + 1, updated_at = ${now.toISOString()}::timestamptz
+    from due where d.tenant_id = due.tenant_id and d.code = due.code
+    returning d.*`);
+  return rowsOf(result).map(fromRaw);
+}
+
+/** The earliest moment a pending delivery order falls due, or null when none is pending. */
+export async function nextDue(db: Database): Promise<Date | null> {
+  const rows = await db.select({ at: sql<string | null>`min(${deliveryOrders.nextAttemptAt})` }).from(deliveryOrders).where(eq(deliveryOrders.status, 'pending'));
+  const at = rows[0]?.at;
+  return at ? new Date(at) : null;
+}
+
+const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+
+function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
+  const json = <T>(v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+  return {
+    tenantId: String(r.tenant_id), code: String(r.code), orderId: String(r.order_id), warehouseCode: String(r.warehouse_code), status: String(r.status),
+    lines: json(r.lines), decision: json(r.decision), workDay: String(r.work_day), attempts: Number(r.attempts),
+    nextAttemptAt: date(r.next_attempt_at), leaseUntil: date(r.lease_until), lastError: (r.last_error as string | null) ?? null,
+    wmsId: (r.wms_id as string | null) ?? null, carrier: (r.carrier as string | null) ?? null, trackingNo: (r.tracking_no as string | null) ?? null,
+    createdAt: date(r.created_at)!, updatedAt: date(r.updated_at)!, acceptedAt: date(r.accepted_at), shippedAt: date(r.shipped_at),
+  };
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  orderId?: string;
+  warehouseCode?: string;
+  before?: string;
+  limit: number;
+}
+
+/** Newest first by code (codes sort by creation), a page at a time. */
+export async function list(db: Database, tenantId: string, filter: DeliveryFilter): Promise<DeliveryOrderRow[]> {
+  const where = [eq(deliveryOrders.tenantId, tenantId)];
+  if (filter.status) where.push(eq(deliveryOrders.status, filter.status));
+  if (filter.orderId) where.push(eq(deliveryOrders.orderId, filter.orderId));
+  if (filter.warehouseCode) where.push(eq(deliveryOrders.warehouseCode, filter.warehouseCode));
+  if (filter.before) where.push(lt(deliveryOrders.code, filter.before));
+  return db.select().from(deliveryOrders).where(and(...where)).orderBy(desc(deliveryOrders.code)).limit(filter.limit);
+}
+
+export async function countOfOrder(db: Database, tenantId: string, orderId: string): Promise<number> {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(deliveryOrders).where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.orderId, orderId)));
+  return Number(rows[0]?.n ?? 0);
+}
+

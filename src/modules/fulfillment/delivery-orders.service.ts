@@ -1,0 +1,151 @@
+import type { SQL } from 'drizzle-orm';
+import type { RequestContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { RoutingDecision } from '../routing/routing.service.ts';
+import { retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
+import * as repo from './delivery-orders.repository.ts';
+import type { DeliveryOrderRow, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
+import type { DeliveryLine } from './fulfillment.schema.ts';
+
+/** An order whose stock was reserved, to be shipped from the warehouses it was routed to. */
+export interface RoutedDelivery {
+  orderId: string;
+  paid: boolean;
+  lines: (DeliveryLine & { warehouseCode: string })[];
+  decision: RoutingDecision;
+  /** Delivery orders the order had before (cancelled ones), so new codes do not repeat theirs. */
+  earlier?: number;
+}
+
+export interface DeliveryContext {
+  /** Warehouses with a WMS link: their delivery orders are sent; the others are handled by hand. */
+  linked: ReadonlySet<string>;
+  workDay(warehouseCode: string): string;
+}
+
+/** The status a delivery order starts in, or moves to when its order is paid. */
+const openingStatus = (paid: boolean, linked: boolean): DeliveryStatus => (!paid ? 'awaiting_payment' : linked ? 'pending' : 'manual');
+
+/** One delivery order per warehouse an order was routed to, coded `<order id>-<n>`. */
+export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], dc: DeliveryContext): NewDeliveryOrderRow[] {
+  const now = ctx.clock.now();
+  return deliveries.flatMap((d) => {
+    const byWarehouse = new Map<string, DeliveryLine[]>();
+    for (const { warehouseCode, ...line } of d.lines) byWarehouse.set(warehouseCode, [...(byWarehouse.get(warehouseCode) ?? []), line]);
+    return [...byWarehouse].map(([warehouseCode, lines], i): NewDeliveryOrderRow => {
+      const status = openingStatus(d.paid, dc.linked.has(warehouseCode));
+      return {
+        tenantId: ctx.tenantId, code: `${d.orderId}-${(d.earlier ?? 0) + i + 1}`, orderId: d.orderId, warehouseCode, status, lines, decision: d.decision,
+        workDay: dc.workDay(warehouseCode), attempts: 0, nextAttemptAt: status === 'pending' ? now : null, createdAt: now, updatedAt: now,
+      };
+    });
+  });
+}
+
+/** Whether every delivery order of an order is owed to a WMS (the order is then routed; else it waits at allocated for people). */
+export const allSent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.length > 0 && rows.every((r) => r.status === 'pending');
+
+/** The CTEs writing these delivery orders in a caller's statement (see repo.newDeliveryOrdersCtes). */
+export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): SQL {
+  return repo.newDeliveryOrdersCtes(ctx.tenantId, rows, after);
+}
+
+/** Writes delivery orders for orders routed in the caller's transaction; an order routed again gets new codes. */
+export async function writeDeliveries(ctx: RequestContext, deliveries: RoutedDelivery[], dc: DeliveryContext): Promise<NewDeliveryOrderRow[]> {
+  const earlier = new Map<string, number>();
+  for (const r of await repo.ofOrders(ctx.db, ctx.tenantId, deliveries.map((d) => d.orderId))) earlier.set(r.orderId, (earlier.get(r.orderId) ?? 0) + 1);
+  const rows = deliveryRows(ctx, deliveries.map((d) => ({ ...d, earlier: earlier.get(d.orderId) ?? 0 })), dc);
+  await repo.insertDeliveryOrders(ctx.db, ctx.tenantId, rows);
+  return rows;
+}
+
+/** These orders were paid: their delivery orders waiting for payment become owed to the WMS (or manual). Returns each order's live delivery orders. */
+export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], linked: ReadonlySet<string>): Promise<Map<string, DeliveryOrderRow[]>> {
+  const rows = await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true);
+  const now = ctx.clock.now();
+  const waiting = rows.filter((r) => r.status === 'awaiting_payment');
+  const moved = new Map<string, DeliveryOrderRow>();
+  for (const status of ['pending', 'manual'] as const) {
+    const codes = waiting.filter((r) => openingStatus(true, linked.has(r.warehouseCode)) === status).map((r) => r.code);
+    const patch = status === 'pending' ? { status, nextAttemptAt: now } : { status };
+    for (const r of await repo.updateMany(ctx.db, ctx.tenantId, codes, patch, now)) moved.set(r.code, r);
+  }
+  await repo.addLoads(ctx.db, ctx.tenantId, [...moved.values()], 1);
+  const byOrder = new Map<string, DeliveryOrderRow[]>();
+  for (const r of rows) {
+    const row = moved.get(r.code) ?? r;
+    if (row.status !== 'cancelled') byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), row]);
+  }
+  return byOrder;
+}
+
+/**
+ * The orders' delivery orders not yet at a WMS stop (the order was cancelled, or gave its stock
+ * back). One a WMS has accepted stays as it is: taking it back is the warehouse's to do.
+ */
+export async function cancelDeliveries(ctx: RequestContext, orderIds: string[], reason: string): Promise<DeliveryOrderRow[]> {
+  const open = (await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)).filter((r) => r.status !== 'accepted' && r.status !== 'shipped' && r.status !== 'cancelled');
+  const cancelled = await repo.updateMany(ctx.db, ctx.tenantId, open.map((r) => r.code), { status: 'cancelled', lastError: reason, nextAttemptAt: null }, ctx.clock.now());
+  const wasCounted = open.filter((r) => r.status !== 'awaiting_payment' && cancelled.some((c) => c.code === r.code));
+  await repo.addLoads(ctx.db, ctx.tenantId, wasCounted, -1);
+  return cancelled;
+}
+
+/** Delivery orders per warehouse and work day so far. */
+export function loadsOn(ctx: Pick<RequestContext, 'db' | 'tenantId'>, days: { warehouseCode: string; workDay: string }[]) {
+  return repo.loadsOn(ctx.db, ctx.tenantId, days);
+}
+
+export function deliveryView(r: DeliveryOrderRow) {
+  return {
+    code: r.code,
+    orderId: r.orderId,
+    warehouseCode: r.warehouseCode,
+    status: r.status,
+    lines: r.lines,
+    routing: r.decision,
+    workDay: r.workDay,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+    lastError: r.lastError,
+    wmsId: r.wmsId,
+    carrier: r.carrier,
+    trackingNo: r.trackingNo,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    acceptedAt: r.acceptedAt?.toISOString() ?? null,
+    shippedAt: r.shippedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listDeliveries(ctx: RequestContext, filter: repo.DeliveryFilter) {
+  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  return { items: page.map(deliveryView), nextBefore: rows.length > filter.limit ? (page[page.length - 1]?.code ?? null) : null };
+}
+
+export async function getDelivery(ctx: RequestContext, code: string) {
+  const row = await repo.findByCode(ctx.db, ctx.tenantId, code);
+  if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
+  return deliveryView(row);
+}
+
+export async function deliveriesOfOrder(ctx: RequestContext, orderId: string) {
+  return (await repo.ofOrders(ctx.db, ctx.tenantId, [orderId])).map(deliveryView);
+}
+
+/**
+ * A failed, rejected or manual delivery order sent again now, by a person, in the caller's
+ * transaction, with a fresh count of attempts. Returns it as it is now.
+ */
+export async function retryDelivery(ctx: RequestContext, code: string, linked: ReadonlySet<string>): Promise<DeliveryOrderRow> {
+  const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
+  if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
+  if (!retryable.includes(row.status as DeliveryStatus)) {
+    throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only ${retryable.join(', ')} ones can be sent again`);
+  }
+  if (!linked.has(row.warehouseCode)) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${row.warehouseCode} has no WMS link to send ${code} to`);
+  const now = ctx.clock.now();
+  const [updated] = await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null }, now);
+  return updated!;
+}

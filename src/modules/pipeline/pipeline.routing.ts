@@ -1,0 +1,59 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { loadsOn, type DeliveryContext, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
+import type { ReservationOutcome, ReservationRequest } from '../inventory/reservations.service.ts';
+import { CapacityBook, routeOrder, type Route, type RoutedOrder } from '../routing/routing.service.ts';
+import { routingSettingsFor, type RoutingSettings } from '../routing/routing.settings.ts';
+import { activeWarehouses, type Warehouse } from '../warehouses/warehouses.service.ts';
+
+/** What routing needs of a tenant: its active warehouses, its settings, and which warehouses have a WMS link. */
+export interface RoutingConfig {
+  warehouses: Warehouse[];
+  settings: RoutingSettings;
+  linked: Set<string>;
+}
+
+export async function routingConfig(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<RoutingConfig> {
+  const [warehouses, settings] = await Promise.all([activeWarehouses(ctx), routingSettingsFor(ctx)]);
+  return { warehouses, settings, linked: new Set(warehouses.filter((w) => w.wms !== null).map((w) => w.code)) };
+}
+
+/** The capacity left now at the warehouses that have a daily capacity, read once for a batch. */
+export async function capacityNow(ctx: RequestContext, config: RoutingConfig): Promise<CapacityBook> {
+  const at = ctx.clock.now();
+  const limited = config.warehouses.filter((w) => w.dailyCapacity !== null);
+  const probe = new CapacityBook(limited, () => 0, at);
+  const used = await loadsOn(ctx, limited.map((w) => ({ warehouseCode: w.code, workDay: probe.day(w.code) })));
+  return new CapacityBook(config.warehouses, (code, day) => used.get(`${code}\u0000${day}`) ?? 0, at);
+}
+
+/** An order to route and reserve. */
+export interface RoutingCandidate extends RoutedOrder {
+  shopId: string;
+  paid: boolean;
+  lines: { lineNo: number; sku: string; quantity: number }[];
+}
+
+/** Each order's reservation request, ranked by its route. */
+export function routedRequests(orders: RoutingCandidate[], config: RoutingConfig, capacity: CapacityBook): { requests: ReservationRequest[]; routes: Map<string, Route> } {
+  const routes = new Map<string, Route>();
+  const requests = orders.map((o): ReservationRequest => {
+    const route = routeOrder(o, config.warehouses, config.settings, capacity);
+    routes.set(o.orderId, route);
+    return { orderId: o.orderId, channel: o.channel, shopId: o.shopId, paid: o.paid, lines: o.lines, warehouses: route.warehouses, route, allowSplit: config.settings.allowSplit };
+  });
+  return { requests, routes };
+}
+
+/** The delivery orders an order that reserved its stock is shipped by, with its routing decision and what the warehouses before the chosen ones lacked. */
+export function routedDelivery(outcome: Extract<ReservationOutcome, { status: 'reserved' }>, route: Route, paid: boolean): RoutedDelivery {
+  const decision = route.decision();
+  const lacked = outcome.passedOver.map((p) => ({
+    warehouseCode: p.warehouseCode,
+    reason: `short of ${Object.entries(p.short).map(([sku, n]) => `${sku} ×${n}`).join(', ')}`,
+  }));
+  return { orderId: outcome.orderId, paid, lines: outcome.lines, decision: { ...decision, dropped: [...decision.dropped, ...lacked] } };
+}
+
+export function deliveryContext(config: RoutingConfig, capacity: CapacityBook): DeliveryContext {
+  return { linked: config.linked, workDay: (code) => capacity.day(code) };
+}
