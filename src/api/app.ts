@@ -5,6 +5,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import { Metrics } from '../platform/metrics.ts';
+import { routingRoutes } from '../modules/routing/routing.routes.ts';
+import { fulfillmentRoutes } from '../modules/fulfillment/fulfillment.routes.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
@@ -95,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   stockSyncRoutes(app);
   reconciliationRoutes(app);
   scorecardRoutes(app);
+  routingRoutes(app);
+  fulfillmentRoutes(app);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
   webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
   return app;

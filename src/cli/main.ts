@@ -7,7 +7,7 @@ import { isAppError } from '../platform/errors.ts';
 import { verifyLedger } from '../modules/inventory/stock.service.ts';
 import { openRuntime } from './runtime.ts';
 import { runSandboxes, sandboxDefaults } from './sandbox.ts';
-import { serve } from './serve.ts';
+import { serve, work } from './serve.ts';
 
 const dbOption = () => new Option('--db <target>', 'database: a directory for the embedded database, "memory", or a postgres:// URL (default: DATABASE_URL, else ./.oms-data)');
 
@@ -20,8 +20,14 @@ program
   .option('--host <host>', 'interface to listen on (default: HOST or 127.0.0.1)')
   .addOption(dbOption())
   .option('--demo', 'create the demo tenant and keep sample orders arriving')
-  .option('--no-workers', 'serve the API only; background work (channel pulls) runs elsewhere')
+  .option('--no-workers', 'serve the API only; background work runs in `oms worker` processes')
   .action((opts) => serve(opts));
+
+program
+  .command('worker')
+  .description('run the background work only (channel pulls, inventory jobs, the WMS dispatcher); any number may run against one PostgreSQL')
+  .addOption(dbOption())
+  .action((opts: { db?: string }) => work(opts));
 
 program
   .command('sandbox')

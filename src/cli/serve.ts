@@ -4,6 +4,7 @@ import { connectDemoChannels } from '../demo/demo.channels.ts';
 import { bootstrap } from '../modules/access/access.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { systemClock } from '../platform/clock.ts';
+import { retrySchedule } from '../platform/config.ts';
 import { openRuntime } from './runtime.ts';
 import { startWorkers } from './workers.ts';
 
@@ -28,7 +29,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   const connectors = connectorRegistry({ clock });
   const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
-  const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger });
+  const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env) });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;
   await app.listen({ port, host });
@@ -67,4 +68,22 @@ export async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * Background work only, no API: channel pulls, inventory jobs and the WMS dispatcher, for a
+ * PostgreSQL deployment where API processes run with --no-workers. Stops cleanly on SIGINT/SIGTERM.
+ */
+export async function work(options: { db?: string }): Promise<void> {
+  const { env, logger, handle, secrets } = await openRuntime(options.db);
+  const clock = systemClock;
+  const workers = startWorkers({ db: handle.db, clock, secrets, connectors: connectorRegistry({ clock }), logger, dispatch: retrySchedule(env) });
+  process.stdout.write(`OMS worker running — database: ${handle.label}\n`);
+  const shutdown = async () => {
+    await workers.stop();
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
 }

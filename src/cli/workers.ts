@@ -1,6 +1,7 @@
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
 import { startStockSync } from '../modules/inventory/stock-sync.jobs.ts';
 import { startPipelineJobs } from '../modules/pipeline/pipeline.jobs.ts';
+import { startDispatcher, type DispatchOptions } from '../modules/pipeline/pipeline.dispatch.ts';
 import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
@@ -16,10 +17,12 @@ export interface WorkerDeps {
   secrets: SecretBox;
   connectors: ConnectorRegistry;
   logger: Logger;
+  /** The dispatcher's schedule, over its defaults. */
+  dispatch?: Partial<DispatchOptions>;
 }
 
 /**
- * The background work of a process: channel pulls and the inventory jobs. Every job claims its
+ * The background work of a process: channel pulls, the inventory jobs and the WMS dispatcher. Every job claims its
  * work in the database, so any number of processes may run them against one PostgreSQL.
  */
 export function startWorkers(deps: WorkerDeps): Job {
@@ -27,6 +30,7 @@ export function startWorkers(deps: WorkerDeps): Job {
     startChannelPulls(deps),
     startStockSync(deps),
     startPipelineJobs(deps),
+    startDispatcher(deps, deps.dispatch),
     startReconciliation(deps),
     startScorecard(deps),
   ]);

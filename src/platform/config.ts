@@ -11,6 +11,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   OMS_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   OMS_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Waits in ms before the 2nd, 3rd, … attempt to send a delivery order to a WMS, comma-separated. */
+  OMS_WMS_RETRY_BACKOFF_MS: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds, e.g. 0,5000,15000').optional(),
+  /** The wait between attempts once the backoff list is used up (15 minutes by default). */
+  OMS_WMS_RETRY_EVERY_MS: z.coerce.number().int().min(1000).optional(),
+  /** Attempts after which a delivery order fails and its order stops as push_failed. */
+  OMS_WMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -28,4 +34,13 @@ export function readEnv(source: Record<string, string | undefined> = process.env
 /** Where the data lives: an explicit --db wins, then DATABASE_URL, then the embedded default. */
 export function databaseTarget(env: Env, flag?: string): string {
   return flag ?? env.DATABASE_URL ?? env.OMS_DB;
+}
+
+/** The dispatcher's retry schedule as the environment sets it; what it leaves out keeps its default. */
+export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: number; maxAttempts?: number } {
+  return {
+    ...(env.OMS_WMS_RETRY_BACKOFF_MS ? { backoffMs: env.OMS_WMS_RETRY_BACKOFF_MS.split(',').map(Number) } : {}),
+    ...(env.OMS_WMS_RETRY_EVERY_MS ? { everyMs: env.OMS_WMS_RETRY_EVERY_MS } : {}),
+    ...(env.OMS_WMS_MAX_ATTEMPTS ? { maxAttempts: env.OMS_WMS_MAX_ATTEMPTS } : {}),
+  };
 }

@@ -167,3 +167,39 @@ export async function countOfOrder(db: Database, tenantId: string, orderId: stri
   return Number(rows[0]?.n ?? 0);
 }
 
+
+/** What came of sending a leased delivery order. */
+export interface DeliveryResult {
+  code: string;
+  status: 'pending' | 'accepted' | 'rejected' | 'failed' | 'cancelled';
+  wmsId?: string | null;
+  lastError?: string | null;
+  nextAttemptAt?: Date | null;
+  /** Attempts given back (a send put off, not made). */
+  refund?: number;
+}
+
+/**
+ * Writes the results of a dispatch round in one statement, each only on a delivery order still
+ * pending (a person may have cancelled it meanwhile), and lets the leases go. Returns the rows changed.
+ */
+export async function recordResults(db: Database, tenantId: string, results: DeliveryResult[], at: Date): Promise<DeliveryOrderRow[]> {
+  if (results.length === 0) return [];
+  const payload = JSON.stringify(results.map((r) => ({
+    code: r.code, status: r.status, wms_id: r.wmsId ?? null, last_error: r.lastError ?? null,
+    next_attempt_at: r.nextAttemptAt?.toISOString() ?? null, refund: r.refund ?? 0,
+  })));
+  const now = at.toISOString();
+  const result = await executeNamed(db, sql`
+    with r as (
+      select * from json_to_recordset(${payload}::json) as r(code text, status text, wms_id text, last_error text, next_attempt_at timestamptz, refund int)
+    )
+    update delivery_orders d
+      set status = r.status, wms_id = coalesce(r.wms_id, d.wms_id), last_error = r.last_error, next_attempt_at = r.next_attempt_at,
+          lease_until = null, attempts = d.attempts - r.refund, updated_at = ${now}::timestamptz,
+          accepted_at = case when r.status = 'accepted' then ${now}::timestamptz else d.accepted_at end
+    from r
+    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.status = 'pending'
+    returning d.*`);
+  return rowsOf(result).map(fromRaw);
+}

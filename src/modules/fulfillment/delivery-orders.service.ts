@@ -149,3 +149,29 @@ export async function retryDelivery(ctx: RequestContext, code: string, linked: R
   const [updated] = await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null }, now);
   return updated!;
 }
+
+/** Delivery orders a dispatcher takes to send now (see repo.claimDue); every tenant's. */
+export function claimDueDeliveries(ctx: Pick<RequestContext, 'db' | 'clock'>, leaseMs: number, limit: number) {
+  const now = ctx.clock.now();
+  return repo.claimDue(ctx.db, now, new Date(now.getTime() + leaseMs), limit);
+}
+
+export function recordDeliveryResults(ctx: RequestContext, results: repo.DeliveryResult[]) {
+  return repo.recordResults(ctx.db, ctx.tenantId, results, ctx.clock.now());
+}
+
+/** The orders' delivery orders that still count (not cancelled), locked. */
+export async function liveDeliveriesOf(ctx: RequestContext, orderIds: string[]): Promise<Map<string, DeliveryOrderRow[]>> {
+  const byOrder = new Map<string, DeliveryOrderRow[]>();
+  for (const r of await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)) {
+    if (r.status !== 'cancelled') byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
+  }
+  return byOrder;
+}
+
+/** When the next pending delivery order falls due, any tenant's; null when none is pending. */
+export function nextDueDelivery(ctx: Pick<RequestContext, 'db'>) {
+  return repo.nextDue(ctx.db);
+}
+
+export type { DeliveryOrderRow, DeliveryResult, NewDeliveryOrderRow } from './delivery-orders.repository.ts';

@@ -100,6 +100,11 @@ export async function moveStatuses(db: Database, tenantId: string, moves: Status
   return new Set(rowsOf(result).map((r) => String(r.id)));
 }
 
+export async function findByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(orders).where(and(eq(orders.tenantId, tenantId), inArray(orders.id, ids)));
+}
+
 export async function lockByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {
   if (ids.length === 0) return [];
   return db

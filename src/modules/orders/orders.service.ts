@@ -138,6 +138,13 @@ export async function ordersAwaitingStock(ctx: RequestContext, limit: number): P
   return repo.listByStatusOldestPaid(ctx.db, ctx.tenantId, 'paid', limit);
 }
 
+/** These orders as they are now, with their lines, unlocked: what a delivery order sent to a WMS is built from. */
+export async function ordersWithLines(ctx: RequestContext, orderIds: string[]): Promise<Map<string, { order: OrderRow; lines: Awaited<ReturnType<typeof repo.linesOfMany>> }>> {
+  const ids = [...new Set(orderIds)];
+  const [rows, lines] = await Promise.all([repo.findByIds(ctx.db, ctx.tenantId, ids), repo.linesOfMany(ctx.db, ctx.tenantId, ids)]);
+  return new Map(rows.map((order) => [order.id, { order, lines: lines.filter((l) => l.orderId === order.id) }]));
+}
+
 export async function linesOfOrders(ctx: RequestContext, orderIds: string[]) {
   return repo.linesOfMany(ctx.db, ctx.tenantId, orderIds);
 }

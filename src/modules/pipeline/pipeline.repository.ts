@@ -21,8 +21,8 @@ export interface PlannedBatchWrite {
   listings: SQL | null;
   /** CTEs that lock the levels once `after` holds and take the planned units, ending with `fits` (`ok`); null when nothing is taken. */
   take: ((after: SQL) => SQL) | null;
-  /** CTEs `new_deliveries` and `loaded` writing the orders' delivery orders once the units are taken; if any. */
-  deliveries?: SQL | null;
+  /** CTEs `new_deliveries` and `loaded` writing the orders' delivery orders once `after` holds (the units are taken); if any. */
+  deliveries?: ((after: SQL) => SQL) | null;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function recordAllocated(db: Database, write: PlannedBatchWrite): P
   const statement = write.take
     ? sql`with ${write.orders}${listed}, recorded as (
           select (select count(*) from new_orders) + (select count(*) from new_lines) + (select count(*) from new_events)${listedRows} as n
-        ), ${write.take(sql`(select n from recorded) > 0`)}${write.deliveries ? sql`, ${write.deliveries}` : sql``}
+        ), ${write.take(sql`(select n from recorded) > 0`)}${write.deliveries ? sql`, ${write.deliveries(sql`(select ok from fits)`)}` : sql``}
         select case when ok then true else oms_abort('planned stock was taken meanwhile') end as ok from fits`
     : sql`with ${write.orders}${listed} select true as ok`;
   try {

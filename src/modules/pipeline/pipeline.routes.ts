@@ -1,7 +1,9 @@
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import { orderIdParams as idParams, orderInput, receiverCorrection, transitionInput } from '../orders/orders.input.ts';
 import { orderView } from '../orders/orders.view.ts';
-import { changeOrderStatus, correctOrderReceiver, submitOrder } from './pipeline.service.ts';
+import { changeOrderStatus, correctOrderReceiver, retryDeliveryByHand, submitOrder } from './pipeline.service.ts';
+import { deliveryCodeParams } from '../fulfillment/fulfillment.routes.ts';
+import { deliveryView } from '../fulfillment/delivery-orders.service.ts';
 
 export function pipelineRoutes(app: Api): void {
   app.post('/api/v1/orders', {
@@ -52,4 +54,13 @@ export function pipelineRoutes(app: Api): void {
     const order = await correctOrderReceiver(ctx, req.params.id, req.body);
     return orderView(order, ctx.actor.role);
   });
+
+  app.post('/api/v1/delivery-orders/:code/retry', {
+    schema: {
+      tags: ['fulfillment'],
+      summary: 'Send a failed, refused or manual delivery order to its WMS again now, with a fresh count of attempts',
+      description: 'Its order, stopped in exception for it (push_failed, wms_rejected), goes back to routed. 409 DELIVERY_NOT_RETRYABLE for a delivery order in any other state; 409 WAREHOUSE_NOT_LINKED when its warehouse has no WMS link.',
+      params: deliveryCodeParams,
+    },
+  }, async (req) => deliveryView(await retryDeliveryByHand(ctxFor(req, 'admin', 'ops'), req.params.code)));
 }

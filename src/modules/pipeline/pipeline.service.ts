@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { MicroBatcher } from '../../platform/batcher.ts';
 import { ConfigCache } from '../../platform/config-cache.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -7,8 +6,7 @@ import { concurrentTransactions, type Database } from '../../platform/db/index.t
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, takePlannedCtes, type ReservationPlan } from '../inventory/reservations.service.ts';
-import { allSent, deliveryRows, newDeliveriesCtes } from '../fulfillment/delivery-orders.service.ts';
-import type { NewDeliveryOrderRow } from '../fulfillment/delivery-orders.repository.ts';
+import { allSent, deliveryRows, getDelivery, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
 import { ADDRESS_HOLD, placeReceiver } from '../orders/orders.address.ts';
 import type { OrderInput, ReceiverCorrection, TransitionInput } from '../orders/orders.input.ts';
 import type { OrderStatus } from '../orders/orders.lifecycle.ts';
@@ -109,7 +107,7 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
   const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
   const holding = items.filter(({ input }, i) => holdsStock(input.status) && plan.admissions[i]?.to !== 'on_hold');
   const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
-  const deliveries = plan.deliveries.length ? newDeliveriesCtes(ctx, plan.deliveries, sql`(select ok from fits)`) : null;
+  const deliveries = plan.deliveries.length ? (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, plan.deliveries, after) : null;
   const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
   return written ? orders.results : null;
 }
@@ -265,6 +263,24 @@ export async function correctOrderReceiver(ctx: RequestContext, orderId: string,
       if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || !order.heldFrom) return order;
       const released = await transition(c, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
       return holdsStock(released.status) ? takeStock(c, released) : released;
+    }),
+  );
+}
+
+/**
+ * A delivery order that failed, was refused, or waits by hand, sent again by a person: it is owed
+ * to its WMS again from now, and its order, stopped for it, goes back to routed, in one transaction.
+ */
+export async function retryDeliveryByHand(ctx: RequestContext, code: string): Promise<DeliveryOrderRow> {
+  const { linked } = await routingConfig(ctx);
+  return withRetryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      const before = await getDelivery(c, code);
+      const [order] = await lockOrders(c, [before.orderId]);
+      const retried = await retryDelivery(c, code, linked);
+      if (order && (order.status === 'exception' || order.status === 'allocated')) await transition(c, order.id, { to: 'routed', reason: `delivery order ${code} sent again by hand` });
+      return retried;
     }),
   );
 }

@@ -1,0 +1,198 @@
+import type { Clock } from '../../platform/clock.ts';
+import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
+import type { Database } from '../../platform/db/index.ts';
+import type { Job } from '../../platform/jobs.ts';
+import { loggableError, type Logger } from '../../platform/logger.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { raiseAlerts } from '../fulfillment/alerts.service.ts';
+import {
+  claimDueDeliveries, liveDeliveriesOf, recordDeliveryResults, type DeliveryOrderRow, type DeliveryResult,
+} from '../fulfillment/delivery-orders.service.ts';
+import type { OrderRow, PlannedTransition } from '../orders/orders.service.ts';
+import { lockOrders, ordersWithLines, transitionMany } from '../orders/orders.service.ts';
+import { wmsLinks, type WmsLink } from '../warehouses/warehouses.service.ts';
+import { adapterFor, sourcePlatformCode } from '../wms/wms.adapters.ts';
+import type { DeliveryOrderMessage, PushOutcome } from '../wms/wms.message.ts';
+import { withRetryOnConflict } from './pipeline.retry.ts';
+
+/**
+ * The dispatcher: sends delivery orders owed to WMSs (the outbox), outside any transaction, with
+ * the delivery order code as the idempotency key. A delivery order is leased while it is sent; a
+ * dispatcher that dies lets its leases run out and another sends them again, which the WMS
+ * answers as it did the first time. Failures are retried on a schedule (at once, backing off over
+ * the first minutes, then every 15 minutes) up to a limit, after which the order stops in
+ * exception (push_failed) and an alert is raised; a refusal of the order itself stops it at once
+ * (wms_rejected) with the WMS's words.
+ */
+export interface DispatchOptions {
+  /** Delivery orders leased per round. */
+  batchSize: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** How long a lease lasts: well above a request's timeout. */
+  leaseMs: number;
+  /** A request with no answer after this long is a failure to retry. */
+  timeoutMs: number;
+  /** Waits before the 2nd, 3rd, … attempts; after the list, `everyMs`. */
+  backoffMs: number[];
+  everyMs: number;
+  /** Attempts after which a delivery order fails and its order stops in exception. */
+  maxAttempts: number;
+  /** An order on hold or in exception is looked at again after this long; its delivery order waits. */
+  heldRecheckMs: number;
+  /** Pause between rounds when nothing was due. */
+  idleMs: number;
+}
+
+export const defaultDispatch: DispatchOptions = {
+  batchSize: 200,
+  concurrency: 64,
+  leaseMs: 60_000,
+  timeoutMs: 10_000,
+  backoffMs: [0, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000],
+  everyMs: 15 * 60_000,
+  maxAttempts: 24,
+  heldRecheckMs: 30_000,
+  idleMs: 100,
+};
+
+export interface DispatchDeps {
+  db: Database;
+  clock: Clock;
+  secrets: SecretBox;
+  logger: Logger;
+}
+
+/** The wait after the n-th failed attempt. */
+export function retryDelay(options: DispatchOptions, attempts: number): number {
+  return options.backoffMs[attempts - 1] ?? options.everyMs;
+}
+
+const sendable = new Set(['routed', 'pushed']);
+
+function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, number>, link: WmsLink): DeliveryOrderMessage {
+  return {
+    code: d.code, warehouseCode: d.warehouseCode, timeZone: link.timeZone, sourcePlatformCode: sourcePlatformCode(order.channel),
+    sourceOrderCode: order.channelOrderId, createdAt: order.orderedAt, paidAt: order.paidAt,
+    receiver: {
+      name: order.receiverName, phone: order.receiverPhone, country: order.receiverCountry, province: order.receiverProvince,
+      city: order.receiverCity, district: order.receiverDistrict, address: order.receiverAddress, postcode: order.receiverPostcode,
+    },
+    lines: d.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPriceFen: prices.get(l.lineNo) ?? 0 })),
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+function resultOf(d: DeliveryOrderRow, outcome: PushOutcome, options: DispatchOptions, now: number): DeliveryResult {
+  if (outcome.kind === 'accepted') return { code: d.code, status: 'accepted', wmsId: outcome.wmsId || null };
+  if (outcome.kind === 'rejected') return { code: d.code, status: 'rejected', lastError: `${outcome.code}: ${outcome.message}` };
+  if (d.attempts >= options.maxAttempts) return { code: d.code, status: 'failed', lastError: `${outcome.reason} (after ${d.attempts} attempts)` };
+  return { code: d.code, status: 'pending', lastError: outcome.reason, nextAttemptAt: new Date(now + retryDelay(options, d.attempts)) };
+}
+
+/** Sends one tenant's leased delivery orders and returns what came of each. */
+async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<DeliveryResult[]> {
+  const [links, orders] = await Promise.all([wmsLinks(ctx, deps.secrets), ordersWithLines(ctx, leased.map((d) => d.orderId))]);
+  const adapters = new Map([...links].map(([code, link]) => [code, adapterFor(link, deps.clock, options.timeoutMs)]));
+  return pooled(leased, options.concurrency, async (d): Promise<DeliveryResult> => {
+    const now = ctx.clock.now().getTime();
+    const found = orders.get(d.orderId);
+    if (!found || found.order.status === 'cancelled') return { code: d.code, status: 'cancelled', lastError: 'order cancelled' };
+    if (!sendable.has(found.order.status)) {
+      return { code: d.code, status: 'pending', refund: 1, lastError: `waiting: order is ${found.order.status}`, nextAttemptAt: new Date(now + options.heldRecheckMs) };
+    }
+    const link = links.get(d.warehouseCode);
+    const adapter = adapters.get(d.warehouseCode);
+    const outcome: PushOutcome = link && adapter
+      ? await adapter.pushDeliveryOrder(messageOf(d, found.order, new Map(found.lines.map((l) => [l.lineNo, l.unitPriceFen])), link))
+      : { kind: 'retry', reason: `warehouse ${d.warehouseCode} has no WMS link` };
+    return resultOf(d, outcome, options, ctx.clock.now().getTime());
+  });
+}
+
+/** Where an order goes once its delivery orders have been answered, if anywhere. */
+function orderMove(order: OrderRow, deliveries: DeliveryOrderRow[]): PlannedTransition | null {
+  if (!sendable.has(order.status) || deliveries.length === 0) return null;
+  const rejected = deliveries.find((d) => d.status === 'rejected');
+  if (rejected) return { order, to: 'exception', reason: 'wms_rejected', data: { deliveryOrder: rejected.code, warehouseCode: rejected.warehouseCode, error: rejected.lastError } };
+  const failed = deliveries.find((d) => d.status === 'failed');
+  if (failed) return { order, to: 'exception', reason: 'push_failed', data: { deliveryOrder: failed.code, warehouseCode: failed.warehouseCode, error: failed.lastError, attempts: failed.attempts } };
+  const codes = deliveries.map((d) => d.code);
+  if (deliveries.every((d) => d.status === 'accepted' || d.status === 'shipped')) {
+    return { order, to: 'accepted_by_wms', reason: 'accepted by the WMS', data: { deliveryOrders: codes, wmsIds: deliveries.map((d) => d.wmsId) } };
+  }
+  if (order.status === 'routed' && deliveries.some((d) => d.attempts > 0)) return { order, to: 'pushed', reason: 'sent to the WMS, not yet accepted', data: { deliveryOrders: codes } };
+  return null;
+}
+
+/** Writes a tenant's results and moves its orders on, in one transaction; raises an alert per delivery order that failed for good. */
+async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], logger: Logger): Promise<void> {
+  const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
+  const failed = results.filter((r) => r.status === 'failed');
+  await withRetryOnConflict(() =>
+    base.db.transaction(async (tx) => {
+      const ctx = withDb(base, tx);
+      // Orders first, then their delivery orders: the order every writer locks them in.
+      const locked = await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!));
+      const changed = new Set((await recordDeliveryResults(ctx, results)).map((d) => d.orderId));
+      const live = await liveDeliveriesOf(ctx, [...changed]);
+      await transitionMany(ctx, locked.flatMap((o) => (changed.has(o.id) ? (orderMove(o, live.get(o.id) ?? []) ?? []) : [])));
+      await raiseAlerts(ctx, failed.map((r) => ({ kind: 'push_failed', subject: r.code, message: `delivery order ${r.code} could not be sent to its WMS: ${r.lastError}` })));
+    }),
+  );
+  if (failed.length) logger.error({ tenantId: base.tenantId, deliveryOrders: failed.map((r) => r.code) }, 'delivery orders failed for good; their orders stopped as push_failed');
+}
+
+/** One round: leases what is due, sends it, writes what came of it. Returns how many delivery orders it leased. */
+export async function dispatchRound(deps: DispatchDeps, options: DispatchOptions = defaultDispatch): Promise<number> {
+  const leased = await claimDueDeliveries(deps, options.leaseMs, options.batchSize);
+  const byTenant = new Map<string, DeliveryOrderRow[]>();
+  for (const d of leased) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
+  await Promise.all([...byTenant].map(async ([tenantId, rows]) => {
+    const ctx: RequestContext = { tenantId, actor: systemActor('dispatcher'), clock: deps.clock, db: deps.db };
+    await settle(ctx, rows, await sendAll(ctx, deps, rows, options), deps.logger);
+  }));
+  return leased.length;
+}
+
+/**
+ * Runs rounds back to back while there is work, pausing `idleMs` when a round found nothing;
+ * rounds overlap (up to `parallel`), so one round's slow answers do not hold the next. `stop()`
+ * waits for the rounds in progress.
+ */
+export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = 2): Job {
+  const opts = { ...defaultDispatch, ...options };
+  let stopped = false;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  const loop = async () => {
+    while (!stopped) {
+      let leased = 0;
+      try {
+        leased = await dispatchRound(deps, opts);
+      } catch (err) {
+        deps.logger.error({ job: 'dispatcher', error: loggableError(err) }, 'dispatch round failed');
+      }
+      if (leased < opts.batchSize && !stopped) await sleep(opts.idleMs);
+    }
+  };
+  const loops = Array.from({ length: parallel }, loop);
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
