@@ -25,7 +25,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const clock = systemClock;
   const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
   let demo: DemoHandle | null = null;
-  if (options.demo) demo = await startDemo(handle.db, clock, logger);
+  if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets);
 
   const connectors = connectorRegistry({ clock });
   const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
@@ -48,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       'DEMO MODE: tenant "demo" holds sample orders (not real data); new ones arrive every few seconds.',
       `  demo admin key (valid until the next demo start): ${demo.key}`,
       `  sandbox marketplaces feeding it: ${demoChannels?.sandboxes.map((s) => `${s.channel} ${s.url}`).join(', ')}`,
+      `  sandbox WMSs its warehouses deliver to (HZ01, GZ01, TJ01; US-LA1): ${demo.wms.map((w) => `${w.protocol} ${w.url}`).join(', ')}`,
       `  try: curl -H "Authorization: Bearer ${demo.key}" "${url}/api/v1/orders?limit=5"`,
     );
   }
@@ -59,7 +60,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    demo?.stop();
+    await demo?.stop();
     await demoChannels?.stop();
     await workers?.stop();
     await app.close();

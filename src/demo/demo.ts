@@ -8,26 +8,31 @@ import { submitOrder } from '../modules/pipeline/pipeline.service.ts';
 import { listOrders } from '../modules/orders/orders.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
 import { stockDemo } from './demo.inventory.ts';
+import { startDemoWarehouses } from './demo.warehouses.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 
 export const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo session';
 
 export interface DemoHandle {
   key: string;
-  stop(): void;
+  /** The WMS sandboxes the demo warehouses deliver to. */
+  wms: { protocol: string; url: string }[];
+  stop(): Promise<void>;
 }
 
 /**
  * The demo tenant: sample data, clearly labelled, that keeps arriving while the server runs so a
  * newcomer sees orders move. Its admin key is reissued on every start and printed.
  */
-export async function startDemo(db: Database, clock: Clock, logger: Logger, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
+export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
   await createTenant(db, { id: DEMO_TENANT, name: 'Demo tenant (sample data, not real orders)', isDemo: true }, clock.now());
   const key = await reissueKey(db, DEMO_TENANT, DEMO_KEY_NAME, 'admin', clock.now());
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
   const rand = seededRandom(Date.now() & 0xffffffff);
   let sequence = 0;
 
+  const warehouses = await startDemoWarehouses(ctx, secrets);
   await stockDemo(ctx);
   const existing = await listOrders(ctx, { limit: 1 });
   if (existing.items.length === 0) {
@@ -49,5 +54,12 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, opti
     tick().catch((err: unknown) => logger.warn({ error: loggableError(err) }, 'demo order failed'));
   }, options.intervalMs ?? 3_000);
   timer.unref();
-  return { key, stop: () => clearInterval(timer) };
+  return {
+    key,
+    wms: warehouses.wms,
+    async stop() {
+      clearInterval(timer);
+      await warehouses.stop();
+    },
+  };
 }

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
+import type { RequestContext } from '../platform/context.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import { createWarehouse, listWarehouses, updateWarehouse } from '../modules/warehouses/warehouses.service.ts';
+import type { WarehouseCreateInput } from '../modules/warehouses/warehouses.input.ts';
+
+/** The demo's warehouses: three in China behind one Qimen WMS, one in Los Angeles behind a JSON WMS. */
+export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json' })[] = [
+  { code: 'HZ01', name: '华东杭州仓', timeZone: 'Asia/Shanghai', priority: 10, isDefault: true, location: { divisionCode: '330100' }, protocol: 'qimen', cutOff: '16:00', dailyCapacity: 50_000 },
+  { code: 'GZ01', name: '华南广州仓', timeZone: 'Asia/Shanghai', priority: 20, location: { divisionCode: '440100' }, protocol: 'qimen', cutOff: '16:00', dailyCapacity: 30_000 },
+  { code: 'TJ01', name: '华北天津仓', timeZone: 'Asia/Shanghai', priority: 30, location: { divisionCode: '120000' }, protocol: 'qimen', cutOff: '15:00', dailyCapacity: 20_000 },
+  {
+    code: 'US-LA1', name: 'Los Angeles overseas warehouse', timeZone: 'America/Los_Angeles', priority: 40, location: { latitude: 34.05, longitude: -118.24 },
+    coverage: ['US'], protocol: 'json', cutOff: '14:00',
+  },
+];
+
+export interface DemoWarehouses {
+  wms: { protocol: string; url: string }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo's WMS sandboxes (a few requests fail, as real ones do; the dispatcher retries
+ * them) and links the demo warehouses to them, creating the warehouses the tenant lacks.
+ */
+export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): Promise<DemoWarehouses> {
+  const account = { appKey: 'oms-demo', appSecret: randomBytes(16).toString('hex'), customerId: 'DEMO-OWNER' };
+  const faults = { errorRate: 0.05, latencyMs: 5 };
+  const started: WmsSandbox[] = [];
+  try {
+    const qimen = await startWmsSandbox({ protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, timeZone: 'Asia/Shanghai' });
+    started.push(qimen);
+    const json = await startWmsSandbox({ protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles' });
+    started.push(json);
+    const existing = new Set((await listWarehouses(ctx)).map((w) => w.code));
+    for (const { protocol, ...warehouse } of demoWarehouses) {
+      const wms = { protocol, url: protocol === 'qimen' ? `${qimen.url}/router/qimen/service` : json.url, ...account };
+      if (existing.has(warehouse.code)) await updateWarehouse(ctx, warehouse.code, { wms }, box);
+      else await createWarehouse(ctx, { ...warehouse, wms }, box);
+    }
+    return {
+      wms: [{ protocol: 'qimen', url: qimen.url }, { protocol: 'json', url: json.url }],
+      stop: async () => void (await Promise.allSettled(started.map((s) => s.close()))),
+    };
+  } catch (err) {
+    await Promise.allSettled(started.map((s) => s.close()));
+    throw err;
+  }
+}
