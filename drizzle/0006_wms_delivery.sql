@@ -30,6 +30,11 @@ CREATE TABLE "delivery_orders" (
 	"updated_at" timestamp with time zone NOT NULL,
 	"accepted_at" timestamp with time zone,
 	"shipped_at" timestamp with time zone,
+	"notice_status" text,
+	"notice_attempts" integer DEFAULT 0 NOT NULL,
+	"notice_next_at" timestamp with time zone,
+	"notice_lease_until" timestamp with time zone,
+	"notice_error" text,
 	CONSTRAINT "delivery_orders_tenant_id_code_pk" PRIMARY KEY("tenant_id","code")
 );
 --> statement-breakpoint
@@ -74,4 +79,5 @@ ALTER TABLE "warehouses" ADD COLUMN "wms_customer_id" text;--> statement-breakpo
 CREATE INDEX "alerts_open" ON "alerts" USING btree ("tenant_id","raised_at") WHERE "alerts"."acknowledged_at" is null;--> statement-breakpoint
 CREATE INDEX "delivery_orders_order" ON "delivery_orders" USING btree ("tenant_id","order_id");--> statement-breakpoint
 CREATE INDEX "delivery_orders_due" ON "delivery_orders" USING btree ("next_attempt_at") WHERE "delivery_orders"."status" = 'pending';--> statement-breakpoint
-CREATE INDEX "delivery_orders_status" ON "delivery_orders" USING btree ("tenant_id","status","updated_at");
+CREATE INDEX "delivery_orders_status" ON "delivery_orders" USING btree ("tenant_id","status","updated_at");--> statement-breakpoint
+CREATE INDEX "delivery_orders_notice_due" ON "delivery_orders" USING btree ("notice_next_at") WHERE "delivery_orders"."notice_status" = 'due';

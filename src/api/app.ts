@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import { Metrics } from '../platform/metrics.ts';
+import { wmsInboundRoutes } from '../modules/pipeline/pipeline.wms-routes.ts';
 import { routingRoutes } from '../modules/routing/routing.routes.ts';
 import { fulfillmentRoutes } from '../modules/fulfillment/fulfillment.routes.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -101,5 +102,6 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   fulfillmentRoutes(app);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
   webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
+  wmsInboundRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger });
   return app;
 }

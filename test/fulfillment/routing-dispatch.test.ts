@@ -1,66 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dispatchRound, defaultDispatch, type DispatchDeps, type DispatchOptions } from '../../src/modules/pipeline/pipeline.dispatch.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import type { DispatchOptions } from '../../src/modules/pipeline/pipeline.dispatch.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
-import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import type { WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
+import type { TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
-
-const account = { appKey: 'oms-app', appSecret: 'wms-secret-for-tests', customerId: 'OWNER1' };
+import { fastDispatch, startFulfillmentWorld, type FulfillmentWorld } from '../support/fulfillment.ts';
 
 /** Routing to the nearest warehouse that can fill an order, splits and capacity, and delivery to a Qimen WMS that fails 30% of requests. */
 for (const backend of testBackends()) {
   describe(`routing and WMS delivery (${backend.kind})`, () => {
-    let database: TestDatabase;
+    let world: FulfillmentWorld;
     let api: TestApi;
     let wms: WmsSandbox;
-    let deps: DispatchDeps;
-    let n = 0;
-    // Retries at once: the test clock does not move by itself.
-    const fast: DispatchOptions = { ...defaultDispatch, backoffMs: [0], everyMs: 0, maxAttempts: 40 };
+    let database: TestDatabase;
+    const order = (place: [string, string, string], lines: [string, number][], channel = 'taobao') => world.order(place, lines, { channel });
+    const post = (body: unknown) => world.post(body);
+    const deliveries = (orderId: string) => world.deliveries(orderId);
+    const dispatchAll = (options?: DispatchOptions) => world.dispatchAll(options);
+    const fast = fastDispatch;
 
     before(async () => {
-      database = await backend.open();
-      api = await startTestApi(database.handle, '2026-11-11T04:00:00Z');
-      wms = await startWmsSandbox({ protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults: { errorRate: 0.3 }, seed: 7, clock: () => api.clock.now() });
-      deps = { db: database.handle.db, clock: api.clock, secrets: api.app.secrets, logger: createLogger('silent') };
-      const link = { protocol: 'qimen', url: `${wms.url}/router/qimen/service`, ...account };
-      for (const [code, name, city] of [['HZ01', '华东杭州仓', '330100'], ['GZ01', '华南广州仓', '440100'], ['TJ01', '华北天津仓', '120000']] as const) {
-        const res = await api.request('POST', '/api/v1/warehouses', { body: { code, name, timeZone: 'Asia/Shanghai', priority: 10, isDefault: code === 'HZ01', location: { divisionCode: city }, wms: link } });
-        assert.equal(res.status, 201, JSON.stringify(res.body));
-        assert.equal(res.body.wms.appSecretSet, true);
-        assert.equal(res.body.wms.appSecret, undefined);
-        await receive(code, 'MUG', 10_000);
-      }
-      await receive('HZ01', 'LAMP', 5);
-      await receive('GZ01', 'DESK', 5);
+      world = await startFulfillmentWorld(backend);
+      ({ api, qimen: wms, database } = world);
+      for (const code of ['HZ01', 'GZ01', 'TJ01']) assert.equal((await api.request('PATCH', `/api/v1/warehouses/${code}`, { body: { coverage: ['CN'] } })).status, 200);
+      await world.receive('HZ01', 'LAMP', 5);
+      await world.receive('GZ01', 'DESK', 5);
     });
-    after(async () => {
-      await wms.close();
-      await api.close();
-      await database.drop();
-    });
-
-    async function receive(warehouseCode: string, sku: string, quantity: number) {
-      assert.equal((await api.request('POST', '/api/v1/inventory/receipts', { body: { warehouseCode, lines: [{ sku, quantity }] } })).status, 201);
-    }
-    function order(place: [string, string, string], lines: [string, number][], channel = 'taobao') {
-      return {
-        channel, shopId: 'tb-main', channelOrderId: `R-${++n}`, status: 'paid', currency: 'CNY', shippingFen: 0, discountFen: 0, totalFen: lines.reduce((s, [, q]) => s + q * 100, 0),
-        receiver: { name: '王芳', phone: '13700001111', province: place[0], city: place[1], district: place[2], address: '文三路 1 号' },
-        orderedAt: '2026-11-11T03:59:00Z', paidAt: '2026-11-11T04:00:00Z', lines: lines.map(([sku, quantity]) => ({ sku, quantity, unitPriceFen: 100 })),
-      };
-    }
-    const post = async (body: unknown) => {
-      const res = await api.request('POST', '/api/v1/orders', { body });
-      assert.ok(res.status < 300, JSON.stringify(res.body));
-      return res.body;
-    };
-    const deliveries = async (orderId: string) => (await api.request('GET', `/api/v1/delivery-orders?orderId=${orderId}`)).body.items;
-    async function dispatchAll(options = fast) {
-      for (let round = 0; round < 200 && (await dispatchRound(deps, options)) > 0; round++);
-    }
+    after(() => world.close());
 
     test('each order goes to the warehouse nearest its receiver, with the decision and reasons on its delivery order', async () => {
       const places: [[string, string, string], string][] = [
@@ -125,7 +92,7 @@ for (const backend of testBackends()) {
       assert.equal(nowhere.statusReason, 'no_warehouse');
       const [mug] = (await api.request('GET', '/api/v1/inventory/levels?sku=MUG&warehouseCode=HZ01')).body.items;
       assert.equal((await api.request('GET', `/api/v1/inventory/reservations?orderId=${nowhere.id}`)).body.items.length, 0, `${mug.reserved} reserved`);
-      for (const code of ['HZ01', 'GZ01', 'TJ01']) assert.equal((await api.request('PATCH', `/api/v1/warehouses/${code}`, { body: { coverage: [], channels: [] } })).status, 200);
+      for (const code of ['HZ01', 'GZ01', 'TJ01']) assert.equal((await api.request('PATCH', `/api/v1/warehouses/${code}`, { body: { coverage: ['CN'], channels: [] } })).status, 200);
     });
 
     test('with 30% of requests failing, every delivery order reaches the WMS once and every order ends accepted_by_wms', async () => {

@@ -12,9 +12,9 @@ export const deliveryTransitions: Readonly<Record<DeliveryStatus, readonly Deliv
   manual: ['pending', 'cancelled'],
   accepted: ['shipped', 'cancelled'],
   shipped: [],
-  // Sent again by hand once the cause is fixed.
-  rejected: ['pending', 'cancelled'],
-  failed: ['pending', 'cancelled'],
+  // Sent again by hand once the cause is fixed; a WMS confirming it shipped shows it arrived after all.
+  rejected: ['pending', 'accepted', 'cancelled'],
+  failed: ['pending', 'accepted', 'cancelled'],
   cancelled: [],
 };
 

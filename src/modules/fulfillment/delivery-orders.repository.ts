@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
-import { deliveryOrders } from './fulfillment.schema.ts';
+import { deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
 import { fromStatusesOf, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
 
 export type DeliveryOrderRow = typeof deliveryOrders.$inferSelect;
@@ -88,6 +88,8 @@ export interface DeliveryPatch {
   shippedAt?: Date | null;
   carrier?: string | null;
   trackingNo?: string | null;
+  noticeStatus?: string | null;
+  noticeNextAt?: Date | null;
 }
 
 /**
@@ -141,6 +143,8 @@ function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
     nextAttemptAt: date(r.next_attempt_at), leaseUntil: date(r.lease_until), lastError: (r.last_error as string | null) ?? null,
     wmsId: (r.wms_id as string | null) ?? null, carrier: (r.carrier as string | null) ?? null, trackingNo: (r.tracking_no as string | null) ?? null,
     createdAt: date(r.created_at)!, updatedAt: date(r.updated_at)!, acceptedAt: date(r.accepted_at), shippedAt: date(r.shipped_at),
+    noticeStatus: (r.notice_status as string | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: date(r.notice_next_at),
+    noticeLeaseUntil: date(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null,
   };
 }
 
@@ -202,4 +206,46 @@ export async function recordResults(db: Database, tenantId: string, results: Del
     where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.status = 'pending'
     returning d.*`);
   return rowsOf(result).map(fromRaw);
+}
+
+/** Remembers a WMS message by its business code; false when it was taken before. */
+export async function rememberInbound(db: Database, row: typeof wmsInbound.$inferInsert): Promise<boolean> {
+  const rows = await db.insert(wmsInbound).values(row).onConflictDoNothing().returning({ code: wmsInbound.outBizCode });
+  return rows.length > 0;
+}
+
+/** Leases up to `limit` shipment notices due to channels, every tenant's (see claimDue). */
+export async function claimNoticesDue(db: Database, now: Date, leaseUntil: Date, limit: number): Promise<DeliveryOrderRow[]> {
+  const result = await executeNamed(db, sql`
+    with due as (
+      select tenant_id, code from delivery_orders
+      where notice_status = 'due' and notice_next_at <= ${now.toISOString()}::timestamptz
+        and (notice_lease_until is null or notice_lease_until <= ${now.toISOString()}::timestamptz)
+      order by notice_next_at
+      limit ${limit}
+      for update skip locked
+    )
+    update delivery_orders d
+      set notice_lease_until = ${leaseUntil.toISOString()}::timestamptz, notice_attempts = d.notice_attempts + 1
+    from due where d.tenant_id = due.tenant_id and d.code = due.code
+    returning d.*`);
+  return rowsOf(result).map(fromRaw);
+}
+
+export interface NoticeResult {
+  code: string;
+  status: 'due' | 'sent' | 'skipped' | 'failed';
+  error?: string | null;
+  nextAt?: Date | null;
+}
+
+export async function recordNotices(db: Database, tenantId: string, results: NoticeResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const payload = JSON.stringify(results.map((r) => ({ code: r.code, status: r.status, error: r.error ?? null, next_at: r.nextAt?.toISOString() ?? null })));
+  await executeNamed(db, sql`
+    with r as (select * from json_to_recordset(${payload}::json) as r(code text, status text, error text, next_at timestamptz))
+    update delivery_orders d
+      set notice_status = r.status, notice_error = r.error, notice_next_at = r.next_at, notice_lease_until = null
+    from r
+    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.notice_status = 'due'`);
 }

@@ -36,7 +36,7 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
       const status = openingStatus(d.paid, dc.linked.has(warehouseCode));
       return {
         tenantId: ctx.tenantId, code: `${d.orderId}-${(d.earlier ?? 0) + i + 1}`, orderId: d.orderId, warehouseCode, status, lines, decision: d.decision,
-        workDay: dc.workDay(warehouseCode), attempts: 0, nextAttemptAt: status === 'pending' ? now : null, createdAt: now, updatedAt: now,
+        workDay: dc.workDay(warehouseCode), attempts: 0, noticeAttempts: 0, nextAttemptAt: status === 'pending' ? now : null, createdAt: now, updatedAt: now,
       };
     });
   });
@@ -115,6 +115,8 @@ export function deliveryView(r: DeliveryOrderRow) {
     updatedAt: r.updatedAt.toISOString(),
     acceptedAt: r.acceptedAt?.toISOString() ?? null,
     shippedAt: r.shippedAt?.toISOString() ?? null,
+    /** Telling the channel it shipped: due, sent, skipped (no shop registered here, or no tracking number) or failed. */
+    channelNotice: r.noticeStatus ? { status: r.noticeStatus, attempts: r.noticeAttempts, error: r.noticeError } : null,
   };
 }
 
@@ -175,3 +177,52 @@ export function nextDueDelivery(ctx: Pick<RequestContext, 'db'>) {
 }
 
 export type { DeliveryOrderRow, DeliveryResult, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
+
+/** What a WMS said it shipped. */
+export interface ShipmentReport {
+  wmsId: string | null;
+  carrier: string | null;
+  trackingNo: string | null;
+  shippedAt: Date;
+}
+
+/**
+ * A WMS shipped a delivery order of one of its warehouses, in the caller's transaction: it is
+ * shipped (accepted first if its acceptance never reached us), and the channel is owed a notice
+ * with carrier and tracking number. `again` when it was shipped before; `cancelled` when its order
+ * was cancelled meanwhile (it stays cancelled: a person must look). Throws for a code the
+ * warehouse does not have.
+ */
+export async function deliveryShipped(ctx: RequestContext, warehouseCode: string, code: string, report: ShipmentReport): Promise<{ row: DeliveryOrderRow; effect: 'shipped' | 'again' | 'cancelled' }> {
+  const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
+  if (!row || row.warehouseCode !== warehouseCode) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `warehouse ${warehouseCode} has no delivery order ${code}`);
+  if (row.status === 'shipped') return { row, effect: 'again' };
+  if (row.status === 'cancelled') return { row, effect: 'cancelled' };
+  const now = ctx.clock.now();
+  if (row.status !== 'accepted') {
+    await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'accepted', wmsId: report.wmsId ?? row.wmsId, acceptedAt: now, nextAttemptAt: null, leaseUntil: null, lastError: null }, now);
+  }
+  const [shipped] = await repo.updateMany(ctx.db, ctx.tenantId, [code], {
+    status: 'shipped', wmsId: report.wmsId ?? row.wmsId, carrier: report.carrier, trackingNo: report.trackingNo, shippedAt: report.shippedAt,
+    noticeStatus: report.trackingNo ? 'due' : 'skipped', noticeNextAt: report.trackingNo ? now : null,
+  }, now);
+  if (!shipped) throw new AppError('CONFLICT', `delivery order ${code} is ${row.status} and cannot be shipped`);
+  return { row: shipped, effect: 'shipped' };
+}
+
+/** Remembers a WMS message by its business code, in the caller's transaction; false when it was taken before. */
+export function rememberWmsMessage(ctx: RequestContext, warehouseCode: string, outBizCode: string, method: string): Promise<boolean> {
+  return repo.rememberInbound(ctx.db, { tenantId: ctx.tenantId, warehouseCode, outBizCode, method, receivedAt: ctx.clock.now() });
+}
+
+/** Shipment notices due to channels, leased (see repo.claimNoticesDue); every tenant's. */
+export function claimDueNotices(ctx: Pick<RequestContext, 'db' | 'clock'>, leaseMs: number, limit: number) {
+  const now = ctx.clock.now();
+  return repo.claimNoticesDue(ctx.db, now, new Date(now.getTime() + leaseMs), limit);
+}
+
+export function recordNotices(ctx: RequestContext, results: repo.NoticeResult[]) {
+  return repo.recordNotices(ctx.db, ctx.tenantId, results);
+}
+
+export type { NoticeResult } from './delivery-orders.repository.ts';

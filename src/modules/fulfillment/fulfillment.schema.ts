@@ -42,12 +42,19 @@ export const deliveryOrders = pgTable(
     updatedAt: instant('updated_at').notNull(),
     acceptedAt: instant('accepted_at'),
     shippedAt: instant('shipped_at'),
+    /** Telling the channel it shipped (carrier, tracking): due, sent, skipped (the shop is not registered here) or failed. */
+    noticeStatus: text('notice_status'),
+    noticeAttempts: integer('notice_attempts').notNull().default(0),
+    noticeNextAt: instant('notice_next_at'),
+    noticeLeaseUntil: instant('notice_lease_until'),
+    noticeError: text('notice_error'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.code] }),
     index('delivery_orders_order').on(t.tenantId, t.orderId),
     index('delivery_orders_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('delivery_orders_status').on(t.tenantId, t.status, t.updatedAt),
+    index('delivery_orders_notice_due').on(t.noticeNextAt).where(sql`${t.noticeStatus} = 'due'`),
   ],
 );
 

@@ -51,7 +51,7 @@ const beforeId = z.string().regex(/^\d{1,18}$/).transform(Number).optional().des
 export const movementsQuery = z.object({
   sku: sku.optional(),
   warehouseCode: warehouseCode.optional(),
-  kind: z.enum(['receipt', 'adjustment', 'reservation', 'release', 'shipment', 'count_correction']).optional(),
+  kind: z.enum(['receipt', 'adjustment', 'reservation', 'release', 'shipment', 'count_correction', 'wms_report']).optional(),
   reference: z.string().max(64).optional(),
   before: beforeId,
   limit: z.coerce.number().int().min(1).max(500).default(100),

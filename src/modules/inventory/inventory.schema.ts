@@ -50,7 +50,7 @@ export const stockMovements = pgTable(
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     sku: text('sku').notNull(),
     warehouseCode: text('warehouse_code').notNull(),
-    /** receipt | adjustment | reservation | release | shipment | count_correction */
+    /** receipt | adjustment | reservation | release | shipment | count_correction | wms_report */
     kind: text('kind').notNull(),
     onHandDelta: integer('on_hand_delta').notNull(),
     reservedDelta: integer('reserved_delta').notNull(),

@@ -244,10 +244,10 @@ export async function releaseOrders(ctx: RequestContext, orderIds: string[], kin
   return active.length;
 }
 
-/** The goods left the warehouse: reserved units leave the book with the shipment. */
-export async function shipOrder(ctx: RequestContext, orderId: string, reference?: string): Promise<number> {
+/** The goods left the warehouse (one of them, for a split order): reserved units leave the book with the shipment. */
+export async function shipOrder(ctx: RequestContext, orderId: string, reference?: string, warehouseCode?: string): Promise<number> {
   const now = ctx.clock.now();
-  const active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, [orderId]);
+  const active = (await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, [orderId])).filter((r) => !warehouseCode || r.warehouseCode === warehouseCode);
   if (active.length === 0) return 0;
   await repo.applyDeltas(ctx.db, ctx.tenantId, sumDeltas(active, (r) => ({ onHand: -r.quantity, reserved: -r.quantity })), now);
   await reservationsRepo.endReservations(ctx.db, ctx.tenantId, active.map((r) => r.id), 'shipped', reference ?? 'shipped', now);

@@ -5,8 +5,8 @@ import * as repo from './inventory.repository.ts';
 import type { LevelRow, MovementRow } from './inventory.repository.ts';
 import * as sync from './stock-sync.repository.ts';
 
-/** Movement kinds a person may record by hand; reservations, releases and shipments come from orders. */
-export type ManualKind = 'receipt' | 'adjustment' | 'count_correction';
+/** Movement kinds recorded apart from orders: by hand, or as a WMS reports them (wms_report); reservations, releases and shipments come from orders. */
+export type ManualKind = 'receipt' | 'adjustment' | 'count_correction' | 'wms_report';
 
 export interface StockChange {
   sku: string;

@@ -6,8 +6,12 @@ import { loggableError, type Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { raiseAlerts } from '../fulfillment/alerts.service.ts';
 import {
-  claimDueDeliveries, liveDeliveriesOf, recordDeliveryResults, type DeliveryOrderRow, type DeliveryResult,
+  claimDueDeliveries, claimDueNotices, liveDeliveriesOf, recordDeliveryResults, recordNotices, type DeliveryOrderRow, type DeliveryResult, type NoticeResult,
 } from '../fulfillment/delivery-orders.service.ts';
+import type { ConnectorRegistry } from '../channels/channels.pull.ts';
+import { ChannelApiError } from '../channels/connector.ts';
+import { credentialsOf } from '../channels/shops.service.ts';
+import { isAppError } from '../../platform/errors.ts';
 import type { OrderRow, PlannedTransition } from '../orders/orders.service.ts';
 import { lockOrders, ordersWithLines, transitionMany } from '../orders/orders.service.ts';
 import { wmsLinks, type WmsLink } from '../warehouses/warehouses.service.ts';
@@ -61,6 +65,8 @@ export interface DispatchDeps {
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
+  /** The channels' connectors, to tell channels what shipped; without them no notice is sent. */
+  connectors?: ConnectorRegistry;
 }
 
 /** The wait after the n-th failed attempt. */
@@ -168,8 +174,47 @@ export async function dispatchRound(deps: DispatchDeps, options: DispatchOptions
   return leased.length;
 }
 
+/** Tells one tenant's channels what shipped (carrier, tracking number) and returns what came of each notice. */
+async function noticeAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<NoticeResult[]> {
+  const orders = await ordersWithLines(ctx, leased.map((d) => d.orderId));
+  return pooled(leased, options.concurrency, async (d): Promise<NoticeResult> => {
+    const order = orders.get(d.orderId)?.order;
+    if (!order) return { code: d.code, status: 'skipped', error: 'order not found' };
+    const shop = await credentialsOf(ctx, deps.secrets, order.shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err)));
+    if (!shop) return { code: d.code, status: 'skipped', error: `shop ${order.shopId} is not registered here` };
+    try {
+      await deps.connectors!(shop.channel).writeBackShipment(shop, { channelOrderId: order.channelOrderId, carrierCode: d.carrier ?? '', trackingNumber: d.trackingNo ?? '' });
+      return { code: d.code, status: 'sent' };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if ((err instanceof ChannelApiError && !err.retryable) || d.noticeAttempts >= options.maxAttempts) return { code: d.code, status: 'failed', error: reason };
+      return { code: d.code, status: 'due', error: reason, nextAt: new Date(ctx.clock.now().getTime() + retryDelay(options, d.noticeAttempts)) };
+    }
+  });
+}
+
+/** One round of shipment notices to channels; returns how many it leased. */
+export async function noticeRound(deps: DispatchDeps, options: DispatchOptions = defaultDispatch): Promise<number> {
+  if (!deps.connectors) return 0;
+  const leased = await claimDueNotices(deps, options.leaseMs, options.batchSize);
+  const byTenant = new Map<string, DeliveryOrderRow[]>();
+  for (const d of leased) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
+  await Promise.all([...byTenant].map(async ([tenantId, rows]) => {
+    const ctx: RequestContext = { tenantId, actor: systemActor('dispatcher'), clock: deps.clock, db: deps.db };
+    const results = await noticeAll(ctx, deps, rows, options);
+    const failed = results.filter((r) => r.status === 'failed');
+    await ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      await recordNotices(c, results);
+      await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
+    });
+  }));
+  return leased.length;
+}
+
 /**
- * Runs rounds back to back while there is work, pausing `idleMs` when a round found nothing;
+ * Runs rounds (delivery orders, then shipment notices) back to back while there is work, pausing
+ * `idleMs` when a round found nothing;
  * rounds overlap (up to `parallel`), so one round's slow answers do not hold the next. `stop()`
  * waits for the rounds in progress.
  */
@@ -182,10 +227,11 @@ export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOpt
       let leased = 0;
       try {
         leased = await dispatchRound(deps, opts);
+        leased += await noticeRound(deps, opts);
       } catch (err) {
         deps.logger.error({ job: 'dispatcher', error: loggableError(err) }, 'dispatch round failed');
       }
-      if (leased < opts.batchSize && !stopped) await sleep(opts.idleMs);
+      if (leased === 0 && !stopped) await sleep(opts.idleMs);
     }
   };
   const loops = Array.from({ length: parallel }, loop);

@@ -24,7 +24,11 @@ export function warehouseView(row: WarehouseRow) {
     dailyCapacity: row.dailyCapacity,
     cutOff: row.cutOff,
     wms: row.wmsProtocol
-      ? { protocol: row.wmsProtocol, url: row.wmsUrl, appKey: row.wmsAppKey, customerId: row.wmsCustomerId, appSecretSet: row.wmsAppSecretSealed !== null }
+      ? {
+        protocol: row.wmsProtocol, url: row.wmsUrl, appKey: row.wmsAppKey, customerId: row.wmsCustomerId, appSecretSet: row.wmsAppSecretSealed !== null,
+        /** Where the WMS reports shipments and stock changes (the tenant's one endpoint), signed with the same app key and secret. */
+        callbackPath: `/wms/${row.tenantId}`,
+      }
       : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
