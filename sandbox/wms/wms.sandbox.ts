@@ -69,6 +69,8 @@ export interface WmsSandbox {
   advance(ms: number): void;
   /** Ships the orders due and sends the OMS every message it has not taken yet (confirmations, stock reports). */
   shipDue(): Promise<WmsDeliveryOrder[]>;
+  /** Where to report from now on, for an OMS whose address is known only once it listens. */
+  connect(callback: WmsCallback): void;
   /** Moves the stock once and reports it to the OMS; whether the OMS took the report (if not, shipDue sends it again, same outBizCode). */
   reportStockChange(warehouseCode: string, itemCode: string, quantity: number): Promise<boolean>;
   close(): Promise<void>;
@@ -80,6 +82,7 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   const store = new WmsStore(new Set(options.warehouses), options.faults ?? {}, options.seed ?? 1, now);
   const json = options.protocol === 'json';
   const zone = options.timeZone ?? (json ? 'UTC' : 'Asia/Shanghai');
+  let callback = options.callback;
   const recorded = { requests: [] as (RecordedQimenRequest | RecordedJsonRequest)[], callbacks: [] as CallbackDelivery[] };
   const server = createServer(json
     ? createJsonGateway({ store, accounts: options.accounts, now, recorded: recorded.requests as RecordedJsonRequest[] })
@@ -90,7 +93,6 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
 
   /** Sends one signed call to the OMS; true when it was taken (2xx, and for Qimen not a failure envelope). */
   async function call(method: string, body: string, deliveryOrderCode: string | null): Promise<boolean> {
-    const callback = options.callback;
     if (!callback) return true;
     let target = callback.url;
     let headers: Record<string, string>;
@@ -167,6 +169,9 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
     advance: (ms) => clock.forward(ms),
     shipDue,
     reportStockChange,
+    connect: (to) => {
+      callback = to;
+    },
     async close() {
       if (timer) clearInterval(timer);
       await shipping.idle();

@@ -36,6 +36,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const address = app.server.address();
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
   // Sandboxes push to this server, so they start once it listens.
+  demo?.connectWms(url.replace('0.0.0.0', '127.0.0.1'));
   const demoChannels = demo ? await connectDemoChannels(handle.db, clock, secrets, logger, url.replace('0.0.0.0', '127.0.0.1')) : null;
 
   const out: string[] = [`OMS ready at ${url} in ${Date.now() - started} ms — database: ${handle.label}`];

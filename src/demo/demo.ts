@@ -18,6 +18,8 @@ export interface DemoHandle {
   key: string;
   /** The WMS sandboxes the demo warehouses deliver to. */
   wms: { protocol: string; url: string }[];
+  /** Has the WMS sandboxes report to the OMS at this address, once it listens. */
+  connectWms(omsUrl: string): void;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, secr
   return {
     key,
     wms: warehouses.wms,
+    connectWms: (omsUrl) => warehouses.connect(omsUrl),
     async stop() {
       clearInterval(timer);
       await warehouses.stop();

@@ -18,21 +18,28 @@ export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json
 
 export interface DemoWarehouses {
   wms: { protocol: string; url: string }[];
+  /** Has the WMSs report shipments to the OMS at this address, once it listens. */
+  connect(omsUrl: string): void;
   stop(): Promise<void>;
 }
 
+/** Demo warehouses ship an order this long after accepting it. */
+const SHIP_AFTER_MS = 20_000;
+
 /**
  * Starts the demo's WMS sandboxes (a few requests fail, as real ones do; the dispatcher retries
- * them) and links the demo warehouses to them, creating the warehouses the tenant lacks.
+ * them; orders ship 20 s after acceptance) and links the demo warehouses to them, creating the
+ * warehouses the tenant lacks.
  */
 export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): Promise<DemoWarehouses> {
   const account = { appKey: 'oms-demo', appSecret: randomBytes(16).toString('hex'), customerId: 'DEMO-OWNER' };
   const faults = { errorRate: 0.05, latencyMs: 5 };
   const started: WmsSandbox[] = [];
   try {
-    const qimen = await startWmsSandbox({ protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, timeZone: 'Asia/Shanghai' });
+    const shipping = { shipAfterMs: SHIP_AFTER_MS, autoShipEveryMs: 5_000 };
+    const qimen = await startWmsSandbox({ protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, timeZone: 'Asia/Shanghai', ...shipping });
     started.push(qimen);
-    const json = await startWmsSandbox({ protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles' });
+    const json = await startWmsSandbox({ protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles', ...shipping });
     started.push(json);
     const existing = new Set((await listWarehouses(ctx)).map((w) => w.code));
     for (const { protocol, ...warehouse } of demoWarehouses) {
@@ -42,6 +49,9 @@ export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): 
     }
     return {
       wms: [{ protocol: 'qimen', url: qimen.url }, { protocol: 'json', url: json.url }],
+      connect(omsUrl) {
+        for (const wms of started) wms.connect({ url: `${omsUrl}/wms/${ctx.tenantId}`, ...account });
+      },
       stop: async () => void (await Promise.allSettled(started.map((s) => s.close()))),
     };
   } catch (err) {
