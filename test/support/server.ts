@@ -44,3 +44,34 @@ export function startServer(args: string[], env: Record<string, string | undefin
   });
 }
 
+
+/** Starts `oms worker` and waits for its running line. */
+export function startWorker(args: string[], env: Record<string, string | undefined> = {}): Promise<Omit<Server, 'url'>> {
+  const child = spawn(process.execPath, [oms, 'worker', ...args], { env: { ...cleanEnv, ...env } });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no running line within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/OMS worker running/.test(output)) {
+        clearTimeout(timer);
+        resolve({
+          output: () => output,
+          child,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`oms worker exited with ${code}:\n${output}`));
+    });
+  });
+}
