@@ -9,6 +9,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   'ingest-api': async () => (await import('./ingest-api.bench.ts')).default,
   channels: async () => (await import('./channels.bench.ts')).default,
   'hot-sku': async () => (await import('./hot-sku.bench.ts')).default,
+  fulfilment: async () => (await import('./fulfilment.bench.ts')).default,
 };
 
 const common = {

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { Job } from '../../platform/jobs.ts';
+import { deliveriesDue } from '../../platform/wake.ts';
 import { loggableError, type Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { raiseAlerts } from '../fulfillment/alerts.service.ts';
@@ -16,7 +17,8 @@ import type { OrderRow, PlannedTransition } from '../orders/orders.service.ts';
 import { lockOrders, ordersWithLines, transitionMany } from '../orders/orders.service.ts';
 import { wmsLinks, type WmsLink } from '../warehouses/warehouses.service.ts';
 import { adapterFor, sourcePlatformCode } from '../wms/wms.adapters.ts';
-import type { DeliveryOrderMessage, PushOutcome } from '../wms/wms.message.ts';
+import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../wms/wms.message.ts';
+import { ConfigCache } from '../../platform/config-cache.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 
 /**
@@ -109,10 +111,21 @@ function resultOf(d: DeliveryOrderRow, outcome: PushOutcome, options: DispatchOp
   return { code: d.code, status: 'pending', lastError: outcome.reason, nextAttemptAt: new Date(now + retryDelay(options, d.attempts)) };
 }
 
+/** Each tenant's WMS links and their adapters, kept per database for a second (see ConfigCache). */
+const endpoints = new WeakMap<Database, ConfigCache<{ links: Map<string, WmsLink>; adapters: Map<string, WmsAdapter> }>>();
+
+function endpointsOf(ctx: RequestContext, deps: DispatchDeps, options: DispatchOptions) {
+  let cache = endpoints.get(deps.db);
+  if (!cache) endpoints.set(deps.db, (cache = new ConfigCache()));
+  return cache.get(ctx.tenantId, async () => {
+    const links = await wmsLinks(ctx, deps.secrets);
+    return { links, adapters: new Map([...links].map(([code, link]) => [code, adapterFor(link, deps.clock, options.timeoutMs)])) };
+  });
+}
+
 /** Sends one tenant's leased delivery orders and returns what came of each. */
 async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<DeliveryResult[]> {
-  const [links, orders] = await Promise.all([wmsLinks(ctx, deps.secrets), ordersWithLines(ctx, leased.map((d) => d.orderId))]);
-  const adapters = new Map([...links].map(([code, link]) => [code, adapterFor(link, deps.clock, options.timeoutMs)]));
+  const [{ links, adapters }, orders] = await Promise.all([endpointsOf(ctx, deps, options), ordersWithLines(ctx, leased.map((d) => d.orderId))]);
   return pooled(leased, options.concurrency, async (d): Promise<DeliveryResult> => {
     const now = ctx.clock.now().getTime();
     const found = orders.get(d.orderId);
@@ -218,10 +231,9 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
  * rounds overlap (up to `parallel`), so one round's slow answers do not hold the next. `stop()`
  * waits for the rounds in progress.
  */
-export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = 2): Job {
+export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = 3): Job {
   const opts = { ...defaultDispatch, ...options };
   let stopped = false;
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
   const loop = async () => {
     while (!stopped) {
       let leased = 0;
@@ -231,13 +243,15 @@ export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOpt
       } catch (err) {
         deps.logger.error({ job: 'dispatcher', error: loggableError(err) }, 'dispatch round failed');
       }
-      if (leased === 0 && !stopped) await sleep(opts.idleMs);
+      // Woken at once when this process made delivery orders due; otherwise polls.
+      if (leased === 0 && !stopped) await deliveriesDue.sleep(opts.idleMs);
     }
   };
   const loops = Array.from({ length: parallel }, loop);
   return {
     async stop() {
       stopped = true;
+      deliveriesDue.notify();
       await Promise.all(loops);
     },
   };

@@ -1,4 +1,5 @@
 import { MicroBatcher } from '../../platform/batcher.ts';
+import { deliveriesDue } from '../../platform/wake.ts';
 import { ConfigCache } from '../../platform/config-cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { systemActor, withDb, type Actor, type RequestContext } from '../../platform/context.ts';
@@ -90,7 +91,9 @@ const holdsStock = (status: string) => status === 'created' || status === 'paid'
 async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
   const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db };
   const config = await tenantConfig(db, ctx);
-  return (await recordPlanned(ctx, items, config)) ?? recordBatch(ctx, items, config);
+  const results = (await recordPlanned(ctx, items, config)) ?? (await recordBatch(ctx, items, config));
+  if (results.some((r) => r.order.status === 'routed')) deliveriesDue.notify();
+  return results;
 }
 
 /**
@@ -282,5 +285,5 @@ export async function retryDeliveryByHand(ctx: RequestContext, code: string): Pr
       if (order && (order.status === 'exception' || order.status === 'allocated')) await transition(c, order.id, { to: 'routed', reason: `delivery order ${code} sent again by hand` });
       return retried;
     }),
-  );
+  ).finally(() => deliveriesDue.notify());
 }
