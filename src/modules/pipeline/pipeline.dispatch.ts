@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
-import type { Database } from '../../platform/db/index.ts';
+import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
 import type { Job } from '../../platform/jobs.ts';
 import { deliveriesDue } from '../../platform/wake.ts';
 import { loggableError, type Logger } from '../../platform/logger.ts';
@@ -227,11 +227,12 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
 
 /**
  * Runs rounds (delivery orders, then shipment notices) back to back while there is work, pausing
- * `idleMs` when a round found nothing;
- * rounds overlap (up to `parallel`), so one round's slow answers do not hold the next. `stop()`
- * waits for the rounds in progress.
+ * `idleMs` when a round found nothing (or until this process makes delivery orders due). Rounds
+ * overlap, up to `parallel`, so one round's slow answers do not hold the next; on an embedded
+ * database one at a time, as more only queue for its one connection in smaller, costlier rounds.
+ * `stop()` waits for the rounds in progress.
  */
-export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = 3): Job {
+export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = Math.min(3, concurrentTransactions(deps.db))): Job {
   const opts = { ...defaultDispatch, ...options };
   let stopped = false;
   const loop = async () => {

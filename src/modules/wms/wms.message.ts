@@ -62,8 +62,13 @@ function networkFailure(err: unknown): PushOutcome {
   return { kind: 'retry', reason: `no answer from the WMS: ${what}` };
 }
 
+/** Zone names checked so far: asking the runtime builds a formatter each time, too slow per message. */
+const knownZones = new Map<string, boolean>();
+
 /** A delivery order whose warehouse zone the runtime does not know cannot be written in its time: refused before sending. */
 export function unknownZone(order: DeliveryOrderMessage): PushOutcome | null {
-  if (IANAZone.isValidZone(order.timeZone)) return null;
+  let valid = knownZones.get(order.timeZone);
+  if (valid === undefined) knownZones.set(order.timeZone, (valid = IANAZone.isValidZone(order.timeZone)));
+  if (valid) return null;
   return { kind: 'rejected', code: 'INVALID_TIME_ZONE', message: `warehouse ${order.warehouseCode} has no valid IANA time zone (${order.timeZone})` };
 }
