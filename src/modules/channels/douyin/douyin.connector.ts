@@ -1,3 +1,4 @@
+import { douyinCarrierCode } from './douyin.carriers.ts';
 import { ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
@@ -77,7 +78,7 @@ export function douyinConnector(deps: ConnectorDeps): ChannelConnector {
     async writeBackShipment(shop, shipment) {
       douyinResponseData(await callDouyin(shop, 'order.logisticsAdd', {
         order_id: shipment.channelOrderId,
-        company_code: shipment.carrierCode,
+        company_code: douyinCarrierCode(shipment.carrierCode),
         logistics_code: shipment.trackingNumber,
       }, deps));
     },
