@@ -2,6 +2,7 @@ import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
 import { startStockSync } from '../modules/inventory/stock-sync.jobs.ts';
 import { startPipelineJobs } from '../modules/pipeline/pipeline.jobs.ts';
 import { startDispatcher, type DispatchOptions } from '../modules/pipeline/pipeline.dispatch.ts';
+import { snapshotFromWms } from '../modules/pipeline/pipeline.wms-inventory.ts';
 import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
@@ -31,7 +32,7 @@ export function startWorkers(deps: WorkerDeps): Job {
     startStockSync(deps),
     startPipelineJobs(deps),
     startDispatcher(deps, deps.dispatch),
-    startReconciliation(deps),
+    startReconciliation({ ...deps, takeSnapshot: (ctx, code) => snapshotFromWms(ctx, deps.secrets, code) }),
     startScorecard(deps),
   ]);
 }

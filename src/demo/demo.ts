@@ -36,6 +36,7 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, secr
 
   const warehouses = await startDemoWarehouses(ctx, secrets);
   await stockDemo(ctx);
+  await warehouses.shelve(ctx);
   const existing = await listOrders(ctx, { limit: 1 });
   if (existing.items.length === 0) {
     for (let i = 0; i < (options.seedOrders ?? 40); i++) await submitOrder(ctx, demoOrder(rand, sequence++, clock.now()));

@@ -4,6 +4,7 @@ import type { RequestContext } from '../platform/context.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { createWarehouse, listWarehouses, updateWarehouse } from '../modules/warehouses/warehouses.service.ts';
 import type { WarehouseCreateInput } from '../modules/warehouses/warehouses.input.ts';
+import { everyLevel } from '../modules/inventory/stock.service.ts';
 
 /** The demo's warehouses: three in China behind one Qimen WMS, one in Los Angeles behind a JSON WMS. */
 export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json' })[] = [
@@ -18,6 +19,8 @@ export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json
 
 export interface DemoWarehouses {
   wms: { protocol: string; url: string }[];
+  /** Puts on the WMSs' shelves what the book says each warehouse holds, so their counts agree. */
+  shelve(ctx: RequestContext): Promise<void>;
   /** Has the WMSs report shipments to the OMS at this address, once it listens. */
   connect(omsUrl: string): void;
   stop(): Promise<void>;
@@ -49,6 +52,9 @@ export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): 
     }
     return {
       wms: [{ protocol: 'qimen', url: qimen.url }, { protocol: 'json', url: json.url }],
+      async shelve(ctx) {
+        for await (const l of everyLevel(ctx)) (l.warehouseCode === 'US-LA1' ? json : qimen).store.setStock(l.warehouseCode, l.sku, l.onHand);
+      },
       connect(omsUrl) {
         for (const wms of started) wms.connect({ url: `${omsUrl}/wms/${ctx.tenantId}`, ...account });
       },

@@ -143,6 +143,30 @@ for (const backend of testBackends()) {
       }
     });
 
+    test('asked by hand, a WMS says what it holds and it is recorded as a snapshot to reconcile (Qimen and JSON)', async () => {
+      world.qimen.store.setStock('HZ01', 'MUG', 900);
+      world.qimen.store.setStock('HZ01', 'LAMP', 4);
+      await world.post(world.order(['浙江省', '杭州市', '西湖区'], [['MUG', 5]]));
+      await world.dispatchAll();
+      const skus = (await get('/api/v1/inventory/levels?warehouseCode=HZ01&limit=500')).items.map((l: any) => l.sku).sort();
+      const hz = await world.api.request('POST', '/api/v1/warehouses/HZ01/stock-snapshots/from-wms');
+      assert.equal(hz.status, 201, JSON.stringify(hz.body));
+      assert.equal(hz.body.source, 'wms_query');
+      assert.equal(hz.body.lines, skus.length);
+      // What is on the WMS's shelf: its free units and those of orders accepted but not shipped (lockQuantity) together.
+      assert.ok([...world.qimen.store.orders.values()].some((o) => o.warehouseCode === 'HZ01' && o.shippedAt === null), 'some units are locked for unshipped orders');
+      assert.equal(hz.body.units, world.qimen.store.stockOf('HZ01', 'MUG') + world.qimen.store.stockOf('HZ01', 'LAMP'));
+      world.json.store.setStock('US-LA1', 'MUG', 55);
+      const la = await world.api.request('POST', '/api/v1/warehouses/US-LA1/stock-snapshots/from-wms');
+      assert.equal(la.status, 201, JSON.stringify(la.body));
+      assert.equal(la.body.units, world.json.store.stockOf('US-LA1', 'MUG'));
+      assert.equal((await world.api.request('POST', '/api/v1/warehouses', { body: { code: 'BJ-LOCAL', name: '北京门店', timeZone: 'Asia/Shanghai' } })).status, 201);
+      const unlinked = await world.api.request('POST', '/api/v1/warehouses/BJ-LOCAL/stock-snapshots/from-wms');
+      assert.equal(unlinked.status, 409);
+      assert.equal(unlinked.body.error.code, 'WAREHOUSE_NOT_LINKED');
+      assert.equal((await world.api.request('PATCH', '/api/v1/warehouses/BJ-LOCAL', { body: { active: false } })).status, 200);
+    });
+
     test('an order abroad goes to the overseas warehouse over the JSON protocol and ships from there', async () => {
       const o = await world.post(world.order(['CA', 'Los Angeles', ''], [['MUG', 1]], { country: 'US' }));
       assert.equal(o.status, 'routed');

@@ -11,6 +11,8 @@ export interface ReconciliationDeps {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Takes a fresh snapshot of a warehouse before it is reconciled (from its WMS), if it can. */
+  takeSnapshot?: (ctx: RequestContext, warehouseCode: string) => Promise<unknown>;
 }
 
 const TICK_MS = 30_000;
@@ -40,6 +42,9 @@ export async function reconcileDue(deps: ReconciliationDeps, now: Date = deps.cl
     if (!pastReconcileTime(now, warehouse.timeZone, tenantSettings.reconcileAt)) continue;
     try {
       if (!(await alreadyReconciled(ctx, warehouse.code, day))) {
+        // A WMS that does not answer leaves the day to the newest snapshot there is.
+        await deps.takeSnapshot?.(ctx, warehouse.code).catch((err: unknown) =>
+          deps.logger.warn({ tenantId: warehouse.tenantId, warehouseCode: warehouse.code, error: loggableError(err) }, 'no fresh snapshot from the WMS'));
         const run = await reconcileWarehouse(ctx, warehouse, 'daily');
         if (run) {
           runs.push({ tenantId: warehouse.tenantId, ...run });

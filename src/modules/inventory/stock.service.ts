@@ -99,6 +99,18 @@ export async function listLevels(ctx: RequestContext, filter: { sku?: string; wa
   };
 }
 
+/** Every level (of one warehouse, if given), a page at a time. */
+export async function* everyLevel(ctx: RequestContext, warehouseCode?: string) {
+  let after: { sku: string; warehouseCode: string } | undefined;
+  for (;;) {
+    const page = await listLevels(ctx, { warehouseCode, after, limit: 500 });
+    yield* page.items;
+    const last = page.items[page.items.length - 1];
+    if (!page.nextCursor || !last) return;
+    after = { sku: last.sku, warehouseCode: last.warehouseCode };
+  }
+}
+
 export function decodeLevelCursor(cursor: string): { sku: string; warehouseCode: string } {
   try {
     const [sku, warehouseCode] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];

@@ -4,6 +4,8 @@ import { orderView } from '../orders/orders.view.ts';
 import { changeOrderStatus, correctOrderReceiver, retryDeliveryByHand, submitOrder } from './pipeline.service.ts';
 import { deliveryCodeParams } from '../fulfillment/fulfillment.routes.ts';
 import { deliveryView } from '../fulfillment/delivery-orders.service.ts';
+import { warehouseParams } from '../warehouses/warehouses.input.ts';
+import { snapshotFromWmsByHand } from './pipeline.wms-inventory.ts';
 
 export function pipelineRoutes(app: Api): void {
   app.post('/api/v1/orders', {
@@ -63,4 +65,13 @@ export function pipelineRoutes(app: Api): void {
       params: deliveryCodeParams,
     },
   }, async (req) => deliveryView(await retryDeliveryByHand(ctxFor(req, 'admin', 'ops'), req.params.code)));
+
+  app.post('/api/v1/warehouses/:code/stock-snapshots/from-wms', {
+    schema: {
+      tags: ['inventory'],
+      summary: 'Ask the warehouse’s WMS what it holds of every SKU kept there, and record it as a snapshot to reconcile against the book',
+      description: '409 WAREHOUSE_NOT_LINKED for a warehouse without a WMS link; 502 WMS_UNAVAILABLE when the WMS does not answer. The daily reconciliation asks by itself before it compares.',
+      params: warehouseParams,
+    },
+  }, async (req, reply) => reply.code(201).send(await snapshotFromWmsByHand(ctxFor(req, 'admin', 'ops'), app.secrets, req.params.code)));
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
 import { signWmsJson } from './json.sign.ts';
-import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
+import { getFromWms, postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
 export interface WmsJsonConfig {
   /** Base URL; delivery orders go to `${url}/api/v1/delivery-orders`. */
@@ -36,6 +36,24 @@ export function wmsJsonAdapter(config: WmsJsonConfig, clock: Clock): WmsAdapter 
       const headers = { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signature };
       const sent = await postToWms(`${config.url}/api/v1/delivery-orders`, headers, body, config.timeoutMs);
       return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
+    },
+    async queryInventory(warehouseCode, timeZone, skus) {
+      const lines: { sku: string; quantity: number }[] = [];
+      for (const sku of skus) {
+        const timestamp = inZone(clock.now(), timeZone);
+        const headers = { 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signWmsJson(timestamp, '', config.appSecret) };
+        const sent = await getFromWms(`${config.url}/api/v1/inventory?${new URLSearchParams({ warehouseCode, sku })}`, headers, config.timeoutMs);
+        if ('kind' in sent) return { kind: 'failed', reason: sent.kind === 'retry' ? sent.reason : sent.kind };
+        const answer = parseAnswer(sent.text) as { items?: { sku?: string; available?: number; reserved?: number }[] } | null;
+        if (sent.status !== 200 || !Array.isArray(answer?.items)) return { kind: 'failed', reason: `HTTP ${sent.status}: ${sent.text.slice(0, 200)}` };
+        for (const item of answer.items) {
+          // available is what is free, reserved what waits to ship: both are on the shelf.
+          const quantity = Number(item.available ?? 0) + Number(item.reserved ?? 0);
+          if (!Number.isInteger(quantity) || quantity < 0) return { kind: 'failed', reason: `quantity of ${String(item.sku)} is not a count` };
+          lines.push({ sku: String(item.sku ?? sku), quantity });
+        }
+      }
+      return { kind: 'counted', lines };
     },
   };
 }

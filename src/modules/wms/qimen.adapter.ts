@@ -58,30 +58,54 @@ export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
   })}`;
 }
 
-/** Sends delivery orders to a WMS over Qimen, signed, and reads its answer into a PushOutcome. */
+/** Criteria per inventory.query request. */
+const QUERY_CHUNK = 100;
+
+/** Sends delivery orders to a WMS over Qimen, signed, and reads its answer into a PushOutcome; asks it what it holds. */
 export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
+  const call = (method: string, body: string) => {
+    const params = { method, timestamp: formatWallClock(clock.now()), format: 'xml', app_key: config.appKey, v: '2.0', sign_method: 'md5', customerId: config.customerId };
+    const query = new URLSearchParams({ ...params, sign: signQimen(params, body, config.appSecret) });
+    return postToWms(`${config.url}${config.url.includes('?') ? '&' : '?'}${query}`, { 'content-type': 'text/xml; charset=utf-8' }, body, config.timeoutMs);
+  };
   return {
     async pushDeliveryOrder(order) {
       const refused = unknownZone(order);
       if (refused) return refused;
-      const body = deliveryOrderCreateXml(order);
-      const params = {
-        method: 'taobao.qimen.deliveryorder.create', timestamp: formatWallClock(clock.now()), format: 'xml', app_key: config.appKey, v: '2.0', sign_method: 'md5', customerId: config.customerId,
-      };
-      const query = new URLSearchParams({ ...params, sign: signQimen(params, body, config.appSecret) });
-      const sent = await postToWms(`${config.url}${config.url.includes('?') ? '&' : '?'}${query}`, { 'content-type': 'text/xml; charset=utf-8' }, body, config.timeoutMs);
+      const sent = await call('taobao.qimen.deliveryorder.create', deliveryOrderCreateXml(order));
       return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
+    },
+    async queryInventory(warehouseCode, _timeZone, skus) {
+      const lines: { sku: string; quantity: number }[] = [];
+      for (let i = 0; i < skus.length; i += QUERY_CHUNK) {
+        const criteria = skus.slice(i, i + QUERY_CHUNK).map((itemCode) => ({ warehouseCode, ownerCode: config.customerId, itemCode, inventoryType: 'ZP' }));
+        const sent = await call('taobao.qimen.inventory.query', `<?xml version="1.0" encoding="utf-8"?>${builder.build({ request: { criteriaList: { criteria } } })}`);
+        if ('kind' in sent) return { kind: 'failed', reason: sent.kind === 'retry' ? sent.reason : `${sent.kind}` };
+        const response = parseResponse(sent.text);
+        if (!response || String(response.flag ?? '') !== 'success') return { kind: 'failed', reason: `${String(response?.code ?? `HTTP ${sent.status}`)}: ${String(response?.message ?? '')}` };
+        const raw = (response.items as { item?: unknown } | undefined)?.item;
+        for (const item of (Array.isArray(raw) ? raw : raw ? [raw] : []) as Record<string, unknown>[]) {
+          // quantity is what is free; lockQuantity is held for orders not shipped yet: both are on the shelf.
+          const quantity = Number(item.quantity ?? 0) + Number(item.lockQuantity ?? 0);
+          if (!Number.isInteger(quantity) || quantity < 0) return { kind: 'failed', reason: `quantity of ${String(item.itemCode)} is not a count` };
+          lines.push({ sku: String(item.itemCode ?? ''), quantity });
+        }
+      }
+      return { kind: 'counted', lines };
     },
   };
 }
 
-function readAnswer(status: number, text: string): PushOutcome {
-  let response: Record<string, unknown> | undefined;
+function parseResponse(text: string): Record<string, unknown> | undefined {
   try {
-    response = (parser.parse(text) as { response?: Record<string, unknown> }).response;
+    return (parser.parse(text) as { response?: Record<string, unknown> }).response;
   } catch {
-    response = undefined;
+    return undefined;
   }
+}
+
+function readAnswer(status: number, text: string): PushOutcome {
+  const response = parseResponse(text);
   if (!response) return { kind: 'retry', reason: `HTTP ${status} without a Qimen answer` };
   const flag = String(response.flag ?? '');
   const code = String(response.code ?? '');

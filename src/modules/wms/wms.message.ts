@@ -39,21 +39,31 @@ export type PushOutcome =
   | { readonly kind: 'retry'; readonly reason: string }
   | { readonly kind: 'rejected'; readonly code: string; readonly message: string };
 
+/** Units physically in a warehouse per SKU as its WMS counts them (on the shelf, shipped ones gone), or why it could not say. */
+export type InventoryAnswer = { readonly kind: 'counted'; readonly lines: { sku: string; quantity: number }[] } | { readonly kind: 'failed'; readonly reason: string };
+
 export interface WmsAdapter {
   pushDeliveryOrder(order: DeliveryOrderMessage): Promise<PushOutcome>;
+  /** What the WMS holds of these SKUs in one of its warehouses. */
+  queryInventory(warehouseCode: string, timeZone: string, skus: string[]): Promise<InventoryAnswer>;
 }
 
-/**
- * Posts a request to a WMS: its answer, or the retry a failure before any answer calls for
- * (refused connection, reset, timeout).
- */
-export async function postToWms(url: string, headers: Record<string, string>, body: string, timeoutMs = 10_000): Promise<{ status: number; text: string } | PushOutcome> {
+/** A request to a WMS: its answer, or the retry a failure before any answer calls for (refused connection, reset, timeout). */
+async function askWms(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string } | PushOutcome> {
   try {
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.status, text: await res.text() };
   } catch (err) {
     return networkFailure(err);
   }
+}
+
+export function postToWms(url: string, headers: Record<string, string>, body: string, timeoutMs = 10_000) {
+  return askWms(url, { method: 'POST', headers, body }, timeoutMs);
+}
+
+export function getFromWms(url: string, headers: Record<string, string>, timeoutMs = 10_000) {
+  return askWms(url, { headers }, timeoutMs);
 }
 
 function networkFailure(err: unknown): PushOutcome {

@@ -1,0 +1,35 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { recordSnapshot } from '../inventory/reconciliation.service.ts';
+import { everyLevel } from '../inventory/stock.service.ts';
+import { wmsLinks } from '../warehouses/warehouses.service.ts';
+import { adapterFor } from '../wms/wms.adapters.ts';
+
+/** Every SKU the book keeps at a warehouse. */
+async function skusAt(ctx: RequestContext, warehouseCode: string): Promise<string[]> {
+  const skus: string[] = [];
+  for await (const level of everyLevel(ctx, warehouseCode)) skus.push(level.sku);
+  return skus;
+}
+
+/**
+ * Asks a warehouse's WMS what it holds of every SKU the book keeps there (Qimen
+ * `inventory.query`, or the JSON inventory call) and records it as a `wms_query` snapshot, which
+ * reconciliation compares with the book. Null for a warehouse without a WMS link.
+ */
+export async function snapshotFromWms(ctx: RequestContext, box: SecretBox, warehouseCode: string) {
+  const link = (await wmsLinks(ctx, box)).get(warehouseCode);
+  if (!link) return null;
+  const takenAt = ctx.clock.now();
+  const answer = await adapterFor(link, ctx.clock).queryInventory(warehouseCode, link.timeZone, await skusAt(ctx, warehouseCode));
+  if (answer.kind === 'failed') throw new AppError('WMS_UNAVAILABLE', `the WMS of ${warehouseCode} did not say what it holds: ${answer.reason}`);
+  return recordSnapshot(ctx, { warehouseCode, source: 'wms_query', takenAt, lines: answer.lines });
+}
+
+/** The same, asked for by a person: a warehouse without a WMS link is a 409. */
+export async function snapshotFromWmsByHand(ctx: RequestContext, box: SecretBox, warehouseCode: string) {
+  const snapshot = await snapshotFromWms(ctx, box, warehouseCode);
+  if (!snapshot) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${warehouseCode} has no WMS link to ask`);
+  return snapshot;
+}
