@@ -31,12 +31,12 @@ export interface FulfillmentWorld {
   close(): Promise<void>;
 }
 
-export async function startFulfillmentWorld(backend: TestBackend, options: { errorRate?: number; connectors?: ConnectorRegistry } = {}): Promise<FulfillmentWorld> {
+export async function startFulfillmentWorld(backend: TestBackend, options: { errorRate?: number; latencyMs?: number; connectors?: ConnectorRegistry } = {}): Promise<FulfillmentWorld> {
   const database = await backend.open();
   const api = await startTestApi(database.handle, '2026-11-11T04:00:00Z');
   const clock = () => api.clock.now();
   const callback = { url: `${api.url}/wms/default`, ...wmsAccount };
-  const faults = { errorRate: options.errorRate ?? 0.3 };
+  const faults = { errorRate: options.errorRate ?? 0.3, latencyMs: options.latencyMs ?? 0 };
   const qimen = await startWmsSandbox({ protocol: 'qimen', accounts: [wmsAccount], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, seed: 7, clock, callback, shipAfterMs: 0 });
   const json = await startWmsSandbox({ protocol: 'json', accounts: [wmsAccount], warehouses: ['US-LA1'], faults, seed: 8, clock, callback, shipAfterMs: 0, timeZone: 'America/Los_Angeles' });
   const deps: DispatchDeps = { db: database.handle.db, clock: api.clock, secrets: api.app.secrets, logger: createLogger('silent'), connectors: options.connectors ?? connectorRegistry({ clock: api.clock }) };

@@ -18,3 +18,8 @@ export async function acknowledge(db: Database, tenantId: string, id: string, by
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id))).returning();
   return rows[0] ?? null;
 }
+
+export async function acknowledgeSubject(db: Database, tenantId: string, subject: string, by: string, at: Date): Promise<void> {
+  await db.update(alerts).set({ acknowledgedAt: at, acknowledgedBy: by })
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.subject, subject), isNull(alerts.acknowledgedAt)));
+}

@@ -32,3 +32,8 @@ export async function acknowledgeAlert(ctx: RequestContext, id: string) {
   if (!row) throw new AppError('ALERT_NOT_FOUND', `alert ${id} not found`);
   return alertView(row);
 }
+
+/** Open alerts about this subject are settled (a person sent the delivery order again). */
+export async function acknowledgeAlertsAbout(ctx: RequestContext, subject: string): Promise<void> {
+  await repo.acknowledgeSubject(ctx.db, ctx.tenantId, subject, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.clock.now());
+}

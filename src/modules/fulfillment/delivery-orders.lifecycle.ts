@@ -9,13 +9,15 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deliveryTransitions: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
   awaiting_payment: ['pending', 'manual', 'cancelled'],
   pending: ['accepted', 'rejected', 'failed', 'cancelled'],
-  manual: ['pending', 'cancelled'],
+  // Sent again by hand once linked, or shipped by people.
+  manual: ['pending', 'accepted', 'cancelled'],
   accepted: ['shipped', 'cancelled'],
   shipped: [],
   // Sent again by hand once the cause is fixed; a WMS confirming it shipped shows it arrived after all.
   rejected: ['pending', 'accepted', 'cancelled'],
   failed: ['pending', 'accepted', 'cancelled'],
-  cancelled: [],
+  // Sent while its order was being cancelled: the WMS took it all the same (a person must stop it there).
+  cancelled: ['accepted'],
 };
 
 /** Statuses from which these may be reached: what an update to `to` may find in the row. */

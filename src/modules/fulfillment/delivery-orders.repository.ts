@@ -90,6 +90,7 @@ export interface DeliveryPatch {
   trackingNo?: string | null;
   noticeStatus?: string | null;
   noticeNextAt?: Date | null;
+  workDay?: string;
 }
 
 /**
@@ -185,7 +186,8 @@ export interface DeliveryResult {
 
 /**
  * Writes the results of a dispatch round in one statement, each only on a delivery order still
- * pending (a person may have cancelled it meanwhile), and lets the leases go. Returns the rows changed.
+ * pending, and lets the leases go. One cancelled while it was being sent takes only an
+ * acceptance: the WMS has it all the same. Returns the rows changed.
  */
 export async function recordResults(db: Database, tenantId: string, results: DeliveryResult[], at: Date): Promise<DeliveryOrderRow[]> {
   if (results.length === 0) return [];
@@ -203,9 +205,26 @@ export async function recordResults(db: Database, tenantId: string, results: Del
           lease_until = null, attempts = d.attempts - r.refund, updated_at = ${now}::timestamptz,
           accepted_at = case when r.status = 'accepted' then ${now}::timestamptz else d.accepted_at end
     from r
-    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.status = 'pending'
+    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code
+      and (d.status = 'pending' or (d.status = 'cancelled' and r.status = 'accepted' and d.accepted_at is null))
     returning d.*`);
   return rowsOf(result).map(fromRaw);
+}
+
+/** Sets fields of a delivery order whatever its status (what a WMS says it did stands even for a cancelled one). */
+export async function annotate(db: Database, tenantId: string, code: string, patch: Omit<DeliveryPatch, 'status'>, at: Date): Promise<DeliveryOrderRow | null> {
+  const rows = await db.update(deliveryOrders).set({ ...patch, updatedAt: at })
+    .where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.code, code))).returning();
+  return rows[0] ?? null;
+}
+
+/** The orders' pending delivery orders fall due now (an order released from a hold). */
+export async function dueNow(db: Database, tenantId: string, orderIds: string[], at: Date): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const rows = await db.update(deliveryOrders).set({ nextAttemptAt: at, updatedAt: at })
+    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.orderId, orderIds), eq(deliveryOrders.status, 'pending')))
+    .returning({ code: deliveryOrders.code });
+  return rows.length;
 }
 
 /** Remembers a WMS message by its business code; false when it was taken before. */

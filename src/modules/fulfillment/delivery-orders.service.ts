@@ -42,8 +42,8 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
   });
 }
 
-/** Whether every delivery order of an order is owed to a WMS (the order is then routed; else it waits at allocated for people). */
-export const allSent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.length > 0 && rows.every((r) => r.status === 'pending');
+/** Whether some delivery order of an order is owed to a WMS (the order is then routed; else people ship it from allocated). */
+export const anySent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.some((r) => r.status === 'pending');
 
 /** The CTEs writing these delivery orders in a caller's statement (see repo.newDeliveryOrdersCtes). */
 export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): SQL {
@@ -59,16 +59,20 @@ export async function writeDeliveries(ctx: RequestContext, deliveries: RoutedDel
   return rows;
 }
 
-/** These orders were paid: their delivery orders waiting for payment become owed to the WMS (or manual). Returns each order's live delivery orders. */
-export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], linked: ReadonlySet<string>): Promise<Map<string, DeliveryOrderRow[]>> {
+/**
+ * These orders were paid: their delivery orders waiting for payment become owed to the WMS (or
+ * manual), counting toward their warehouse's work day as of now. Returns each order's live
+ * delivery orders.
+ */
+export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc: DeliveryContext): Promise<Map<string, DeliveryOrderRow[]>> {
   const rows = await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true);
   const now = ctx.clock.now();
   const waiting = rows.filter((r) => r.status === 'awaiting_payment');
   const moved = new Map<string, DeliveryOrderRow>();
-  for (const status of ['pending', 'manual'] as const) {
-    const codes = waiting.filter((r) => openingStatus(true, linked.has(r.warehouseCode)) === status).map((r) => r.code);
-    const patch = status === 'pending' ? { status, nextAttemptAt: now } : { status };
-    for (const r of await repo.updateMany(ctx.db, ctx.tenantId, codes, patch, now)) moved.set(r.code, r);
+  for (const r of waiting) {
+    const status = openingStatus(true, dc.linked.has(r.warehouseCode));
+    const patch = { status, workDay: dc.workDay(r.warehouseCode), ...(status === 'pending' ? { nextAttemptAt: now } : {}) };
+    for (const row of await repo.updateMany(ctx.db, ctx.tenantId, [r.code], patch, now)) moved.set(row.code, row);
   }
   await repo.addLoads(ctx.db, ctx.tenantId, [...moved.values()], 1);
   const byOrder = new Map<string, DeliveryOrderRow[]>();
@@ -187,27 +191,35 @@ export interface ShipmentReport {
 }
 
 /**
- * A WMS shipped a delivery order of one of its warehouses, in the caller's transaction: it is
- * shipped (accepted first if its acceptance never reached us), and the channel is owed a notice
- * with carrier and tracking number. `again` when it was shipped before; `cancelled` when its order
- * was cancelled meanwhile (it stays cancelled: a person must look). Throws for a code the
- * warehouse does not have.
+ * A delivery order left its warehouse (the WMS said so, or a person for a manual one), in the
+ * caller's transaction: it is shipped (accepted first if its acceptance never reached us), with
+ * carrier and tracking number, and the channel is owed a notice when `notify`. `again` when it
+ * was shipped before. One cancelled meanwhile stays cancelled, the shipment written on it
+ * (`cancelled`): a person must look. Throws for a code the warehouse does not have.
  */
-export async function deliveryShipped(ctx: RequestContext, warehouseCode: string, code: string, report: ShipmentReport): Promise<{ row: DeliveryOrderRow; effect: 'shipped' | 'again' | 'cancelled' }> {
+export async function deliveryShipped(
+  ctx: RequestContext, warehouseCode: string, code: string, report: ShipmentReport, notify: boolean,
+): Promise<{ row: DeliveryOrderRow; effect: 'shipped' | 'again' | 'cancelled' }> {
   const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
   if (!row || row.warehouseCode !== warehouseCode) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `warehouse ${warehouseCode} has no delivery order ${code}`);
-  if (row.status === 'shipped') return { row, effect: 'again' };
-  if (row.status === 'cancelled') return { row, effect: 'cancelled' };
+  if (row.status === 'shipped' || (row.status === 'cancelled' && row.shippedAt)) return { row, effect: 'again' };
   const now = ctx.clock.now();
-  if (row.status !== 'accepted') {
-    await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'accepted', wmsId: report.wmsId ?? row.wmsId, acceptedAt: now, nextAttemptAt: null, leaseUntil: null, lastError: null }, now);
+  const shipment = { wmsId: report.wmsId ?? row.wmsId, carrier: report.carrier, trackingNo: report.trackingNo, shippedAt: report.shippedAt };
+  if (row.status === 'cancelled') {
+    return { row: (await repo.annotate(ctx.db, ctx.tenantId, code, { ...shipment, noticeStatus: 'skipped' }, now))!, effect: 'cancelled' };
   }
-  const [shipped] = await repo.updateMany(ctx.db, ctx.tenantId, [code], {
-    status: 'shipped', wmsId: report.wmsId ?? row.wmsId, carrier: report.carrier, trackingNo: report.trackingNo, shippedAt: report.shippedAt,
-    noticeStatus: report.trackingNo ? 'due' : 'skipped', noticeNextAt: report.trackingNo ? now : null,
-  }, now);
+  if (row.status !== 'accepted') {
+    await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'accepted', wmsId: shipment.wmsId, acceptedAt: now, nextAttemptAt: null, leaseUntil: null, lastError: null }, now);
+  }
+  const due = notify && report.trackingNo;
+  const [shipped] = await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'shipped', ...shipment, noticeStatus: due ? 'due' : 'skipped', noticeNextAt: due ? now : null }, now);
   if (!shipped) throw new AppError('CONFLICT', `delivery order ${code} is ${row.status} and cannot be shipped`);
   return { row: shipped, effect: 'shipped' };
+}
+
+/** The orders' pending delivery orders are sent now rather than at their next try (their order was released). */
+export function deliveriesDueNow(ctx: RequestContext, orderIds: string[]): Promise<number> {
+  return repo.dueNow(ctx.db, ctx.tenantId, orderIds, ctx.clock.now());
 }
 
 /** Remembers a WMS message by its business code, in the caller's transaction; false when it was taken before. */

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
-import { str } from '../../platform/validation.ts';
+import { str, text } from '../../platform/validation.ts';
 import { acknowledgeAlert, openAlerts } from './alerts.service.ts';
 import { getDelivery, listDeliveries } from './delivery-orders.service.ts';
 import { deliveryStatuses } from './delivery-orders.lifecycle.ts';
 
 export const deliveryCodeParams = z.object({ code: str().min(1).max(80) });
+
+export const manualShipment = z
+  .object({ carrier: text(40).describe('carrier code, e.g. SF or ZTO'), trackingNo: text(64) })
+  .strict()
+  .meta({ examples: [{ carrier: 'SF', trackingNo: 'SF1234567890' }] });
 
 const deliveryQuery = z.object({
   status: z.enum(deliveryStatuses).optional().describe('e.g. failed or rejected: the pushes that need a person'),

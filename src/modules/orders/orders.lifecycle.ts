@@ -79,6 +79,10 @@ export function isStopped(status: OrderStatus): boolean {
 /** Statuses in which an order has not yet gone to a warehouse: its receiver may still change, an address hold still stops it in time. */
 export const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allocated', 'routed'];
 
+/** Why an order stopped in exception for its delivery: no retry got it to its WMS, or the WMS refused it. */
+export const PUSH_FAILED = 'push_failed';
+export const WMS_REJECTED = 'wms_rejected';
+
 /** Statuses that leave no way out. */
 export function isTerminal(status: OrderStatus): boolean {
   return Object.keys(transitions[status]).length === 0;

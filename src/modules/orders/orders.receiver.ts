@@ -3,14 +3,18 @@ import { AppError } from '../../platform/errors.ts';
 import { placeReceiver } from './orders.address.ts';
 import { receiverFields } from './orders.ingest.ts';
 import type { ReceiverCorrection } from './orders.input.ts';
-import { beforeWarehouse, isStopped, type OrderStatus } from './orders.lifecycle.ts';
+import { beforeWarehouse, isStopped, WMS_REJECTED, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { event } from './orders.service.ts';
 
-/** Until the delivery order has gone to a warehouse (also for an order stopped before that) the receiver can still be corrected. */
+/**
+ * Until the delivery order has gone to a warehouse (also for an order stopped before that) the
+ * receiver can still be corrected; so too when the WMS refused it (wms_rejected), often for its address.
+ */
 function correctable(order: OrderRow): boolean {
   const status = order.status as OrderStatus;
+  if (status === 'exception' && order.statusReason === WMS_REJECTED) return true;
   return beforeWarehouse.includes((isStopped(status) ? order.heldFrom : status) as OrderStatus);
 }
 

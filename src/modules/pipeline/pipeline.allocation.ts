@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
-import { allSent, cancelDeliveries, deliveriesPaid, writeDeliveries, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
+import { anySent, cancelDeliveries, deliveriesPaid, writeDeliveries, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
 import type { InventorySettings } from '../inventory/inventory.settings.ts';
 import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../inventory/reservations.service.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
@@ -37,11 +37,11 @@ export async function giveBack(ctx: RequestContext, orderIds: string[], kind: Re
   return released;
 }
 
-/** Where a paid order that holds stock goes: routed when all its delivery orders are owed to a WMS, else allocated (people ship it). */
+/** Where a paid order that holds stock goes: routed when a delivery order of it is owed to a WMS, else allocated (people ship it). */
 function heldTransition(order: OrderRow, deliveries: { status: string; code: string; warehouseCode: string }[]): PlannedTransition {
   const warehouses = [...new Set(deliveries.map((d) => d.warehouseCode))];
   const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: deliveries.map((d) => d.code) };
-  return allSent(deliveries)
+  return anySent(deliveries)
     ? { order, to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
     : { order, to: 'allocated', reason: warehouses.length ? `stock reserved at ${warehouses.join(' + ')}` : 'stock reserved', data };
 }
@@ -77,9 +77,9 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
   await giveBack(ctx, changed, 'released', 'order lines changed');
   const paidKept = keep.filter((c) => c.order.status === 'paid');
   await holdForPaid(ctx, paidKept.map((c) => c.order.id), alloc.settings);
-  const keptDeliveries = await deliveriesPaid(ctx, paidKept.map((c) => c.order.id), alloc.routing.linked);
-
   const capacity = await capacityNow(ctx, alloc.routing);
+  const keptDeliveries = await deliveriesPaid(ctx, paidKept.map((c) => c.order.id), deliveryContext(alloc.routing, capacity));
+
   const { requests, routes } = routedRequests(reserve.map((c) => ({
     orderId: c.order.id, channel: c.order.channel, shopId: c.order.shopId, paid: c.order.status !== 'created', lines: c.lines,
     receiver: { country: c.order.receiverCountry, provinceCode: c.order.provinceCode, cityCode: c.order.cityCode, districtCode: c.order.districtCode },

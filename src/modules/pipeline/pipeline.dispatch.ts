@@ -15,6 +15,7 @@ import { credentialsOf } from '../channels/shops.service.ts';
 import { isAppError } from '../../platform/errors.ts';
 import type { OrderRow, PlannedTransition } from '../orders/orders.service.ts';
 import { lockOrders, ordersWithLines, transitionMany } from '../orders/orders.service.ts';
+import { PUSH_FAILED, WMS_REJECTED } from '../orders/orders.lifecycle.ts';
 import { wmsLinks, type WmsLink } from '../warehouses/warehouses.service.ts';
 import { adapterFor, sourcePlatformCode } from '../wms/wms.adapters.ts';
 import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../wms/wms.message.ts';
@@ -146,9 +147,9 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
 function orderMove(order: OrderRow, deliveries: DeliveryOrderRow[]): PlannedTransition | null {
   if (!sendable.has(order.status) || deliveries.length === 0) return null;
   const rejected = deliveries.find((d) => d.status === 'rejected');
-  if (rejected) return { order, to: 'exception', reason: 'wms_rejected', data: { deliveryOrder: rejected.code, warehouseCode: rejected.warehouseCode, error: rejected.lastError } };
+  if (rejected) return { order, to: 'exception', reason: WMS_REJECTED, data: { deliveryOrder: rejected.code, warehouseCode: rejected.warehouseCode, error: rejected.lastError } };
   const failed = deliveries.find((d) => d.status === 'failed');
-  if (failed) return { order, to: 'exception', reason: 'push_failed', data: { deliveryOrder: failed.code, warehouseCode: failed.warehouseCode, error: failed.lastError, attempts: failed.attempts } };
+  if (failed) return { order, to: 'exception', reason: PUSH_FAILED, data: { deliveryOrder: failed.code, warehouseCode: failed.warehouseCode, error: failed.lastError, attempts: failed.attempts } };
   const codes = deliveries.map((d) => d.code);
   if (deliveries.every((d) => d.status === 'accepted' || d.status === 'shipped')) {
     return { order, to: 'accepted_by_wms', reason: 'accepted by the WMS', data: { deliveryOrders: codes, wmsIds: deliveries.map((d) => d.wmsId) } };
@@ -157,22 +158,39 @@ function orderMove(order: OrderRow, deliveries: DeliveryOrderRow[]): PlannedTran
   return null;
 }
 
-/** Writes a tenant's results and moves its orders on, in one transaction; raises an alert per delivery order that failed for good. */
+/** What people must hear of a round: delivery orders failed for good or refused, and ones a WMS took for an order cancelled meanwhile. */
+function alertsOf(changed: DeliveryOrderRow[], orders: Map<string, OrderRow>) {
+  return changed.flatMap((d) => {
+    if (d.status === 'failed') return [{ kind: 'push_failed', subject: d.code, message: `delivery order ${d.code} could not be sent to its WMS: ${d.lastError}` }];
+    if (d.status === 'rejected') return [{ kind: 'wms_rejected', subject: d.code, message: `the WMS of ${d.warehouseCode} refused delivery order ${d.code}: ${d.lastError}` }];
+    if (d.status === 'accepted' && orders.get(d.orderId)?.status === 'cancelled') {
+      return [{ kind: 'accepted_after_cancel', subject: d.code, message: `the WMS of ${d.warehouseCode} took ${d.code} while its order was being cancelled: have the warehouse stop it` }];
+    }
+    return [];
+  });
+}
+
+/** Writes a tenant's results and moves its orders on, in one transaction, with the alerts people must see. */
 async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], logger: Logger): Promise<void> {
   const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
-  const failed = results.filter((r) => r.status === 'failed');
-  await withRetryOnConflict(() =>
+  const alerts = await withRetryOnConflict(() =>
     base.db.transaction(async (tx) => {
       const ctx = withDb(base, tx);
       // Orders first, then their delivery orders: the order every writer locks them in.
-      const locked = await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!));
-      const changed = new Set((await recordDeliveryResults(ctx, results)).map((d) => d.orderId));
-      const live = await liveDeliveriesOf(ctx, [...changed]);
-      await transitionMany(ctx, locked.flatMap((o) => (changed.has(o.id) ? (orderMove(o, live.get(o.id) ?? []) ?? []) : [])));
-      await raiseAlerts(ctx, failed.map((r) => ({ kind: 'push_failed', subject: r.code, message: `delivery order ${r.code} could not be sent to its WMS: ${r.lastError}` })));
+      const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
+      const changed = await recordDeliveryResults(ctx, results);
+      const orderIds = [...new Set(changed.map((d) => d.orderId))];
+      const live = await liveDeliveriesOf(ctx, orderIds);
+      await transitionMany(ctx, orderIds.flatMap((id) => {
+        const order = locked.get(id);
+        return order ? (orderMove(order, live.get(id) ?? []) ?? []) : [];
+      }));
+      const raised = alertsOf(changed, locked);
+      await raiseAlerts(ctx, raised);
+      return raised;
     }),
   );
-  if (failed.length) logger.error({ tenantId: base.tenantId, deliveryOrders: failed.map((r) => r.code) }, 'delivery orders failed for good; their orders stopped as push_failed');
+  if (alerts.length) logger.error({ tenantId: base.tenantId, alerts: alerts.map((a) => `${a.kind} ${a.subject}`) }, 'delivery orders need a person');
 }
 
 /** One round: leases what is due, sends it, writes what came of it. Returns how many delivery orders it leased. */
@@ -228,11 +246,11 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
 /**
  * Runs rounds (delivery orders, then shipment notices) back to back while there is work, pausing
  * `idleMs` when a round found nothing (or until this process makes delivery orders due). Rounds
- * overlap, up to `parallel`, so one round's slow answers do not hold the next; on an embedded
- * database one at a time, as more only queue for its one connection in smaller, costlier rounds.
- * `stop()` waits for the rounds in progress.
+ * overlap, up to `parallel` (two on an embedded database, where more would only queue for its one
+ * connection), so one WMS's slow answers do not hold the others. `stop()` waits for the rounds in
+ * progress.
  */
-export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = Math.min(3, concurrentTransactions(deps.db))): Job {
+export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = Math.min(3, Math.max(2, concurrentTransactions(deps.db)))): Job {
   const opts = { ...defaultDispatch, ...options };
   let stopped = false;
   const loop = async () => {

@@ -6,6 +6,8 @@ import { deliveryCodeParams } from '../fulfillment/fulfillment.routes.ts';
 import { deliveryView } from '../fulfillment/delivery-orders.service.ts';
 import { warehouseParams } from '../warehouses/warehouses.input.ts';
 import { snapshotFromWmsByHand } from './pipeline.wms-inventory.ts';
+import { shipByHand } from './pipeline.delivery.ts';
+import { manualShipment } from '../fulfillment/fulfillment.routes.ts';
 
 export function pipelineRoutes(app: Api): void {
   app.post('/api/v1/orders', {
@@ -74,4 +76,14 @@ export function pipelineRoutes(app: Api): void {
       params: warehouseParams,
     },
   }, async (req, reply) => reply.code(201).send(await snapshotFromWmsByHand(ctxFor(req, 'admin', 'ops'), app.secrets, req.params.code)));
+
+  app.post('/api/v1/delivery-orders/:code/shipment', {
+    schema: {
+      tags: ['fulfillment'],
+      summary: 'Ship a manual delivery order by hand (its warehouse has no WMS link): carrier and tracking number',
+      description: 'Its units leave the book, its order moves on (shipped once all its delivery orders have), and the marketplace is told. 409 DELIVERY_NOT_MANUAL for a delivery order its WMS handles.',
+      params: deliveryCodeParams,
+      body: manualShipment,
+    },
+  }, async (req) => deliveryView(await shipByHand(ctxFor(req, 'admin', 'ops'), req.params.code, req.body)));
 }

@@ -7,8 +7,11 @@ import { concurrentTransactions, type Database } from '../../platform/db/index.t
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, takePlannedCtes, type ReservationPlan } from '../inventory/reservations.service.ts';
-import { allSent, deliveryRows, getDelivery, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
+import { anySent, deliveryRows, getDelivery, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
 import { ADDRESS_HOLD, placeReceiver } from '../orders/orders.address.ts';
+import { linkedWarehouses } from '../warehouses/warehouses.service.ts';
+import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
+import { resumeDelivery } from './pipeline.delivery.ts';
 import type { OrderInput, ReceiverCorrection, TransitionInput } from '../orders/orders.input.ts';
 import type { OrderStatus } from '../orders/orders.lifecycle.ts';
 import { correctReceiver } from '../orders/orders.receiver.ts';
@@ -184,7 +187,7 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
     const own = deliveries.filter((d) => d.orderId === ids[i]);
     const warehouses = own.map((d) => d.warehouseCode);
     const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: own.map((d) => d.code) };
-    return allSent(own)
+    return anySent(own)
       ? { to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
       : { to: 'allocated', reason: `stock reserved at ${warehouses.join(' + ')}`, data };
   });
@@ -247,6 +250,7 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
       const c = withDb(ctx, tx);
       const order = await transition(c, orderId, request);
       if (order.status === 'cancelled') await giveBack(c, [order.id], 'released', `order cancelled: ${request.reason}`);
+      if (order.status === 'routed' || order.status === 'pushed') return resumeDelivery(c, order);
       return order.status === 'paid' ? takeStock(c, order) : order;
     }),
   );
@@ -275,13 +279,14 @@ export async function correctOrderReceiver(ctx: RequestContext, orderId: string,
  * to its WMS again from now, and its order, stopped for it, goes back to routed, in one transaction.
  */
 export async function retryDeliveryByHand(ctx: RequestContext, code: string): Promise<DeliveryOrderRow> {
-  const { linked } = await routingConfig(ctx);
+  const linked = await linkedWarehouses(ctx);
   return withRetryOnConflict(() =>
     ctx.db.transaction(async (tx) => {
       const c = withDb(ctx, tx);
       const before = await getDelivery(c, code);
       const [order] = await lockOrders(c, [before.orderId]);
       const retried = await retryDelivery(c, code, linked);
+      await acknowledgeAlertsAbout(c, code);
       if (order && (order.status === 'exception' || order.status === 'allocated')) await transition(c, order.id, { to: 'routed', reason: `delivery order ${code} sent again by hand` });
       return retried;
     }),

@@ -4,10 +4,9 @@ import type { Database } from '../../platform/db/index.ts';
 import { isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { deliveryShipped, getDelivery, liveDeliveriesOf, rememberWmsMessage, type ShipmentReport } from '../fulfillment/delivery-orders.service.ts';
-import { shipOrder } from '../inventory/reservations.service.ts';
+import { rememberWmsMessage } from '../fulfillment/delivery-orders.service.ts';
+import { shipped } from './pipeline.delivery.ts';
 import { changeStock } from '../inventory/stock.service.ts';
-import { lockOrders, noteMany, transitionMany, type OrderRow } from '../orders/orders.service.ts';
 import { wmsLinks } from '../warehouses/warehouses.service.ts';
 import { appKeyOf, inboundReply, protocolOf, readJsonInbound, readQimenInbound, type InboundRead, type InboundReply, type WmsMessage } from '../wms/wms.inbound.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
@@ -23,38 +22,6 @@ export interface WmsRequest {
   query: Record<string, string | undefined>;
   headers: Record<string, string | string[] | undefined>;
   rawBody: string;
-}
-
-/** Statuses from which a shipped delivery order moves its order on (a push that failed may have arrived after all). */
-const beforeAcceptance = new Set(['routed', 'pushed', 'exception']);
-
-/**
- * A delivery order shipped: its warehouse's reservations leave the book, and its order moves to
- * accepted_by_wms (if the acceptance never reached us) and to shipped once every one of its
- * delivery orders has shipped, in the caller's transaction.
- */
-async function shipped(ctx: RequestContext, warehouseCode: string, code: string, report: ShipmentReport): Promise<void> {
-  // The order first, then its delivery order: the order every writer locks them in.
-  const { orderId } = await getDelivery(ctx, code);
-  const [order] = await lockOrders(ctx, [orderId]);
-  const { row: d, effect } = await deliveryShipped(ctx, warehouseCode, code, report);
-  if (!order || effect === 'again') return;
-  if (effect === 'cancelled' || order.status === 'cancelled') {
-    await noteMany(ctx, [{ orderId: order.id, type: 'shipped_after_cancel', reason: `warehouse ${warehouseCode} shipped ${code} after the order was cancelled`, data: { carrier: report.carrier, trackingNo: report.trackingNo } }]);
-    return;
-  }
-  await shipOrder(ctx, order.id, `delivery order ${code}`, warehouseCode);
-  const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [d];
-  let current: OrderRow = order;
-  const data = { deliveryOrder: code, carrier: report.carrier, trackingNo: report.trackingNo };
-  if (beforeAcceptance.has(current.status) && live.every((x) => x.status === 'accepted' || x.status === 'shipped')) {
-    current = (await transitionMany(ctx, [{ order: current, to: 'accepted_by_wms', reason: 'shipped by the WMS', data }])).get(order.id) ?? current;
-  }
-  if (current.status === 'accepted_by_wms' && live.every((x) => x.status === 'shipped')) {
-    await transitionMany(ctx, [{ order: current, to: 'shipped', reason: `shipped from ${[...new Set(live.map((x) => x.warehouseCode))].join(' + ')}`, data }]);
-  } else {
-    await noteMany(ctx, [{ orderId: order.id, type: 'package_shipped', reason: `warehouse ${warehouseCode} shipped ${code}`, data }]);
-  }
 }
 
 async function take(ctx: RequestContext, message: WmsMessage): Promise<void> {

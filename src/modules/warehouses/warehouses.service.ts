@@ -131,6 +131,11 @@ export async function wmsLinks(ctx: Pick<RequestContext, 'db' | 'tenantId'>, box
   return links;
 }
 
+/** Warehouses with a WMS link, active or not: where delivery orders can be sent. */
+export async function linkedWarehouses(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<Set<string>> {
+  return new Set((await repo.list(ctx.db, ctx.tenantId)).filter((w) => w.wmsProtocol !== null).map((w) => w.code));
+}
+
 /** Tenants keeping stock here (with at least one active warehouse). */
 export async function tenantsWithWarehouses(ctx: Pick<RequestContext, 'db'>): Promise<string[]> {
   return [...new Set((await repo.listActiveAllTenants(ctx.db)).map((w) => w.tenantId))];

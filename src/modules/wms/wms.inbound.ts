@@ -72,9 +72,12 @@ function isoTime(value: unknown, field: string): Date {
   return at.toJSDate();
 }
 
-function integer(value: string, field: string): number {
+/** The most units one stock change may move: more is a WMS error, not a change. */
+const MAX_UNITS = 10_000_000;
+
+function integer(value: unknown, field: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n === 0) throw new Malformed(`${field} must be a non-zero integer`);
+  if (!Number.isInteger(n) || n === 0 || Math.abs(n) > MAX_UNITS) throw new Malformed(`${field} must be a whole number of units, not zero, at most ${MAX_UNITS} either way`);
   return n;
 }
 
@@ -142,8 +145,7 @@ export function readJsonInbound(headers: Record<string, string | string[] | unde
       };
     }
     if (body?.event === 'stock_changed') {
-      const quantity = Number(body.quantity);
-      if (!Number.isInteger(quantity) || quantity === 0) throw new Malformed('quantity must be a non-zero integer');
+      const quantity = integer(body.quantity, 'quantity');
       return {
         ok: true,
         message: {

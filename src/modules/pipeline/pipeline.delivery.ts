@@ -1,0 +1,92 @@
+import { withDb, type RequestContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { withRetryOnConflict } from './pipeline.retry.ts';
+import { deliveriesDue } from '../../platform/wake.ts';
+import { raiseAlerts } from '../fulfillment/alerts.service.ts';
+import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, type DeliveryOrderRow, type ShipmentReport } from '../fulfillment/delivery-orders.service.ts';
+import { shipOrder } from '../inventory/reservations.service.ts';
+import { changeStock } from '../inventory/stock.service.ts';
+import { PUSH_FAILED, WMS_REJECTED, type OrderStatus } from '../orders/orders.lifecycle.ts';
+import { lockOrders, noteMany, transitionMany, type OrderRow } from '../orders/orders.service.ts';
+
+/** Why an order may be stopped while its delivery orders still reach their WMS (a failure that turned out not to be one). */
+const deliveryStops = new Set([PUSH_FAILED, WMS_REJECTED]);
+
+const done = (d: DeliveryOrderRow) => d.status === 'accepted' || d.status === 'shipped';
+
+/**
+ * Moves an order on as far as its delivery orders have gone, in the caller's transaction: to
+ * accepted_by_wms once every one is accepted or shipped (through routed for one people handed to
+ * the warehouse from allocated), then to shipped once every one has shipped. An order on hold, or
+ * stopped for another reason, stays where it is until released. Returns it as it ends up.
+ */
+export async function moveOn(ctx: RequestContext, order: OrderRow, live: DeliveryOrderRow[], data: Record<string, unknown>): Promise<OrderRow> {
+  let current = order;
+  const step = async (to: OrderStatus, reason: string) => {
+    current = (await transitionMany(ctx, [{ order: current, to, reason, data }])).get(order.id) ?? current;
+  };
+  if (live.length === 0 || !live.every(done)) return current;
+  const stoppedForDelivery = current.status === 'exception' && deliveryStops.has(current.statusReason ?? '');
+  if (current.status === 'allocated') await step('routed', 'handed to the warehouse');
+  if (current.status === 'routed' || current.status === 'pushed' || stoppedForDelivery) await step('accepted_by_wms', 'accepted by the warehouse');
+  if (current.status === 'accepted_by_wms' && live.every((d) => d.status === 'shipped')) {
+    await step('shipped', `shipped from ${[...new Set(live.map((d) => d.warehouseCode))].join(' + ')}`);
+  }
+  return current;
+}
+
+/**
+ * A delivery order left its warehouse, as its WMS (or, for a manual one, a person) says, in the
+ * caller's transaction: its warehouse's reservations leave the book with it and its order moves on
+ * (moveOn); the channel is told later by the dispatcher. Goods that left for an order cancelled
+ * meanwhile leave the book all the same, without telling the channel, and an alert asks a person
+ * to stop them.
+ */
+export async function shipped(ctx: RequestContext, warehouseCode: string, code: string, report: ShipmentReport): Promise<void> {
+  // The order first, then its delivery order: the order every writer locks them in.
+  const { orderId } = await getDelivery(ctx, code);
+  const [order] = await lockOrders(ctx, [orderId]);
+  const cancelled = order?.status === 'cancelled';
+  const { row, effect } = await deliveryShipped(ctx, warehouseCode, code, report, !cancelled);
+  if (!order || effect === 'again') return;
+  const data = { deliveryOrder: code, carrier: report.carrier, trackingNo: report.trackingNo };
+  if (cancelled || effect === 'cancelled') {
+    // Its reservations went back when it was cancelled: the units leave the book here.
+    await changeStock(ctx, row.lines.map((l) => ({ sku: l.sku, warehouseCode, quantity: -l.quantity })), {
+      kind: 'wms_report', reason: `shipped by the warehouse after its order was cancelled (${code})`, reference: code,
+    });
+    await noteMany(ctx, [{ orderId: order.id, type: 'shipped_after_cancel', reason: `warehouse ${warehouseCode} shipped ${code} after the order was cancelled`, data }]);
+    await raiseAlerts(ctx, [{ kind: 'shipped_after_cancel', subject: code, message: `warehouse ${warehouseCode} shipped ${code} (${report.carrier ?? '?'} ${report.trackingNo ?? '?'}) for a cancelled order: intercept it or have it returned` }]);
+    return;
+  }
+  await shipOrder(ctx, order.id, `delivery order ${code}`, warehouseCode);
+  const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [row];
+  const moved = await moveOn(ctx, order, live, data);
+  if (moved.status !== 'shipped') await noteMany(ctx, [{ orderId: order.id, type: 'package_shipped', reason: `warehouse ${warehouseCode} shipped ${code}`, data }]);
+}
+
+/**
+ * An order released back to routed or pushed (from a hold or an exception) takes up its delivery
+ * where it stands, in the caller's transaction: moved on if its delivery orders got through while
+ * it waited, else its pending ones are sent at once.
+ */
+export async function resumeDelivery(ctx: RequestContext, order: OrderRow): Promise<OrderRow> {
+  if (order.status !== 'routed' && order.status !== 'pushed') return order;
+  const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [];
+  const moved = await moveOn(ctx, order, live, { deliveryOrders: live.map((d) => d.code) });
+  if (moved.status === order.status && (await deliveriesDueNow(ctx, [order.id])) > 0) deliveriesDue.notify();
+  return moved;
+}
+
+/** A manual delivery order (its warehouse has no WMS link) shipped by people, with carrier and tracking number, in one transaction. */
+export async function shipByHand(ctx: RequestContext, code: string, shipment: { carrier: string; trackingNo: string }): Promise<DeliveryOrderRow> {
+  return withRetryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const c = withDb(ctx, tx);
+      const d = await getDelivery(c, code);
+      if (d.status !== 'manual') throw new AppError('DELIVERY_NOT_MANUAL', `delivery order ${code} is ${d.status}; only manual ones are shipped by hand (the others by their WMS)`);
+      await shipped(c, d.warehouseCode, code, { wmsId: null, carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: c.clock.now() });
+      return (await liveDeliveriesOf(c, [d.orderId])).get(d.orderId)!.find((x) => x.code === code)!;
+    }),
+  );
+}
