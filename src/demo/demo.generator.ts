@@ -23,6 +23,15 @@ const regions: readonly (readonly [string, string, string])[] = [
   ['广西壮族自治区', '南宁市', '青秀区'],
 ];
 
+/** Cross-border buyers (跨境), served from the overseas warehouse: US states and cities. */
+const abroad: readonly (readonly [string, string, string])[] = [
+  ['CA', 'Los Angeles', '90012'],
+  ['CA', 'San Francisco', '94103'],
+  ['WA', 'Seattle', '98101'],
+  ['NY', 'New York', '10001'],
+];
+const westernNames = ['Alex Chen', 'Jamie Lee', 'Sam Wong', 'Taylor Lin', 'Jordan Wu'];
+
 /** What the synthetic demo orders sell. */
 export const demoProducts = [
   { sku: 'SOFA-GREY-3S', title: '三人布艺沙发 灰色', price: 199900 },
@@ -68,6 +77,8 @@ export function demoOrder(rand: () => number, sequence: number, at: Date): Order
   const discountFen = rand() < 0.3 ? Math.min(goods, 1000 * (1 + Math.floor(rand() * 5))) : 0;
   const paid = rand() < 0.85;
   const orderedAt = new Date(at.getTime() - 20_000);
+  // One order in twelve goes abroad.
+  const overseas = rand() < 1 / 12 ? pick(rand, abroad) : null;
   return {
     channel,
     shopId,
@@ -78,16 +89,22 @@ export function demoOrder(rand: () => number, sequence: number, at: Date): Order
     shippingFen: 0,
     discountFen,
     totalFen: goods - discountFen,
-    receiver: {
-      name: pick(rand, surnames) + pick(rand, givenNames),
-      // 100… is no mobile prefix in China: sample numbers can never reach a real person.
-      phone: `100${String(Math.floor(rand() * 100_000_000)).padStart(8, '0')}`,
-      country: 'CN',
-      province,
-      city,
-      district,
-      address: `示例路 ${1 + Math.floor(rand() * 999)} 号`,
-    },
+    receiver: overseas
+      ? {
+        // 555-01xx numbers are reserved for fiction in North America.
+        name: pick(rand, westernNames), phone: `+1-213-555-01${String(Math.floor(rand() * 100)).padStart(2, '0')}`, country: 'US',
+        province: overseas[0], city: overseas[1], address: `${1 + Math.floor(rand() * 999)} Sample Street`, postcode: overseas[2],
+      }
+      : {
+        name: pick(rand, surnames) + pick(rand, givenNames),
+        // 100… is no mobile prefix in China: sample numbers can never reach a real person.
+        phone: `100${String(Math.floor(rand() * 100_000_000)).padStart(8, '0')}`,
+        country: 'CN',
+        province,
+        city,
+        district,
+        address: `示例路 ${1 + Math.floor(rand() * 999)} 号`,
+      },
     tags: ['demo', ...pick(rand, tagSets)],
     orderedAt: orderedAt.toISOString(),
     paidAt: paid ? at.toISOString() : undefined,

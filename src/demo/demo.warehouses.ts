@@ -8,9 +8,9 @@ import { everyLevel } from '../modules/inventory/stock.service.ts';
 
 /** The demo's warehouses: three in China behind one Qimen WMS, one in Los Angeles behind a JSON WMS. */
 export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json' })[] = [
-  { code: 'HZ01', name: '华东杭州仓', timeZone: 'Asia/Shanghai', priority: 10, isDefault: true, location: { divisionCode: '330100' }, protocol: 'qimen', cutOff: '16:00', dailyCapacity: 50_000 },
-  { code: 'GZ01', name: '华南广州仓', timeZone: 'Asia/Shanghai', priority: 20, location: { divisionCode: '440100' }, protocol: 'qimen', cutOff: '16:00', dailyCapacity: 30_000 },
-  { code: 'TJ01', name: '华北天津仓', timeZone: 'Asia/Shanghai', priority: 30, location: { divisionCode: '120000' }, protocol: 'qimen', cutOff: '15:00', dailyCapacity: 20_000 },
+  { code: 'HZ01', name: '华东杭州仓', timeZone: 'Asia/Shanghai', priority: 10, isDefault: true, location: { divisionCode: '330100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 50_000 },
+  { code: 'GZ01', name: '华南广州仓', timeZone: 'Asia/Shanghai', priority: 20, location: { divisionCode: '440100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 30_000 },
+  { code: 'TJ01', name: '华北天津仓', timeZone: 'Asia/Shanghai', priority: 30, location: { divisionCode: '120000' }, coverage: ['CN'], protocol: 'qimen', cutOff: '15:00', dailyCapacity: 20_000 },
   {
     code: 'US-LA1', name: 'Los Angeles overseas warehouse', timeZone: 'America/Los_Angeles', priority: 40, location: { latitude: 34.05, longitude: -118.24 },
     coverage: ['US'], protocol: 'json', cutOff: '14:00',
@@ -47,7 +47,7 @@ export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): 
     const existing = new Set((await listWarehouses(ctx)).map((w) => w.code));
     for (const { protocol, ...warehouse } of demoWarehouses) {
       const wms = { protocol, url: protocol === 'qimen' ? `${qimen.url}/router/qimen/service` : json.url, ...account };
-      if (existing.has(warehouse.code)) await updateWarehouse(ctx, warehouse.code, { wms }, box);
+      if (existing.has(warehouse.code)) await updateWarehouse(ctx, warehouse.code, { wms, coverage: warehouse.coverage ?? [] }, box);
       else await createWarehouse(ctx, { ...warehouse, wms }, box);
     }
     return {

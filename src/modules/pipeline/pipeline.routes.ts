@@ -16,7 +16,8 @@ export function pipelineRoutes(app: Api): void {
       summary: 'Ingest a canonical order (idempotent on channel, shop and channel order id) and reserve its stock',
       description:
         '201 when the order is new; 200 with the same order when it was seen before (updated if the message is newer). ' +
-        'A paid order comes back `allocated` when its stock is reserved, or `exception` with statusReason `out_of_stock` when it cannot be filled ' +
+        'A paid order comes back `routed` when its stock is reserved and its delivery orders are owed to the warehouses\' WMSs (`allocated` at a warehouse without a WMS link), ' +
+        'or `exception` with statusReason `out_of_stock` when it cannot be filled (`no_warehouse` when no warehouse may take it) ' +
         '(or `on_hold` with statusReason `address_unresolved`, taking no stock, when a Chinese address cannot be placed; see PUT /api/v1/orders/{id}/receiver) ' +
         '(or stays `paid` as a backorder, by tenant setting). Tenants without warehouses keep no stock here: orders stay as sent.',
       body: orderInput,

@@ -22,7 +22,14 @@ export async function snapshotFromWms(ctx: RequestContext, box: SecretBox, wareh
   const link = (await wmsLinks(ctx, box)).get(warehouseCode);
   if (!link) return null;
   const takenAt = ctx.clock.now();
-  const answer = await adapterFor(link, ctx.clock).queryInventory(warehouseCode, link.timeZone, await skusAt(ctx, warehouseCode));
+  const skus = await skusAt(ctx, warehouseCode);
+  const adapter = adapterFor(link, ctx.clock);
+  let answer = await adapter.queryInventory(warehouseCode, link.timeZone, skus);
+  // A busy WMS is asked twice more, a second apart, before the day goes without a fresh count.
+  for (let tries = 1; answer.kind === 'failed' && tries < 3; tries++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    answer = await adapter.queryInventory(warehouseCode, link.timeZone, skus);
+  }
   if (answer.kind === 'failed') throw new AppError('WMS_UNAVAILABLE', `the WMS of ${warehouseCode} did not say what it holds: ${answer.reason}`);
   return recordSnapshot(ctx, { warehouseCode, source: 'wms_query', takenAt, lines: answer.lines });
 }
