@@ -12,50 +12,19 @@ export interface Server {
   stop(): Promise<number | null>;
 }
 
-/** Starts `oms serve` on a free port and waits for its ready line. */
-export function startServer(args: string[], env: Record<string, string | undefined> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [oms, 'serve', '--port', '0', ...args], { env: { ...cleanEnv, ...env } });
+/** Runs `oms <args>` and waits for the line that says it is up (`ready` matches it). */
+function spawnOms(args: string[], env: Record<string, string | undefined>, ready: RegExp, what: string): Promise<Server> {
+  const child = spawn(process.execPath, [oms, ...args], { env: { ...cleanEnv, ...env } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const ready = /OMS ready at (http:\/\/\S+)/.exec(output);
-      if (ready) {
+      const up = ready.exec(output);
+      if (up) {
         clearTimeout(timer);
         resolve({
-          url: ready[1]!,
-          output: () => output,
-          child,
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`oms serve exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-
-/** Starts `oms worker` and waits for its running line. */
-export function startWorker(args: string[], env: Record<string, string | undefined> = {}): Promise<Omit<Server, 'url'>> {
-  const child = spawn(process.execPath, [oms, 'worker', ...args], { env: { ...cleanEnv, ...env } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no running line within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/OMS worker running/.test(output)) {
-        clearTimeout(timer);
-        resolve({
+          url: up[1] ?? '',
           output: () => output,
           child,
           stop: () =>
@@ -71,7 +40,17 @@ export function startWorker(args: string[], env: Record<string, string | undefin
     child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`oms worker exited with ${code}:\n${output}`));
+      reject(new Error(`${what} exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** Starts `oms serve` on a free port and waits for its ready line. */
+export function startServer(args: string[], env: Record<string, string | undefined> = {}): Promise<Server> {
+  return spawnOms(['serve', '--port', '0', ...args], env, /OMS ready at (http:\/\/\S+)/, 'oms serve');
+}
+
+/** Starts `oms worker` and waits for its running line. */
+export function startWorker(args: string[], env: Record<string, string | undefined> = {}): Promise<Server> {
+  return spawnOms(['worker', ...args], env, /OMS worker running/, 'oms worker');
 }

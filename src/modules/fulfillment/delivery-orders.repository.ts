@@ -105,27 +105,37 @@ export async function updateMany(db: Database, tenantId: string, codes: string[]
     .returning();
 }
 
+/** The two queues delivery orders sit in: owed to their WMS, and shipped with the channel still to be told. */
+const queues = {
+  delivery: { due: sql`status = 'pending' and next_attempt_at`, order: sql`next_attempt_at`, lease: sql.raw('lease_until'), attempts: sql.raw('attempts'), touch: true },
+  notice: { due: sql`notice_status = 'due' and notice_next_at`, order: sql`notice_next_at`, lease: sql.raw('notice_lease_until'), attempts: sql.raw('notice_attempts'), touch: false },
+} as const;
+
 /**
- * Leases up to `limit` pending delivery orders due by `now`, of every tenant, oldest due first,
- * skipping rows another dispatcher holds: each gets `leaseUntil` and one more attempt. A
- * dispatcher that dies holding some lets them go when the lease runs out.
+ * Leases up to `limit` delivery orders due by `now` in a queue, of every tenant, oldest due first,
+ * skipping rows another dispatcher holds: each gets a lease until `leaseUntil` and one more
+ * attempt. A dispatcher that dies holding some lets them go when the lease runs out.
  */
-export async function claimDue(db: Database, now: Date, leaseUntil: Date, limit: number): Promise<DeliveryOrderRow[]> {
+async function claim(db: Database, queue: keyof typeof queues, now: Date, leaseUntil: Date, limit: number): Promise<DeliveryOrderRow[]> {
+  const q = queues[queue];
+  const at = now.toISOString();
   const result = await executeNamed(db, sql`
     with due as (
       select tenant_id, code from delivery_orders
-      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-        and (lease_until is null or lease_until <= ${now.toISOString()}::timestamptz)
-      order by next_attempt_at
+      where ${q.due} <= ${at}::timestamptz and (${q.lease} is null or ${q.lease} <= ${at}::timestamptz)
+      order by ${q.order}
       limit ${limit}
       for update skip locked
     )
     update delivery_orders d
-      set lease_until = ${leaseUntil.toISOString()}::timestamptz, attempts = d.attempts + 1, updated_at = ${now.toISOString()}::timestamptz
+      set ${q.lease} = ${leaseUntil.toISOString()}::timestamptz, ${q.attempts} = d.${q.attempts} + 1${q.touch ? sql`, updated_at = ${at}::timestamptz` : sql``}
     from due where d.tenant_id = due.tenant_id and d.code = due.code
     returning d.*`);
   return rowsOf(result).map(fromRaw);
 }
+
+/** Delivery orders owed to their WMS (see claim). */
+export const claimDue = (db: Database, now: Date, leaseUntil: Date, limit: number) => claim(db, 'delivery', now, leaseUntil, limit);
 
 /** The earliest moment a pending delivery order falls due, or null when none is pending. */
 export async function nextDue(db: Database): Promise<Date | null> {
@@ -233,23 +243,8 @@ export async function rememberInbound(db: Database, row: typeof wmsInbound.$infe
   return rows.length > 0;
 }
 
-/** Leases up to `limit` shipment notices due to channels, every tenant's (see claimDue). */
-export async function claimNoticesDue(db: Database, now: Date, leaseUntil: Date, limit: number): Promise<DeliveryOrderRow[]> {
-  const result = await executeNamed(db, sql`
-    with due as (
-      select tenant_id, code from delivery_orders
-      where notice_status = 'due' and notice_next_at <= ${now.toISOString()}::timestamptz
-        and (notice_lease_until is null or notice_lease_until <= ${now.toISOString()}::timestamptz)
-      order by notice_next_at
-      limit ${limit}
-      for update skip locked
-    )
-    update delivery_orders d
-      set notice_lease_until = ${leaseUntil.toISOString()}::timestamptz, notice_attempts = d.notice_attempts + 1
-    from due where d.tenant_id = due.tenant_id and d.code = due.code
-    returning d.*`);
-  return rowsOf(result).map(fromRaw);
-}
+/** Shipment notices owed to channels (see claim). */
+export const claimNoticesDue = (db: Database, now: Date, leaseUntil: Date, limit: number) => claim(db, 'notice', now, leaseUntil, limit);
 
 export interface NoticeResult {
   code: string;
