@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { dispatchRound } from '../../src/modules/pipeline/pipeline.dispatch.ts';
+import { expireDueReservations } from '../../src/modules/pipeline/pipeline.jobs.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
@@ -91,8 +93,28 @@ for (const backend of testBackends()) {
       assert.equal(d.status, 'accepted');
       await confirm(d.code);
       assert.equal((await get(`/api/v1/orders/${o.id}`)).status, 'on_hold');
+      // Starting over from payment would reserve and send its goods a second time.
+      const restart = await api().request('POST', `/api/v1/orders/${o.id}/transitions`, { body: { to: 'paid', reason: 'test' } });
+      assert.equal(restart.status, 409);
+      assert.equal(restart.body.error.code, 'ORDER_AT_WAREHOUSE');
       const released = await move(o.id, 'routed');
       assert.equal(released.status, 'shipped');
+      assert.equal((await world.deliveries(o.id)).length, 1);
+    });
+
+    test('goods with their warehouse keep their stock when a paid reservation lifetime runs out', async () => {
+      assert.equal((await api().request('PATCH', '/api/v1/inventory/settings', { body: { reservationTtl: { '*': { unpaid: 1800, paid: 600 } } } })).status, 200);
+      const o = await world.post(hz());
+      await world.dispatchAll();
+      assert.equal((await get(`/api/v1/orders/${o.id}`)).status, 'accepted_by_wms');
+      world.api.clock.set(new Date('2026-11-11T04:11:00Z'));
+      await expireDueReservations({ db: world.database.handle.db, clock: world.api.clock, logger: createLogger('silent') });
+      const [held] = (await get(`/api/v1/inventory/reservations?orderId=${o.id}`)).items;
+      assert.equal(held.status, 'active');
+      assert.equal(held.expiresAt, null);
+      assert.equal((await get(`/api/v1/orders/${o.id}`)).status, 'accepted_by_wms');
+      world.api.clock.set(new Date('2026-11-11T04:00:00Z'));
+      assert.equal((await api().request('PATCH', '/api/v1/inventory/settings', { body: { reservationTtl: { '*': { unpaid: 1800, paid: null } } } })).status, 200);
     });
 
     test('an order split between a linked warehouse and one without a WMS link ships when people have shipped their part', async () => {
@@ -115,6 +137,14 @@ for (const backend of testBackends()) {
       await confirm(linked.code);
       assert.equal((await get(`/api/v1/orders/${o.id}`)).status, 'shipped');
       assert.equal((await get(`/api/v1/inventory/reservations?orderId=${o.id}`)).items.every((r: any) => r.status === 'shipped'), true);
+
+      // A manual delivery order of an order cancelled meanwhile is not shipped by hand.
+      const gone = await world.post(hz([['DESK', 1]]));
+      const [manual] = await world.deliveries(gone.id);
+      await move(gone.id, 'cancelled');
+      const late = await api().request('POST', `/api/v1/delivery-orders/${manual.code}/shipment`, { body: { carrier: 'ZTO', trackingNo: 'ZT900002' } });
+      assert.equal(late.status, 409);
+      assert.equal(late.body.error.code, 'DELIVERY_NOT_MANUAL');
     });
 
     test('an order paid after its warehouse’s cut-off counts toward the next work day', async () => {
@@ -149,6 +179,19 @@ for (const backend of testBackends()) {
       assert.equal((await api().request('POST', `/api/v1/delivery-orders/${d.code}/retry`)).status, 200);
       assert.equal((await get('/api/v1/alerts')).items.some((a: any) => a.subject === d.code), false, 'sending it again settles its alert');
       assert.equal((await api().request('PATCH', '/api/v1/warehouses/HZ09', { body: { active: false } })).status, 200);
+    });
+
+    test('a manual delivery order sent again once its warehouse is linked moves its order from allocated to routed', async () => {
+      const o = await world.post(hz([['DESK', 1]]));
+      assert.equal(o.status, 'allocated');
+      const [d] = await world.deliveries(o.id);
+      assert.equal(d.status, 'manual');
+      const link = { protocol: 'json', url: world.json.url, ...wmsAccount };
+      assert.equal((await api().request('PATCH', '/api/v1/warehouses/LOCAL', { body: { wms: link } })).status, 200);
+      const retried = await api().request('POST', `/api/v1/delivery-orders/${d.code}/retry`);
+      assert.equal(retried.status, 200, JSON.stringify(retried.body));
+      assert.equal((await get(`/api/v1/orders/${o.id}`)).status, 'routed');
+      assert.equal((await api().request('PATCH', '/api/v1/warehouses/LOCAL', { body: { wms: null } })).status, 200);
     });
 
     test('a stock report moving more units than any warehouse holds is refused as malformed, not a server error', async () => {

@@ -256,6 +256,12 @@ export async function shipOrder(ctx: RequestContext, orderId: string, reference?
   return active.length;
 }
 
+/** These orders' goods are with their warehouses: what they hold stays until it ships, whatever its lifetime was. */
+export async function holdUntilShipped(ctx: RequestContext, orderIds: string[]): Promise<void> {
+  const active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);
+  await reservationsRepo.setExpiry(ctx.db, ctx.tenantId, active.map((r) => r.id), null);
+}
+
 /** An order was paid: what it holds now lives as long as a paid order's reservation does. */
 export async function holdForPaid(ctx: RequestContext, orderIds: string[], settings?: InventorySettings): Promise<Set<string>> {
   const active = await reservationsRepo.lockActiveReservations(ctx.db, ctx.tenantId, orderIds);

@@ -2,8 +2,8 @@ import { withDb, type RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { withRetryOnConflict } from './pipeline.retry.ts';
 import { deliveriesDue } from '../../platform/wake.ts';
-import { raiseAlerts } from '../fulfillment/alerts.service.ts';
-import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, type DeliveryOrderRow, type ShipmentReport } from '../fulfillment/delivery-orders.service.ts';
+import { acknowledgeAlertsAbout, raiseAlerts } from '../fulfillment/alerts.service.ts';
+import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, retryDelivery, type DeliveryOrderRow, type ShipmentReport } from '../fulfillment/delivery-orders.service.ts';
 import { shipOrder } from '../inventory/reservations.service.ts';
 import { changeStock } from '../inventory/stock.service.ts';
 import { PUSH_FAILED, WMS_REJECTED, type OrderStatus } from '../orders/orders.lifecycle.ts';
@@ -66,27 +66,34 @@ export async function shipped(ctx: RequestContext, warehouseCode: string, code: 
 }
 
 /**
- * An order released back to routed or pushed (from a hold or an exception) takes up its delivery
- * where it stands, in the caller's transaction: moved on if its delivery orders got through while
- * it waited, else its pending ones are sent at once.
+ * An order released back to allocated, routed or pushed (from a hold or an exception) takes up
+ * its delivery where it stands, in the caller's transaction: moved on if its delivery orders got
+ * through while it waited; else, released to routed or pushed, its delivery orders are sent at
+ * once, those that had failed or been refused too (the person releasing it asks for that).
  */
-export async function resumeDelivery(ctx: RequestContext, order: OrderRow): Promise<OrderRow> {
-  if (order.status !== 'routed' && order.status !== 'pushed') return order;
+export async function resumeDelivery(ctx: RequestContext, order: OrderRow, linked: ReadonlySet<string>): Promise<OrderRow> {
   const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [];
   const moved = await moveOn(ctx, order, live, { deliveryOrders: live.map((d) => d.code) });
-  if (moved.status === order.status && (await deliveriesDueNow(ctx, [order.id])) > 0) deliveriesDue.notify();
+  if (moved.status !== order.status || (order.status !== 'routed' && order.status !== 'pushed')) return moved;
+  for (const d of live.filter((x) => (x.status === 'failed' || x.status === 'rejected') && linked.has(x.warehouseCode))) {
+    await retryDelivery(ctx, d.code, linked);
+    await acknowledgeAlertsAbout(ctx, d.code);
+  }
+  if ((await deliveriesDueNow(ctx, [order.id])) > 0) deliveriesDue.notify();
   return moved;
 }
 
 /** A manual delivery order (its warehouse has no WMS link) shipped by people, with carrier and tracking number, in one transaction. */
-export async function shipByHand(ctx: RequestContext, code: string, shipment: { carrier: string; trackingNo: string }): Promise<DeliveryOrderRow> {
+export async function shipByHand(ctx: RequestContext, code: string, shipment: { carrier: string; trackingNo: string }) {
   return withRetryOnConflict(() =>
     ctx.db.transaction(async (tx) => {
       const c = withDb(ctx, tx);
+      // Its order locked first: every writer of its delivery orders holds that lock, so what is read next stays true.
+      await lockOrders(c, [(await getDelivery(c, code)).orderId]);
       const d = await getDelivery(c, code);
       if (d.status !== 'manual') throw new AppError('DELIVERY_NOT_MANUAL', `delivery order ${code} is ${d.status}; only manual ones are shipped by hand (the others by their WMS)`);
       await shipped(c, d.warehouseCode, code, { wmsId: null, carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: c.clock.now() });
-      return (await liveDeliveriesOf(c, [d.orderId])).get(d.orderId)!.find((x) => x.code === code)!;
+      return getDelivery(c, code);
     }),
   );
 }

@@ -234,11 +234,15 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
     const ctx: RequestContext = { tenantId, actor: systemActor('dispatcher'), clock: deps.clock, db: deps.db };
     const results = await noticeAll(ctx, deps, rows, options);
     const failed = results.filter((r) => r.status === 'failed');
-    await ctx.db.transaction(async (tx) => {
-      const c = withDb(ctx, tx);
-      await recordNotices(c, results);
-      await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
-    });
+    await withRetryOnConflict(() =>
+      ctx.db.transaction(async (tx) => {
+        const c = withDb(ctx, tx);
+        // Orders first, then their delivery orders: the order every writer locks them in.
+        await lockOrders(c, rows.map((d) => d.orderId));
+        await recordNotices(c, results);
+        await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
+      }),
+    );
   }));
   return leased.length;
 }

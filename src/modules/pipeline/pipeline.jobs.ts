@@ -3,7 +3,7 @@ import { systemActor, type RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { allJobs, every, type Job } from '../../platform/jobs.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { dueForExpiry } from '../inventory/reservations.service.ts';
+import { dueForExpiry, holdUntilShipped } from '../inventory/reservations.service.ts';
 import { lockOrders, noteMany, ordersAwaitingStock, transitionMany } from '../orders/orders.service.ts';
 import { tenantsWithWarehouses } from '../warehouses/warehouses.service.ts';
 import { allocateWaiting } from './pipeline.service.ts';
@@ -19,10 +19,14 @@ export interface PipelineJobDeps {
 /** Statuses in which an order holds stock it has not shipped. */
 const holding = new Set(['allocated', 'routed']);
 
+/** Statuses in which an order's goods are with a warehouse (or stopped there): its stock is no longer a hold that can run out. */
+const atWarehouse = new Set(['pushed', 'accepted_by_wms']);
+
 /**
  * Releases reservations past their expiry (unpaid orders after 30 minutes by default), each with
  * a ledger movement. An unpaid order simply stops holding stock and takes it again when paid; a
- * paid order whose hold ran out stops in exception (reservation_expired) for a person to look at.
+ * paid order whose hold ran out stops in exception (reservation_expired) for a person to look at;
+ * one whose goods are with a warehouse keeps them until they ship.
  * Orders are locked before their reservations, the order every writer follows.
  */
 export async function expireDueReservations(deps: PipelineJobDeps, limit = 200): Promise<number> {
@@ -34,8 +38,11 @@ export async function expireDueReservations(deps: PipelineJobDeps, limit = 200):
     released += await withRetryOnConflict(() =>
       deps.db.transaction(async (tx) => {
         const ctx: RequestContext = { tenantId, actor: systemActor('reservation-expiry'), clock: deps.clock, db: tx };
-        const orders = await lockOrders(ctx, orderIds);
-        const count = await giveBack(ctx, orderIds, 'expired', 'reservation expired', true);
+        const locked = await lockOrders(ctx, orderIds);
+        const sent = locked.filter((o) => atWarehouse.has(o.status) || atWarehouse.has(o.heldFrom ?? ''));
+        await holdUntilShipped(ctx, sent.map((o) => o.id));
+        const orders = locked.filter((o) => !sent.includes(o));
+        const count = await giveBack(ctx, orders.map((o) => o.id), 'expired', 'reservation expired', true);
         const stopped = orders.filter((o) => holding.has(o.status));
         await transitionMany(ctx, stopped.map((order) => ({ order, to: 'exception', reason: 'reservation_expired' })));
         await noteMany(ctx, orders.filter((o) => !holding.has(o.status)).map((o) => ({ orderId: o.id, type: 'reservation_expired' })));

@@ -86,5 +86,5 @@ export function pipelineRoutes(app: Api): void {
       params: deliveryCodeParams,
       body: manualShipment,
     },
-  }, async (req) => deliveryView(await shipByHand(ctxFor(req, 'admin', 'ops'), req.params.code, req.body)));
+  }, async (req) => shipByHand(ctxFor(req, 'admin', 'ops'), req.params.code, req.body));
 }

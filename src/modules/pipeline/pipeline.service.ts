@@ -7,7 +7,7 @@ import { concurrentTransactions, type Database } from '../../platform/db/index.t
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, takePlannedCtes, type ReservationPlan } from '../inventory/reservations.service.ts';
-import { anySent, deliveryRows, getDelivery, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
+import { anySent, deliveryRows, getDelivery, liveDeliveriesOf, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
 import { ADDRESS_HOLD, placeReceiver } from '../orders/orders.address.ts';
 import { linkedWarehouses } from '../warehouses/warehouses.service.ts';
 import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
@@ -17,7 +17,8 @@ import type { OrderStatus } from '../orders/orders.lifecycle.ts';
 import { correctReceiver } from '../orders/orders.receiver.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
-import { anyRecorded, linesOfOrders, lockOrders, transition } from '../orders/orders.service.ts';
+import { anyRecorded, linesOfOrders, lockOrders, transition, transitionMany } from '../orders/orders.service.ts';
+import { AppError } from '../../platform/errors.ts';
 import { allActiveShopIds } from '../channels/shops.service.ts';
 import { ensureListings, ensureListingsCtes, type SoldListing } from '../inventory/stock-sync.service.ts';
 import { allocate, giveBack, type AllocationCandidate, type AllocationContext } from './pipeline.allocation.ts';
@@ -248,12 +249,26 @@ export async function changeOrderStatus(ctx: RequestContext, orderId: string, re
   return withRetryOnConflict(() =>
     ctx.db.transaction(async (tx) => {
       const c = withDb(ctx, tx);
+      if (request.to === 'paid' || request.to === 'allocated') await refuseRestartAtWarehouse(c, orderId, request.to);
       const order = await transition(c, orderId, request);
       if (order.status === 'cancelled') await giveBack(c, [order.id], 'released', `order cancelled: ${request.reason}`);
-      if (order.status === 'routed' || order.status === 'pushed') return resumeDelivery(c, order);
+      if (order.status === 'routed' || order.status === 'pushed' || order.status === 'allocated') return resumeDelivery(c, order, await linkedWarehouses(c));
       return order.status === 'paid' ? takeStock(c, order) : order;
     }),
   );
+}
+
+/**
+ * An order whose goods a warehouse has taken cannot start over from payment or allocation: that
+ * would reserve and send them a second time. It is released to routed instead.
+ */
+async function refuseRestartAtWarehouse(ctx: RequestContext, orderId: string, to: string): Promise<void> {
+  await lockOrders(ctx, [orderId]);
+  const taken = ((await liveDeliveriesOf(ctx, [orderId])).get(orderId) ?? []).filter((d) => d.status === 'accepted' || d.status === 'shipped');
+  if (taken.length === 0) return;
+  throw new AppError('ORDER_AT_WAREHOUSE', `a warehouse has taken this order (${taken.map((d) => `${d.code} ${d.status}`).join(', ')}); release it to routed, not ${to}`, {
+    deliveryOrders: taken.map((d) => ({ code: d.code, status: d.status })),
+  });
 }
 
 /**
@@ -287,7 +302,8 @@ export async function retryDeliveryByHand(ctx: RequestContext, code: string): Pr
       const [order] = await lockOrders(c, [before.orderId]);
       const retried = await retryDelivery(c, code, linked);
       await acknowledgeAlertsAbout(c, code);
-      if (order && (order.status === 'exception' || order.status === 'allocated')) await transition(c, order.id, { to: 'routed', reason: `delivery order ${code} sent again by hand` });
+      // Sent again by this person: the platform moves the order back to routed for them.
+      if (order && (order.status === 'exception' || order.status === 'allocated')) await transitionMany(c, [{ order, to: 'routed', reason: `delivery order ${code} sent again by hand` }]);
       return retried;
     }),
   ).finally(() => deliveriesDue.notify());
