@@ -25,7 +25,7 @@ for (const backend of testBackends()) {
     const hz = (lines: [string, number][] = [['MUG', 1]]) => world.order(['浙江省', '杭州市', '西湖区'], lines);
     const onHand = async (sku: string, warehouseCode: string) => (await get(`/api/v1/inventory/levels?sku=${sku}&warehouseCode=${warehouseCode}`)).items[0].onHand;
     async function confirm(code: string) {
-      const stored = world.qimen.store.orders.get(code) ?? world.qimen.store.orders.get(code)!;
+      const stored = world.qimen.store.orders.get(code)!;
       world.qimen.store.ship(code);
       const body = deliveryConfirmXml(stored, 'Asia/Shanghai');
       const params = { method: 'taobao.qimen.deliveryorder.confirm', timestamp: formatWallClock(world.api.clock.now()), format: 'xml', app_key: wmsAccount.appKey, v: '2.0', sign_method: 'md5', customerId: wmsAccount.customerId };

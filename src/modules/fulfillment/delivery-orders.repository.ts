@@ -137,13 +137,6 @@ async function claim(db: Database, queue: keyof typeof queues, now: Date, leaseU
 /** Delivery orders owed to their WMS (see claim). */
 export const claimDue = (db: Database, now: Date, leaseUntil: Date, limit: number) => claim(db, 'delivery', now, leaseUntil, limit);
 
-/** The earliest moment a pending delivery order falls due, or null when none is pending. */
-export async function nextDue(db: Database): Promise<Date | null> {
-  const rows = await db.select({ at: sql<string | null>`min(${deliveryOrders.nextAttemptAt})` }).from(deliveryOrders).where(eq(deliveryOrders.status, 'pending'));
-  const at = rows[0]?.at;
-  return at ? new Date(at) : null;
-}
-
 const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
 
 function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
@@ -175,11 +168,6 @@ export async function list(db: Database, tenantId: string, filter: DeliveryFilte
   if (filter.warehouseCode) where.push(eq(deliveryOrders.warehouseCode, filter.warehouseCode));
   if (filter.before) where.push(lt(deliveryOrders.code, filter.before));
   return db.select().from(deliveryOrders).where(and(...where)).orderBy(desc(deliveryOrders.code)).limit(filter.limit);
-}
-
-export async function countOfOrder(db: Database, tenantId: string, orderId: string): Promise<number> {
-  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(deliveryOrders).where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.orderId, orderId)));
-  return Number(rows[0]?.n ?? 0);
 }
 
 

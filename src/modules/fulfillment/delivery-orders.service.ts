@@ -68,11 +68,14 @@ export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc
   const rows = await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true);
   const now = ctx.clock.now();
   const waiting = rows.filter((r) => r.status === 'awaiting_payment');
+  // One update per warehouse (its status and work day follow from it), not one per order.
+  const byWarehouse = new Map<string, string[]>();
+  for (const r of waiting) byWarehouse.set(r.warehouseCode, [...(byWarehouse.get(r.warehouseCode) ?? []), r.code]);
   const moved = new Map<string, DeliveryOrderRow>();
-  for (const r of waiting) {
-    const status = openingStatus(true, dc.linked.has(r.warehouseCode));
-    const patch = { status, workDay: dc.workDay(r.warehouseCode), ...(status === 'pending' ? { nextAttemptAt: now } : {}) };
-    for (const row of await repo.updateMany(ctx.db, ctx.tenantId, [r.code], patch, now)) moved.set(row.code, row);
+  for (const [warehouseCode, codes] of byWarehouse) {
+    const status = openingStatus(true, dc.linked.has(warehouseCode));
+    const patch = { status, workDay: dc.workDay(warehouseCode), ...(status === 'pending' ? { nextAttemptAt: now } : {}) };
+    for (const row of await repo.updateMany(ctx.db, ctx.tenantId, codes, patch, now)) moved.set(row.code, row);
   }
   await repo.addLoads(ctx.db, ctx.tenantId, [...moved.values()], 1);
   const byOrder = new Map<string, DeliveryOrderRow[]>();
@@ -136,10 +139,6 @@ export async function getDelivery(ctx: RequestContext, code: string) {
   return deliveryView(row);
 }
 
-export async function deliveriesOfOrder(ctx: RequestContext, orderId: string) {
-  return (await repo.ofOrders(ctx.db, ctx.tenantId, [orderId])).map(deliveryView);
-}
-
 /**
  * A failed, rejected or manual delivery order sent again now, by a person, in the caller's
  * transaction, with a fresh count of attempts. Returns it as it is now.
@@ -173,11 +172,6 @@ export async function liveDeliveriesOf(ctx: RequestContext, orderIds: string[]):
     if (r.status !== 'cancelled') byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
   }
   return byOrder;
-}
-
-/** When the next pending delivery order falls due, any tenant's; null when none is pending. */
-export function nextDueDelivery(ctx: Pick<RequestContext, 'db'>) {
-  return repo.nextDue(ctx.db);
 }
 
 export type { DeliveryOrderRow, DeliveryResult, NewDeliveryOrderRow } from './delivery-orders.repository.ts';

@@ -1,3 +1,4 @@
+import { mapPooled } from '../../platform/pool.ts';
 import type { SQL } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
 import { systemActor, type RequestContext } from '../../platform/context.ts';
@@ -410,13 +411,7 @@ export async function pushDueStock(deps: StockSyncDeps, settings: StockSyncSetti
     if (!found) inactiveByTenant.set(ctx.tenantId, (found = inactiveWarehouses(ctx)));
     return found;
   };
-  const reports: PushReport[] = [];
-  const queue = [...plans.values()];
-  const worker = async () => {
-    for (let plan = queue.shift(); plan; plan = queue.shift()) reports.push(...(await pushShop(deps, settings, plan, inactiveOf)));
-  };
-  await Promise.all(Array.from({ length: Math.min(settings.concurrency, queue.length) }, worker));
-  return reports;
+  return (await mapPooled([...plans.values()], settings.concurrency, (plan) => pushShop(deps, settings, plan, inactiveOf))).flat();
 }
 
 async function pushShop(deps: StockSyncDeps, settings: StockSyncSettings, plan: ShopPlan, inactiveOf: (ctx: RequestContext) => Promise<Set<string>>): Promise<PushReport[]> {

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
 import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
 import type { Job } from '../../platform/jobs.ts';
+import { mapPooled } from '../../platform/pool.ts';
 import { deliveriesDue } from '../../platform/wake.ts';
 import { loggableError, type Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -91,20 +92,6 @@ function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, num
   };
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pooled<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  });
-  await Promise.all(runners);
-  return results;
-}
-
 function resultOf(d: DeliveryOrderRow, outcome: PushOutcome, options: DispatchOptions, now: number): DeliveryResult {
   if (outcome.kind === 'accepted') return { code: d.code, status: 'accepted', wmsId: outcome.wmsId || null };
   if (outcome.kind === 'rejected') return { code: d.code, status: 'rejected', lastError: `${outcome.code}: ${outcome.message}` };
@@ -127,7 +114,7 @@ function endpointsOf(ctx: RequestContext, deps: DispatchDeps, options: DispatchO
 /** Sends one tenant's leased delivery orders and returns what came of each. */
 async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<DeliveryResult[]> {
   const [{ links, adapters }, orders] = await Promise.all([endpointsOf(ctx, deps, options), ordersWithLines(ctx, leased.map((d) => d.orderId))]);
-  return pooled(leased, options.concurrency, async (d): Promise<DeliveryResult> => {
+  return mapPooled(leased, options.concurrency, async (d): Promise<DeliveryResult> => {
     const now = ctx.clock.now().getTime();
     const found = orders.get(d.orderId);
     if (!found || found.order.status === 'cancelled') return { code: d.code, status: 'cancelled', lastError: 'order cancelled' };
@@ -208,7 +195,7 @@ export async function dispatchRound(deps: DispatchDeps, options: DispatchOptions
 /** Tells one tenant's channels what shipped (carrier, tracking number) and returns what came of each notice. */
 async function noticeAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<NoticeResult[]> {
   const orders = await ordersWithLines(ctx, leased.map((d) => d.orderId));
-  return pooled(leased, options.concurrency, async (d): Promise<NoticeResult> => {
+  return mapPooled(leased, options.concurrency, async (d): Promise<NoticeResult> => {
     const order = orders.get(d.orderId)?.order;
     if (!order) return { code: d.code, status: 'skipped', error: 'order not found' };
     const shop = await credentialsOf(ctx, deps.secrets, order.shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err)));

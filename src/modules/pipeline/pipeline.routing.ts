@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { loadsOn, type DeliveryContext, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
 import type { ReservationOutcome, ReservationRequest } from '../inventory/reservations.service.ts';
-import { CapacityBook, routeOrder, type Route, type RoutedOrder } from '../routing/routing.service.ts';
+import { CapacityBook, routeOrder, workDay, type Route, type RoutedOrder } from '../routing/routing.service.ts';
 import { routingSettingsFor, type RoutingSettings } from '../routing/routing.settings.ts';
 import { activeWarehouses, type Warehouse } from '../warehouses/warehouses.service.ts';
 
@@ -21,8 +21,7 @@ export async function routingConfig(ctx: Pick<RequestContext, 'db' | 'tenantId'>
 export async function capacityNow(ctx: RequestContext, config: RoutingConfig): Promise<CapacityBook> {
   const at = ctx.clock.now();
   const limited = config.warehouses.filter((w) => w.dailyCapacity !== null);
-  const probe = new CapacityBook(limited, () => 0, at);
-  const used = await loadsOn(ctx, limited.map((w) => ({ warehouseCode: w.code, workDay: probe.day(w.code) })));
+  const used = await loadsOn(ctx, limited.map((w) => ({ warehouseCode: w.code, workDay: workDay(at, w.timeZone, w.cutOff) })));
   return new CapacityBook(config.warehouses, (code, day) => used.get(`${code}\u0000${day}`) ?? 0, at);
 }
 

@@ -44,19 +44,15 @@ export function workDay(at: Date, timeZone: string, cutOff: string | null): stri
 
 /** Delivery orders still to be had per warehouse on its current work day, drawn down as orders are routed in a batch. */
 export class CapacityBook {
+  private readonly days = new Map<string, string>();
   private readonly left = new Map<string, number>();
 
-  constructor(warehouses: Warehouse[], used: (warehouseCode: string, day: string) => number, readonly at: Date) {
+  constructor(warehouses: Warehouse[], used: (warehouseCode: string, day: string) => number, at: Date) {
     for (const w of warehouses) {
-      if (w.dailyCapacity !== null) this.left.set(w.code, w.dailyCapacity - used(w.code, this.dayOf(w)));
+      const day = workDay(at, w.timeZone, w.cutOff);
+      this.days.set(w.code, day);
+      if (w.dailyCapacity !== null) this.left.set(w.code, w.dailyCapacity - used(w.code, day));
     }
-    this.days = new Map(warehouses.map((w) => [w.code, this.dayOf(w)]));
-  }
-
-  private readonly days: Map<string, string>;
-
-  private dayOf(w: Warehouse): string {
-    return workDay(this.at, w.timeZone, w.cutOff);
   }
 
   day(code: string): string {
@@ -97,7 +93,7 @@ const coordinatesOf = (w: Warehouse): Coordinates | null => (w.location ? { lati
 
 /** An order's route: the warehouses it may go to, ranked when its turn comes, and the record of what was decided. */
 export interface Route extends WarehouseRanking {
-  /** Every warehouse that passed the filters (capacity aside), best first by distance alone. */
+  /** Every warehouse that passed the filters (capacity aside): what the order may draw on. */
   readonly warehouses: string[];
   /** Nothing passed the filters, or no warehouse had room when the order's turn came. */
   unroutable(): boolean;

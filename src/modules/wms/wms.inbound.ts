@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
 import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
+import { parseWallClock } from '../../platform/wallclock.ts';
 
 /**
  * What a WMS tells us, whatever its protocol: a delivery order shipped (Qimen
@@ -46,7 +47,6 @@ export interface InboundReply {
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
 const builder = new XMLBuilder({ format: false });
-const WALL = 'yyyy-MM-dd HH:mm:ss';
 
 class Malformed extends Error {}
 
@@ -61,9 +61,11 @@ function need(node: Record<string, unknown> | undefined, field: string, where: s
 /** A Qimen wall-clock time, read in the zone its offset (or zone) in extendProps names, else the warehouse's. */
 function qimenTime(value: string, extend: Record<string, unknown> | undefined, field: string, zone: string): Date {
   const offset = text(extend?.[`${field}Offset`]);
-  const at = DateTime.fromFormat(value, WALL, { zone: offset ? `UTC${offset}` : text(extend?.timeZone) || zone });
-  if (!at.isValid) throw new Malformed(`${field} must be ${WALL}`);
-  return at.toJSDate();
+  try {
+    return parseWallClock(value, offset ? `UTC${offset}` : text(extend?.timeZone) || zone);
+  } catch {
+    throw new Malformed(`${field} must be yyyy-MM-dd HH:mm:ss`);
+  }
 }
 
 function isoTime(value: unknown, field: string): Date {
