@@ -1,7 +1,8 @@
 /**
  * Module boundaries, checked by test/architecture/boundaries.test.ts:
  * a module uses another module only through its service, only repositories build SQL,
- * and route files stay thin.
+ * route files stay thin, modules never reach up into the workflows that compose them,
+ * and nothing imports itself round a circle (type imports included).
  */
 module.exports = {
   forbidden: [
@@ -16,7 +17,7 @@ module.exports = {
       name: 'only-repositories-touch-sql',
       comment: 'SQL lives in *.repository.ts (and table definitions in *.schema.ts).',
       severity: 'error',
-      from: { path: '^src/(modules|api|cli|demo)/', pathNot: '\\.(repository|schema)\\.ts$' },
+      from: { path: '^src/(modules|workflows|api|cli|demo)/', pathNot: '\\.(repository|schema)\\.ts$' },
       to: { path: '(^|/)node_modules/(drizzle-orm|pg|@electric-sql/pglite)/', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -27,11 +28,39 @@ module.exports = {
       to: { path: ['\\.(repository|schema)\\.ts$', '^src/platform/db/', '(^|/)node_modules/(drizzle-orm|pg|@electric-sql/pglite)/'] },
     },
     {
+      name: 'modules-never-import-workflows',
+      comment: 'Workflows compose modules; a module that needs one has it handed in by the composition root (src/cli, src/api/app.ts).',
+      severity: 'error',
+      from: { path: '^src/modules/' },
+      to: { path: '^src/workflows/' },
+    },
+    {
+      name: 'workflows-use-module-services',
+      comment: "A workflow calls each module through its service, never its repository or tables.",
+      severity: 'error',
+      from: { path: '^src/workflows/' },
+      to: { path: '^src/modules/.+\\.(repository|schema)\\.ts$' },
+    },
+    {
+      name: 'route-files-never-import-route-files',
+      comment: 'Request schemas two route files share live in *.input.ts.',
+      severity: 'error',
+      from: { path: '\\.routes\\.ts$' },
+      to: { path: '\\.routes\\.ts$' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, type imports included: each file can be read after the files it imports.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'platform-has-no-business',
       comment: 'The platform layer knows nothing of the modules.',
       severity: 'error',
       from: { path: '^src/platform/' },
-      to: { path: '^src/(modules|api|cli|demo)/' },
+      to: { path: '^src/(modules|workflows|api|cli|demo)/' },
     },
   ],
   options: {

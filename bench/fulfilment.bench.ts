@@ -4,8 +4,9 @@ import { sql } from 'drizzle-orm';
 import { startWmsSandbox } from '../sandbox/wms/wms.sandbox.ts';
 import { changeStock } from '../src/modules/inventory/stock.service.ts';
 import type { OrderInput } from '../src/modules/orders/orders.input.ts';
-import { startDispatcher } from '../src/modules/pipeline/pipeline.dispatch.ts';
-import { submitOrder } from '../src/modules/pipeline/pipeline.service.ts';
+import { startDispatcher } from '../src/workflows/wms-dispatch.workflow.ts';
+import { orderIntake } from '../src/workflows/order-intake.workflow.ts';
+import { Wake } from '../src/platform/wake.ts';
 import { createWarehouse } from '../src/modules/warehouses/warehouses.service.ts';
 import { qimenAdapter } from '../src/modules/wms/qimen.adapter.ts';
 import type { DeliveryOrderMessage } from '../src/modules/wms/wms.message.ts';
@@ -93,7 +94,9 @@ async function run(bench: BenchContext) {
       const baseElapsed = performance.now() - baseStarted;
 
       progress(`pipeline: ${rate} paid orders to warm up, then ${count}, offered at ${rate}/s, dispatched in process (${handle.label})`);
-      const dispatcher = startDispatcher({ db: handle.db, clock: systemClock, secrets: box, logger: createLogger('warn') });
+      const deliveriesDue = new Wake();
+      const submitOrder = orderIntake({ deliveriesDue });
+      const dispatcher = startDispatcher({ db: handle.db, clock: systemClock, secrets: box, logger: createLogger('warn'), deliveriesDue });
       const paidOrders = (tag: string) => async (i: number) => {
         const result = await submitOrder(ctx, order(`${runTag}-${tag}`, i, new Date().toISOString()));
         if (result.order.status !== 'routed') throw new Error(`order ${i} is ${result.order.status}`);

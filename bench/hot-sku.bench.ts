@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { OrderInput } from '../src/modules/orders/orders.input.ts';
 import { changeStock, listLevels } from '../src/modules/inventory/stock.service.ts';
-import { submitOrder } from '../src/modules/pipeline/pipeline.service.ts';
+import { orderIntake } from '../src/workflows/order-intake.workflow.ts';
+import { Wake } from '../src/platform/wake.ts';
 import { createWarehouse } from '../src/modules/warehouses/warehouses.service.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../src/platform/context.ts';
@@ -77,6 +78,7 @@ async function run(bench: BenchContext) {
     await migrate(handle);
     const ctxOf = (tenantId: string): RequestContext => ({ tenantId, actor: systemActor('bench'), clock: systemClock, db: handle.db });
     const ours = ctxOf(PIPELINE);
+    const submitOrder = orderIntake({ deliveriesDue: new Wake() });
     const base = ctxOf(BASELINE);
     for (const ctx of [ours, base]) await createWarehouse(ctx, { code: WAREHOUSE, name: '华东杭州仓', timeZone: 'Asia/Shanghai', priority: 1, active: true, isDefault: true });
     const failures: string[] = [];

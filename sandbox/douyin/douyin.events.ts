@@ -2,7 +2,7 @@ import type { Receiver } from '../common/receiver.ts';
 import { int, type RawJson } from '../common/raw-json.ts';
 import type { CipherBook } from './douyin.cipher.ts';
 import { TradeTag } from './douyin.lifecycle.ts';
-import type { DouyinOrder } from './douyin.store.ts';
+import type { DouyinOrder } from './douyin.order.ts';
 
 /**
  * The `data` of each trade message (交易消息), field for field as the platform's samples show them

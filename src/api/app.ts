@@ -5,13 +5,12 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import { Metrics } from '../platform/metrics.ts';
-import { wmsInboundRoutes } from '../modules/pipeline/pipeline.wms-routes.ts';
+import { wmsInboundRoutes } from '../modules/wms/wms.routes.ts';
 import { routingRoutes } from '../modules/routing/routing.routes.ts';
 import { fulfillmentRoutes } from '../modules/fulfillment/fulfillment.routes.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { accessRoutes } from '../modules/access/access.routes.ts';
 import { orderRoutes } from '../modules/orders/orders.routes.ts';
-import { pipelineRoutes } from '../modules/pipeline/pipeline.routes.ts';
 import { shopRoutes } from '../modules/channels/shops.routes.ts';
 import { deadLetterRoutes, webhookRoutes } from '../modules/channels/channels.routes.ts';
 import { inventoryRoutes } from '../modules/inventory/inventory.routes.ts';
@@ -21,6 +20,9 @@ import { scorecardRoutes } from '../modules/inventory/scorecard.routes.ts';
 import { warehouseRoutes } from '../modules/warehouses/warehouses.routes.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
+import { createFlows, type Flows } from '../workflows/flows.ts';
+import { receiveFromWms } from '../workflows/wms-reports-in.workflow.ts';
+import { snapshotFromWmsByHand } from '../workflows/wms-inventory-queries.workflow.ts';
 import { Authenticator } from './auth.ts';
 import { errorHandler } from './error-handler.ts';
 import type { Api } from './http.ts';
@@ -35,6 +37,8 @@ export interface AppDeps {
   /** Marketplace connectors; the real platforms' unless a test or the demo points elsewhere per shop. */
   connectors?: ConnectorRegistry;
   version?: string;
+  /** This process's workflows; made here when the caller has none to share (with its workers, say). */
+  flows?: Flows;
 }
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -88,20 +92,20 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  pipelineRoutes(app);
-  orderRoutes(app);
+  const flows = deps.flows ?? createFlows();
+  orderRoutes(app, { submit: flows.intake, ...flows.orders });
   accessRoutes(app);
   shopRoutes(app);
   deadLetterRoutes(app);
   warehouseRoutes(app);
   inventoryRoutes(app);
   stockSyncRoutes(app);
-  reconciliationRoutes(app);
+  reconciliationRoutes(app, { fromWms: (ctx, code) => snapshotFromWmsByHand(ctx, deps.secrets, code) });
   scorecardRoutes(app);
   routingRoutes(app);
-  fulfillmentRoutes(app);
+  fulfillmentRoutes(app, flows.deliveries);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
-  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
-  wmsInboundRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger });
+  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger, sink: flows.intake });
+  wmsInboundRoutes(app, (tenantId, request) => receiveFromWms({ db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger }, tenantId, request));
   return app;
 }

@@ -5,6 +5,7 @@ import { bootstrap } from '../modules/access/access.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { systemClock } from '../platform/clock.ts';
 import { retrySchedule } from '../platform/config.ts';
+import { createFlows } from '../workflows/flows.ts';
 import { openRuntime } from './runtime.ts';
 import { startWorkers } from './workers.ts';
 
@@ -24,12 +25,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { env, logger, handle, secrets } = await openRuntime(options.db);
   const clock = systemClock;
   const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
+  const flows = createFlows();
   let demo: DemoHandle | null = null;
-  if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets);
+  if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake);
 
   const connectors = connectorRegistry({ clock });
-  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
-  const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env) });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows });
+  const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env), flows });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;
   await app.listen({ port, host });
@@ -79,7 +81,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 export async function work(options: { db?: string }): Promise<void> {
   const { env, logger, handle, secrets } = await openRuntime(options.db);
   const clock = systemClock;
-  const workers = startWorkers({ db: handle.db, clock, secrets, connectors: connectorRegistry({ clock }), logger, dispatch: retrySchedule(env) });
+  const workers = startWorkers({ db: handle.db, clock, secrets, connectors: connectorRegistry({ clock }), logger, dispatch: retrySchedule(env), flows: createFlows() });
   process.stdout.write(`OMS worker running — database: ${handle.label}\n`);
   const shutdown = async () => {
     await workers.stop();

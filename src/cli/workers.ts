@@ -1,8 +1,9 @@
 import { startChannelPulls } from '../modules/channels/channels.jobs.ts';
 import { startStockSync } from '../modules/inventory/stock-sync.jobs.ts';
-import { startPipelineJobs } from '../modules/pipeline/pipeline.jobs.ts';
-import { startDispatcher, type DispatchOptions } from '../modules/pipeline/pipeline.dispatch.ts';
-import { snapshotFromWms } from '../modules/pipeline/pipeline.wms-inventory.ts';
+import { startOrderUpkeep } from '../workflows/order-upkeep.jobs.ts';
+import { startDispatcher, type DispatchOptions } from '../workflows/wms-dispatch.workflow.ts';
+import { snapshotFromWms } from '../workflows/wms-inventory-queries.workflow.ts';
+import type { Flows } from '../workflows/flows.ts';
 import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
@@ -20,18 +21,20 @@ export interface WorkerDeps {
   logger: Logger;
   /** The dispatcher's schedule, over its defaults. */
   dispatch?: Partial<DispatchOptions>;
+  /** This process's workflows: channel orders go to its intake, and its dispatcher wakes with it. */
+  flows: Flows;
 }
 
 /**
- * The background work of a process: channel pulls, the inventory jobs and the WMS dispatcher. Every job claims its
+ * The background work of a process: channel pulls, order upkeep, the inventory jobs and the WMS dispatcher. Every job claims its
  * work in the database, so any number of processes may run them against one PostgreSQL.
  */
 export function startWorkers(deps: WorkerDeps): Job {
   return allJobs([
-    startChannelPulls(deps),
+    startChannelPulls({ ...deps, sink: deps.flows.intake }),
     startStockSync(deps),
-    startPipelineJobs(deps),
-    startDispatcher(deps, deps.dispatch),
+    startOrderUpkeep(deps),
+    startDispatcher({ ...deps, deliveriesDue: deps.flows.deliveriesDue }, deps.dispatch),
     startReconciliation({ ...deps, takeSnapshot: (ctx, code) => snapshotFromWms(ctx, deps.secrets, code) }),
     startScorecard(deps),
   ]);

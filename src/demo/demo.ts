@@ -4,7 +4,7 @@ import type { Database } from '../platform/db/index.ts';
 import { loggableError, type Logger } from '../platform/logger.ts';
 import { createTenant, reissueKey } from '../modules/access/access.service.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
-import { submitOrder } from '../modules/pipeline/pipeline.service.ts';
+import type { OrderIntake } from '../workflows/order-intake.workflow.ts';
 import { listOrders } from '../modules/orders/orders.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
 import { stockDemo } from './demo.inventory.ts';
@@ -27,7 +27,7 @@ export interface DemoHandle {
  * The demo tenant: sample data, clearly labelled, that keeps arriving while the server runs so a
  * newcomer sees orders move. Its admin key is reissued on every start and printed.
  */
-export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
+export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, submitOrder: OrderIntake, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
   await createTenant(db, { id: DEMO_TENANT, name: 'Demo tenant (sample data, not real orders)', isDemo: true }, clock.now());
   const key = await reissueKey(db, DEMO_TENANT, DEMO_KEY_NAME, 'admin', clock.now());
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };

@@ -26,5 +26,3 @@ export class Wake {
   }
 }
 
-/** Delivery orders were made due to a WMS in this process (the dispatcher sleeps on it). */
-export const deliveriesDue = new Wake();

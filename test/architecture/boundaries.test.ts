@@ -27,3 +27,14 @@ test('the boundary check catches foreign repositories, foreign schemas and SQL i
   assert.ok(rules.has('routes-issue-no-sql'), found.join('\n'));
   assert.ok(rules.has('only-repositories-touch-sql'), found.join('\n'));
 });
+
+test('the boundary check catches a module importing a workflow, a workflow reaching a repository, route files importing each other and import cycles', async () => {
+  const found = await violations(fileURLToPath(new URL('./fixtures/violations', import.meta.url)));
+  const has = (rule: string, ...parts: string[]) => found.some((v) => v.startsWith(`${rule}:`) && parts.every((p) => v.includes(p)));
+  assert.ok(has('modules-never-import-workflows', 'alpha.jobs.ts', 'gamma.workflow.ts'), found.join('\n'));
+  assert.ok(has('workflows-use-module-services', 'gamma.workflow.ts', 'beta.repository.ts'), found.join('\n'));
+  assert.ok(!has('workflows-use-module-services', 'alpha.service.ts'), found.join('\n'));
+  assert.ok(has('route-files-never-import-route-files', 'other.routes.ts', 'alpha.routes.ts'), found.join('\n'));
+  // The cycle goes through a type-only import: those count too.
+  assert.ok(has('no-circular', 'delta.service.ts', 'delta.view.ts') || has('no-circular', 'delta.view.ts', 'delta.service.ts'), found.join('\n'));
+});

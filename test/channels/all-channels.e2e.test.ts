@@ -97,7 +97,7 @@ describe(`four marketplaces, ${4 * PER_CHANNEL} orders, pull and push with dupli
 
     // Pull and push race each other, as they do in production.
     const connectors = connectorRegistry({ clock: api.clock });
-    const deps = { db: database.handle.db, clock: api.clock, secrets: api.app.secrets, connectors, logger: createLogger('silent') };
+    const deps = { db: database.handle.db, clock: api.clock, secrets: api.app.secrets, connectors, logger: createLogger('silent'), sink: api.flows.intake };
     const [reports, pushes] = await Promise.all([
       pullDueShops(deps, { ...defaultPullSettings, intervalMs: 0, lagMs: 0, initialLookbackMs: 3 * 24 * 3600_000 }),
       Promise.all(feeds.map((f) => f.sandbox.pushEvents())),

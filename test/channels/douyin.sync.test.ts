@@ -32,7 +32,7 @@ for (const backend of testBackends()) {
     }
 
     const pull = () =>
-      pullDueShops({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: connectorRegistry({ clock: systemClock }), logger: createLogger('silent') }, settings);
+      pullDueShops({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: connectorRegistry({ clock: systemClock }), logger: createLogger('silent'), sink: api.flows.intake }, settings);
 
     before(async () => {
       database = await backend.open();

@@ -44,7 +44,7 @@ for (const backend of testBackends()) {
       return items;
     }
 
-    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: registry, logger: createLogger('silent') });
+    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: registry, logger: createLogger('silent'), sink: api.flows.intake });
     const pull = () => pullDueShops(deps(), settings);
 
     before(async () => {

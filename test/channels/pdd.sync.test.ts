@@ -34,7 +34,7 @@ for (const backend of testBackends()) {
     let receiver: Server;
     let receiverUrl: string;
     const settings = { ...defaultPullSettings, intervalMs: 0, lagMs: 0, initialLookbackMs: 3 * 24 * 3600_000 };
-    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: registry, logger: createLogger('silent') });
+    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors: registry, logger: createLogger('silent'), sink: api.flows.intake });
 
     async function allOrders(): Promise<any[]> {
       const items: any[] = [];

@@ -38,7 +38,7 @@ for (const backend of testBackends()) {
       return items;
     }
 
-    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors, logger: createLogger('silent') });
+    const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors, logger: createLogger('silent'), sink: api.flows.intake });
     const pull = () => pullDueShops(deps(), settings);
     const deliver = async (rawBody: string) => {
       const outcome = await receivePush(deps(), 'taobao', SHOP_REF, { headers: {}, query: {}, rawBody });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dispatchRound } from '../../src/modules/pipeline/pipeline.dispatch.ts';
-import { expireDueReservations } from '../../src/modules/pipeline/pipeline.jobs.ts';
+import { dispatchRound } from '../../src/workflows/wms-dispatch.workflow.ts';
+import { expireDueReservations } from '../../src/workflows/order-upkeep.jobs.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
 import { bootstrap, DEFAULT_TENANT } from '../../src/modules/access/access.service.ts';
 import { changeStock } from '../../src/modules/inventory/stock.service.ts';
-import { submitOrder } from '../../src/modules/pipeline/pipeline.service.ts';
+import { orderIntake } from '../../src/workflows/order-intake.workflow.ts';
+import { Wake } from '../../src/platform/wake.ts';
 import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
@@ -67,6 +68,7 @@ describe('WMS delivery through faults, an outage and a killed dispatcher (postgr
     await createWarehouse(ctx, { code: 'GZ01', name: '华南广州仓', timeZone: 'Asia/Shanghai', location: { divisionCode: '440100' }, wms: link }, box);
     for (const code of ['HZ01', 'GZ01']) await changeStock(ctx, [{ sku: 'MUG', warehouseCode: code, quantity: ORDERS }], { kind: 'receipt', reason: 'test stock' });
 
+    const submitOrder = orderIntake({ deliveriesDue: new Wake() });
     const paidAt = systemClock.now().toISOString();
     const results = await Promise.all(Array.from({ length: ORDERS }, (_, i) => submitOrder(ctx, {
       channel: 'custom', shopId: 'api', channelOrderId: `F-${i}`, status: 'paid', currency: 'CNY', shippingFen: 0, discountFen: 0, totalFen: 100, tags: [],

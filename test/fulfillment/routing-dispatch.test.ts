@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DispatchOptions } from '../../src/modules/pipeline/pipeline.dispatch.ts';
+import type { DispatchOptions } from '../../src/workflows/wms-dispatch.workflow.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import type { WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
 import type { TestApi } from '../support/api.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../src/platform/logger.ts';
-import { allocateWaitingOrders, expireDueReservations } from '../../src/modules/pipeline/pipeline.jobs.ts';
+import { allocateWaitingOrders, expireDueReservations } from '../../src/workflows/order-upkeep.jobs.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';

@@ -10,7 +10,7 @@ import { ensureListingsCtes } from '../../src/modules/inventory/stock-sync.servi
 import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
-import { recordAllocated } from '../../src/modules/pipeline/pipeline.repository.ts';
+import { recordAllocated } from '../../src/workflows/order-intake.repository.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 import { orderBody } from '../support/orders.ts';
 

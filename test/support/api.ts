@@ -8,6 +8,7 @@ import { roles, type Role } from '../../src/platform/context.ts';
 import type { DatabaseHandle } from '../../src/platform/db/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { Metrics } from '../../src/platform/metrics.ts';
+import { createFlows, type Flows } from '../../src/workflows/flows.ts';
 
 export const OTHER_TENANT = 'other-shop';
 
@@ -16,6 +17,8 @@ export interface TestApi {
   app: Api;
   url: string;
   clock: ManualClock;
+  /** The app's workflows: channel pulls and dispatchers in a test share its intake and wake. */
+  flows: Flows;
   keys: Record<Role, string>;
   otherTenantKey: string;
   request(method: string, path: string, options?: { key?: string | null; body?: unknown; rawBody?: string }): Promise<{ status: number; body: any }>;
@@ -32,7 +35,8 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
   const otherTenantKey = (await createKeyFor(handle.db, OTHER_TENANT, 'test admin', 'admin', at)).key;
 
   const secrets = new SecretBox(randomBytes(32).toString('hex'));
-  const app = await buildApp({ db: handle.db, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets });
+  const flows = createFlows();
+  const app = await buildApp({ db: handle.db, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets, flows });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -56,5 +60,5 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
     return { status: res.status, body: parsed as any };
   }
 
-  return { app, url, clock, keys, otherTenantKey, request, close: () => app.close() };
+  return { app, url, clock, flows, keys, otherTenantKey, request, close: () => app.close() };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dispatchRound, defaultDispatch, noticeRound, type DispatchDeps, type DispatchOptions } from '../../src/modules/pipeline/pipeline.dispatch.ts';
+import { dispatchRound, defaultDispatch, noticeRound, type DispatchDeps, type DispatchOptions } from '../../src/workflows/wms-dispatch.workflow.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
 import type { ConnectorRegistry } from '../../src/modules/channels/channels.pull.ts';

@@ -1,17 +1,22 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { orderInput, type OrderInput } from '../orders/orders.input.ts';
-import { submitOrder } from '../pipeline/pipeline.service.ts';
 import { recordDeadLetter } from './channels.dead-letters.ts';
 import type { ShopCredentials } from './shops.service.ts';
 
 /**
- * Hands a normalised channel order to ingestion, checked against the canonical schema first: an
+ * Where normalised channel orders go: order intake, handed in by the composition root, so that
+ * channels never depend on the flows that take their orders further.
+ */
+export type OrderSink = (ctx: RequestContext, order: OrderInput) => Promise<unknown>;
+
+/**
+ * Hands a normalised channel order to the sink, checked against the canonical schema first: an
  * order that fails it is set aside as a dead letter, so one bad order never stalls a shop.
  */
-export async function ingestFromChannel(ctx: RequestContext, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
+export async function ingestFromChannel(ctx: RequestContext, sink: OrderSink, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
   const parsed = orderInput.safeParse({ ...order, shopId: shop.shopId });
   if (parsed.success) {
-    await submitOrder(ctx, parsed.data);
+    await sink(ctx, parsed.data);
     return true;
   }
   await recordDeadLetter(ctx.db, ctx.clock, {

@@ -3,7 +3,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { ingestFromChannel } from './channels.ingest.ts';
+import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
 import * as repo from './channels.repository.ts';
 import type { ChannelConnector, TimeWindow } from './connector.ts';
 import type { Marketplace } from './shops.input.ts';
@@ -39,6 +39,8 @@ export interface PullDeps {
   secrets: SecretBox;
   connectors: ConnectorRegistry;
   logger: Logger;
+  /** Where pulled orders go. */
+  sink: OrderSink;
 }
 
 export interface ShopPullReport {
@@ -88,7 +90,7 @@ async function pullShop(deps: PullDeps, settings: PullSettings, cursor: repo.Pul
     for (const window of windowsOf(start, end, connector.maxWindowMs)) {
       for await (const page of connector.pullWindow(shop, window)) {
         // Submitted together, so the page goes through the pipeline in a few batches, in page order.
-        const accepted = await Promise.all(page.map((order) => ingestFromChannel(ctx, shop, order)));
+        const accepted = await Promise.all(page.map((order) => ingestFromChannel(ctx, deps.sink, shop, order)));
         orders += accepted.filter(Boolean).length;
       }
       pulledTo = window.to;

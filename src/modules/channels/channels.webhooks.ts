@@ -5,7 +5,7 @@ import { isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { recordDeadLetter } from './channels.dead-letters.ts';
-import { ingestFromChannel } from './channels.ingest.ts';
+import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import * as repo from './channels.repository.ts';
 import { ChannelApiError, ChannelPayloadError, type InboundRequest, type WebhookReply } from './connector.ts';
@@ -18,6 +18,8 @@ export interface WebhookDeps {
   secrets: SecretBox;
   connectors: ConnectorRegistry;
   logger: Logger;
+  /** Where pushed orders go. */
+  sink: OrderSink;
 }
 
 export interface WebhookOutcome {
@@ -70,7 +72,7 @@ export async function receivePush(deps: WebhookDeps, channel: string, shopRef: s
     }
     try {
       const order = message.order ?? (await connector.fetchOrder(shop, message.channelOrderId));
-      if (order) await ingestFromChannel(base, shop, order);
+      if (order) await ingestFromChannel(base, deps.sink, shop, order);
       accepted++;
     } catch (err) {
       // Not handled: forget the message id so the platform's redelivery is processed, and say so.

@@ -103,6 +103,8 @@ export function loadsOn(ctx: Pick<RequestContext, 'db' | 'tenantId'>, days: { wa
   return repo.loadsOn(ctx.db, ctx.tenantId, days);
 }
 
+export type DeliveryView = ReturnType<typeof deliveryView>;
+
 export function deliveryView(r: DeliveryOrderRow) {
   return {
     code: r.code,

@@ -1,4 +1,5 @@
 import { ctxFor, stockReaders as readers, type Api } from '../../api/http.ts';
+import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { warehouseParams } from '../warehouses/warehouses.input.ts';
 import * as tasks from './count-tasks.service.ts';
@@ -9,8 +10,23 @@ import {
 import * as reconciliation from './reconciliation.service.ts';
 
 
+/** What the snapshot routes ask of the flow that asks a warehouse's WMS (it spans modules); the composition root hands it in. */
+export interface WmsSnapshots {
+  /** Asks the warehouse's WMS what it holds and records it as a snapshot; a warehouse without a WMS link is a 409. */
+  fromWms(ctx: RequestContext, warehouseCode: string): Promise<unknown>;
+}
+
 /** Stock snapshots, daily reconciliation (对账) and stock-count tasks (盘点任务). */
-export function reconciliationRoutes(app: Api): void {
+export function reconciliationRoutes(app: Api, wms: WmsSnapshots): void {
+  app.post('/api/v1/warehouses/:code/stock-snapshots/from-wms', {
+    schema: {
+      tags: ['inventory'],
+      summary: 'Ask the warehouse’s WMS what it holds of every SKU kept there, and record it as a snapshot to reconcile against the book',
+      description: '409 WAREHOUSE_NOT_LINKED for a warehouse without a WMS link; 502 WMS_UNAVAILABLE when the WMS does not answer. The daily reconciliation asks by itself before it compares.',
+      params: warehouseParams,
+    },
+  }, async (req, reply) => reply.code(201).send(await wms.fromWms(ctxFor(req, 'admin', 'ops'), req.params.code)));
+
   // Encapsulated so that the text/csv parser serves these routes only.
   app.register(async (scope: Api) => {
     scope.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));

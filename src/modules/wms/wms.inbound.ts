@@ -4,6 +4,17 @@ import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
 import { parseWallClock } from '../../platform/wallclock.ts';
 
+
+/** A message as it reached `/wms/{tenant}`: the signature covers the raw body's exact bytes. */
+export interface WmsRequest {
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: string;
+}
+
+/** Takes a WMS's message for a tenant and gives the answer to send back, in the message's protocol. */
+export type WmsReceiver = (tenantId: string, request: WmsRequest) => Promise<InboundReply>;
+
 /**
  * What a WMS tells us, whatever its protocol: a delivery order shipped (Qimen
  * `deliveryorder.confirm`, JSON `shipped`) or stock changed (Qimen `stockchange.report`, JSON

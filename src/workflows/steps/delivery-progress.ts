@@ -1,13 +1,11 @@
-import { withDb, type RequestContext } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { withRetryOnConflict } from './pipeline.retry.ts';
-import { deliveriesDue } from '../../platform/wake.ts';
-import { acknowledgeAlertsAbout, raiseAlerts } from '../fulfillment/alerts.service.ts';
-import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, retryDelivery, type DeliveryOrderRow, type ShipmentReport } from '../fulfillment/delivery-orders.service.ts';
-import { shipOrder } from '../inventory/reservations.service.ts';
-import { changeStock } from '../inventory/stock.service.ts';
-import { PUSH_FAILED, WMS_REJECTED, type OrderStatus } from '../orders/orders.lifecycle.ts';
-import { lockOrders, noteMany, transitionMany, type OrderRow } from '../orders/orders.service.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Wake } from '../../platform/wake.ts';
+import { acknowledgeAlertsAbout, raiseAlerts } from '../../modules/fulfillment/alerts.service.ts';
+import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, retryDelivery, type DeliveryOrderRow, type ShipmentReport } from '../../modules/fulfillment/delivery-orders.service.ts';
+import { shipOrder } from '../../modules/inventory/reservations.service.ts';
+import { changeStock } from '../../modules/inventory/stock.service.ts';
+import { PUSH_FAILED, WMS_REJECTED, type OrderStatus } from '../../modules/orders/orders.lifecycle.ts';
+import { lockOrders, noteMany, transitionMany, type OrderRow } from '../../modules/orders/orders.service.ts';
 
 /** Why an order may be stopped while its delivery orders still reach their WMS (a failure that turned out not to be one). */
 const deliveryStops = new Set([PUSH_FAILED, WMS_REJECTED]);
@@ -71,7 +69,7 @@ export async function shipped(ctx: RequestContext, warehouseCode: string, code: 
  * through while it waited; else, released to routed or pushed, its delivery orders are sent at
  * once, those that had failed or been refused too (the person releasing it asks for that).
  */
-export async function resumeDelivery(ctx: RequestContext, order: OrderRow, linked: ReadonlySet<string>): Promise<OrderRow> {
+export async function resumeDelivery(ctx: RequestContext, order: OrderRow, linked: ReadonlySet<string>, deliveriesDue: Wake): Promise<OrderRow> {
   const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [];
   const moved = await moveOn(ctx, order, live, { deliveryOrders: live.map((d) => d.code) });
   if (moved.status !== order.status || (order.status !== 'routed' && order.status !== 'pushed')) return moved;
@@ -81,19 +79,4 @@ export async function resumeDelivery(ctx: RequestContext, order: OrderRow, linke
   }
   if ((await deliveriesDueNow(ctx, [order.id])) > 0) deliveriesDue.notify();
   return moved;
-}
-
-/** A manual delivery order (its warehouse has no WMS link) shipped by people, with carrier and tracking number, in one transaction. */
-export async function shipByHand(ctx: RequestContext, code: string, shipment: { carrier: string; trackingNo: string }) {
-  return withRetryOnConflict(() =>
-    ctx.db.transaction(async (tx) => {
-      const c = withDb(ctx, tx);
-      // Its order locked first: every writer of its delivery orders holds that lock, so what is read next stays true.
-      await lockOrders(c, [(await getDelivery(c, code)).orderId]);
-      const d = await getDelivery(c, code);
-      if (d.status !== 'manual') throw new AppError('DELIVERY_NOT_MANUAL', `delivery order ${code} is ${d.status}; only manual ones are shipped by hand (the others by their WMS)`);
-      await shipped(c, d.warehouseCode, code, { wmsId: null, carrier: shipment.carrier, trackingNo: shipment.trackingNo, shippedAt: c.clock.now() });
-      return getDelivery(c, code);
-    }),
-  );
 }

@@ -1,27 +1,27 @@
-import type { Clock } from '../../platform/clock.ts';
-import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
-import { concurrentTransactions, type Database } from '../../platform/db/index.ts';
-import type { Job } from '../../platform/jobs.ts';
-import { mapPooled } from '../../platform/pool.ts';
-import { deliveriesDue } from '../../platform/wake.ts';
-import { loggableError, type Logger } from '../../platform/logger.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { raiseAlerts } from '../fulfillment/alerts.service.ts';
+import type { Clock } from '../platform/clock.ts';
+import { systemActor, type RequestContext } from '../platform/context.ts';
+import { concurrentTransactions, type Database } from '../platform/db/index.ts';
+import type { Job } from '../platform/jobs.ts';
+import { mapPooled } from '../platform/pool.ts';
+import type { Wake } from '../platform/wake.ts';
+import { loggableError, type Logger } from '../platform/logger.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import { raiseAlerts } from '../modules/fulfillment/alerts.service.ts';
 import {
   claimDueDeliveries, claimDueNotices, liveDeliveriesOf, recordDeliveryResults, recordNotices, type DeliveryOrderRow, type DeliveryResult, type NoticeResult,
-} from '../fulfillment/delivery-orders.service.ts';
-import type { ConnectorRegistry } from '../channels/channels.pull.ts';
-import { ChannelApiError } from '../channels/connector.ts';
-import { credentialsOf } from '../channels/shops.service.ts';
-import { isAppError } from '../../platform/errors.ts';
-import type { OrderRow, PlannedTransition } from '../orders/orders.service.ts';
-import { lockOrders, ordersWithLines, transitionMany } from '../orders/orders.service.ts';
-import { PUSH_FAILED, WMS_REJECTED } from '../orders/orders.lifecycle.ts';
-import { wmsLinks, type WmsLink } from '../warehouses/warehouses.service.ts';
-import { adapterFor, sourcePlatformCode } from '../wms/wms.adapters.ts';
-import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../wms/wms.message.ts';
-import { ConfigCache } from '../../platform/config-cache.ts';
-import { withRetryOnConflict } from './pipeline.retry.ts';
+} from '../modules/fulfillment/delivery-orders.service.ts';
+import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
+import { ChannelApiError } from '../modules/channels/connector.ts';
+import { credentialsOf } from '../modules/channels/shops.service.ts';
+import { isAppError } from '../platform/errors.ts';
+import type { OrderRow, PlannedTransition } from '../modules/orders/orders.service.ts';
+import { lockOrders, ordersWithLines, transitionMany } from '../modules/orders/orders.service.ts';
+import { PUSH_FAILED, WMS_REJECTED } from '../modules/orders/orders.lifecycle.ts';
+import { wmsLinks, type WmsLink } from '../modules/warehouses/warehouses.service.ts';
+import { adapterFor, sourcePlatformCode } from '../modules/wms/wms.adapters.ts';
+import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../modules/wms/wms.message.ts';
+import { ConfigCache } from '../platform/config-cache.ts';
+import { inTransaction } from '../platform/transaction.ts';
 
 /**
  * The dispatcher: sends delivery orders owed to WMSs (the outbox), outside any transaction, with
@@ -71,6 +71,11 @@ export interface DispatchDeps {
   logger: Logger;
   /** The channels' connectors, to tell channels what shipped; without them no notice is sent. */
   connectors?: ConnectorRegistry;
+}
+
+export interface DispatcherDeps extends DispatchDeps {
+  /** This process's wake for delivery orders made due: the dispatcher sleeps on it between polls. */
+  deliveriesDue: Wake;
 }
 
 /** The wait after the n-th failed attempt. */
@@ -160,23 +165,20 @@ function alertsOf(changed: DeliveryOrderRow[], orders: Map<string, OrderRow>) {
 /** Writes a tenant's results and moves its orders on, in one transaction, with the alerts people must see. */
 async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], logger: Logger): Promise<void> {
   const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
-  const alerts = await withRetryOnConflict(() =>
-    base.db.transaction(async (tx) => {
-      const ctx = withDb(base, tx);
-      // Orders first, then their delivery orders: the order every writer locks them in.
-      const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
-      const changed = await recordDeliveryResults(ctx, results);
-      const orderIds = [...new Set(changed.map((d) => d.orderId))];
-      const live = await liveDeliveriesOf(ctx, orderIds);
-      await transitionMany(ctx, orderIds.flatMap((id) => {
-        const order = locked.get(id);
-        return order ? (orderMove(order, live.get(id) ?? []) ?? []) : [];
-      }));
-      const raised = alertsOf(changed, locked);
-      await raiseAlerts(ctx, raised);
-      return raised;
-    }),
-  );
+  const alerts = await inTransaction(base, async (ctx) => {
+    // Orders first, then their delivery orders: the order every writer locks them in.
+    const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
+    const changed = await recordDeliveryResults(ctx, results);
+    const orderIds = [...new Set(changed.map((d) => d.orderId))];
+    const live = await liveDeliveriesOf(ctx, orderIds);
+    await transitionMany(ctx, orderIds.flatMap((id) => {
+      const order = locked.get(id);
+      return order ? (orderMove(order, live.get(id) ?? []) ?? []) : [];
+    }));
+    const raised = alertsOf(changed, locked);
+    await raiseAlerts(ctx, raised);
+    return raised;
+  });
   if (alerts.length) logger.error({ tenantId: base.tenantId, alerts: alerts.map((a) => `${a.kind} ${a.subject}`) }, 'delivery orders need a person');
 }
 
@@ -221,15 +223,12 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
     const ctx: RequestContext = { tenantId, actor: systemActor('dispatcher'), clock: deps.clock, db: deps.db };
     const results = await noticeAll(ctx, deps, rows, options);
     const failed = results.filter((r) => r.status === 'failed');
-    await withRetryOnConflict(() =>
-      ctx.db.transaction(async (tx) => {
-        const c = withDb(ctx, tx);
-        // Orders first, then their delivery orders: the order every writer locks them in.
-        await lockOrders(c, rows.map((d) => d.orderId));
-        await recordNotices(c, results);
-        await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
-      }),
-    );
+    await inTransaction(ctx, async (c) => {
+      // Orders first, then their delivery orders: the order every writer locks them in.
+      await lockOrders(c, rows.map((d) => d.orderId));
+      await recordNotices(c, results);
+      await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
+    });
   }));
   return leased.length;
 }
@@ -241,7 +240,7 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
  * connection), so one WMS's slow answers do not hold the others. `stop()` waits for the rounds in
  * progress.
  */
-export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOptions> = {}, parallel = Math.min(3, Math.max(2, concurrentTransactions(deps.db)))): Job {
+export function startDispatcher(deps: DispatcherDeps, options: Partial<DispatchOptions> = {}, parallel = Math.min(3, Math.max(2, concurrentTransactions(deps.db)))): Job {
   const opts = { ...defaultDispatch, ...options };
   let stopped = false;
   const loop = async () => {
@@ -254,14 +253,14 @@ export function startDispatcher(deps: DispatchDeps, options: Partial<DispatchOpt
         deps.logger.error({ job: 'dispatcher', error: loggableError(err) }, 'dispatch round failed');
       }
       // Woken at once when this process made delivery orders due; otherwise polls.
-      if (leased === 0 && !stopped) await deliveriesDue.sleep(opts.idleMs);
+      if (leased === 0 && !stopped) await deps.deliveriesDue.sleep(opts.idleMs);
     }
   };
   const loops = Array.from({ length: parallel }, loop);
   return {
     async stop() {
       stopped = true;
-      deliveriesDue.notify();
+      deps.deliveriesDue.notify();
       await Promise.all(loops);
     },
   };

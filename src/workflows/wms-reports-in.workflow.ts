@@ -1,27 +1,21 @@
-import type { Clock } from '../../platform/clock.ts';
-import { systemActor, withDb, type RequestContext } from '../../platform/context.ts';
-import type { Database } from '../../platform/db/index.ts';
-import { isAppError } from '../../platform/errors.ts';
-import type { Logger } from '../../platform/logger.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { rememberWmsMessage } from '../fulfillment/delivery-orders.service.ts';
-import { shipped } from './pipeline.delivery.ts';
-import { changeStock } from '../inventory/stock.service.ts';
-import { wmsLinks } from '../warehouses/warehouses.service.ts';
-import { appKeyOf, inboundReply, protocolOf, readJsonInbound, readQimenInbound, type InboundRead, type InboundReply, type WmsMessage } from '../wms/wms.inbound.ts';
-import { withRetryOnConflict } from './pipeline.retry.ts';
+import type { Clock } from '../platform/clock.ts';
+import { systemActor, type RequestContext } from '../platform/context.ts';
+import type { Database } from '../platform/db/index.ts';
+import { isAppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import { rememberWmsMessage } from '../modules/fulfillment/delivery-orders.service.ts';
+import { shipped } from './steps/delivery-progress.ts';
+import { changeStock } from '../modules/inventory/stock.service.ts';
+import { wmsLinks } from '../modules/warehouses/warehouses.service.ts';
+import { appKeyOf, inboundReply, protocolOf, readJsonInbound, readQimenInbound, type InboundRead, type InboundReply, type WmsMessage, type WmsRequest } from '../modules/wms/wms.inbound.ts';
+import { inTransaction } from '../platform/transaction.ts';
 
 export interface WmsInboundDeps {
   db: Database;
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
-}
-
-export interface WmsRequest {
-  query: Record<string, string | undefined>;
-  headers: Record<string, string | string[] | undefined>;
-  rawBody: string;
 }
 
 async function take(ctx: RequestContext, message: WmsMessage): Promise<void> {
@@ -60,12 +54,9 @@ export async function receiveFromWms(deps: WmsInboundDeps, tenantId: string, req
   }
   const message = read.message;
   try {
-    await withRetryOnConflict(() =>
-      deps.db.transaction(async (tx) => {
-        const ctx = withDb(base, tx);
-        if (await rememberWmsMessage(ctx, message.warehouseCode, message.outBizCode, message.kind)) await take(ctx, message);
-      }),
-    );
+    await inTransaction(base, async (ctx) => {
+      if (await rememberWmsMessage(ctx, message.warehouseCode, message.outBizCode, message.kind)) await take(ctx, message);
+    });
   } catch (err) {
     if (!isAppError(err)) throw err;
     deps.logger.warn({ tenantId, warehouseCode: message.warehouseCode, outBizCode: message.outBizCode, code: err.code, reason: err.message }, 'WMS message not taken');

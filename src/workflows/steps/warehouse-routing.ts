@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../platform/context.ts';
-import { loadsOn, type DeliveryContext, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
-import type { ReservationOutcome, ReservationRequest } from '../inventory/reservations.service.ts';
-import { CapacityBook, routeOrder, workDay, type Route, type RoutedOrder } from '../routing/routing.service.ts';
-import { routingSettingsFor, type RoutingSettings } from '../routing/routing.settings.ts';
-import { activeWarehouses, type Warehouse } from '../warehouses/warehouses.service.ts';
+import { loadsOn, type DeliveryContext, type RoutedDelivery } from '../../modules/fulfillment/delivery-orders.service.ts';
+import type { ReservationOutcome, ReservationRequest } from '../../modules/inventory/reservations.service.ts';
+import { CapacityBook, routeOrder, workDay, type Route, type RoutedOrder } from '../../modules/routing/routing.service.ts';
+import { routingSettingsFor, type RoutingSettings } from '../../modules/routing/routing.settings.ts';
+import { activeWarehouses, type Warehouse } from '../../modules/warehouses/warehouses.service.ts';
 
 /** What routing needs of a tenant: its active warehouses, its settings, and which warehouses have a WMS link. */
 export interface RoutingConfig {

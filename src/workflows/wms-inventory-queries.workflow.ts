@@ -1,10 +1,10 @@
-import type { RequestContext } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { recordSnapshot } from '../inventory/reconciliation.service.ts';
-import { everyLevel } from '../inventory/stock.service.ts';
-import { wmsLinks } from '../warehouses/warehouses.service.ts';
-import { adapterFor } from '../wms/wms.adapters.ts';
+import type { RequestContext } from '../platform/context.ts';
+import { AppError } from '../platform/errors.ts';
+import type { SecretBox } from '../platform/secrets.ts';
+import { recordSnapshot } from '../modules/inventory/reconciliation.service.ts';
+import { everyLevel } from '../modules/inventory/stock.service.ts';
+import { wmsLinks } from '../modules/warehouses/warehouses.service.ts';
+import { adapterFor } from '../modules/wms/wms.adapters.ts';
 
 /** Every SKU the book keeps at a warehouse. */
 async function skusAt(ctx: RequestContext, warehouseCode: string): Promise<string[]> {
@@ -14,7 +14,7 @@ async function skusAt(ctx: RequestContext, warehouseCode: string): Promise<strin
 }
 
 /**
- * Asks a warehouse's WMS what it holds of every SKU the book keeps there (Qimen
+ * WMS inventory queries (库存查询): asks a warehouse's WMS what it holds of every SKU the book keeps there (Qimen
  * `inventory.query`, or the JSON inventory call) and records it as a `wms_query` snapshot, which
  * reconciliation compares with the book. Null for a warehouse without a WMS link.
  */

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { constraintOf, executeNamed, sqlStateOf, type Database } from '../../platform/db/index.ts';
+import { constraintOf, executeNamed, sqlStateOf, type Database } from '../platform/db/index.ts';
 
 /** Raised by oms_abort: the statement undid itself (see the plan_guard migration). */
 const ABORTED = 'OM409';

@@ -1,10 +1,10 @@
-import type { RequestContext } from '../../platform/context.ts';
-import { anySent, cancelDeliveries, deliveriesPaid, writeDeliveries, type RoutedDelivery } from '../fulfillment/delivery-orders.service.ts';
-import type { InventorySettings } from '../inventory/inventory.settings.ts';
-import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../inventory/reservations.service.ts';
-import type { OrderRow } from '../orders/orders.service.ts';
-import { noteMany, transitionMany, type PlannedTransition } from '../orders/orders.service.ts';
-import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingConfig } from './pipeline.routing.ts';
+import { systemActor, type RequestContext } from '../../platform/context.ts';
+import { anySent, cancelDeliveries, deliveriesPaid, writeDeliveries, type RoutedDelivery } from '../../modules/fulfillment/delivery-orders.service.ts';
+import { settingsFor, type InventorySettings } from '../../modules/inventory/inventory.settings.ts';
+import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../../modules/inventory/reservations.service.ts';
+import type { OrderRow } from '../../modules/orders/orders.service.ts';
+import { linesOfOrders, noteMany, transitionMany, type PlannedTransition } from '../../modules/orders/orders.service.ts';
+import { capacityNow, deliveryContext, routedDelivery, routedRequests, routingConfig, type RoutingConfig } from './warehouse-routing.ts';
 
 export interface OrderLineDemand {
   lineNo: number;
@@ -25,6 +25,25 @@ export interface AllocationCandidate {
 export interface AllocationContext {
   settings: InventorySettings;
   routing: RoutingConfig;
+}
+
+/** Statuses in which an order should hold stock: placed (held for its payment) or paid. */
+export const holdsStock = (status: string) => status === 'created' || status === 'paid';
+
+/** What allocation needs of a tenant; null for a tenant without warehouses, which keeps no stock here (its orders are recorded and left as they are). */
+export async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
+  const routing = await routingConfig(ctx);
+  if (routing.warehouses.length === 0) return null;
+  return { routing, settings: await settingsFor(ctx) };
+}
+
+/** One order takes stock for its lines now, in the caller's transaction (allocate); returns it as it ends up. */
+export async function takeStock(ctx: RequestContext, order: OrderRow): Promise<OrderRow> {
+  const alloc = await allocationContext(ctx);
+  if (!alloc) return order;
+  const lines = (await linesOfOrders(ctx, [order.id])).map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+  const moved = await allocate({ ...ctx, actor: systemActor('pipeline') }, [{ order, lines, firstAttempt: false }], alloc);
+  return moved.get(order.id) ?? order;
 }
 
 /**

@@ -1,0 +1,197 @@
+import { MicroBatcher } from '../platform/batcher.ts';
+import type { Wake } from '../platform/wake.ts';
+import { ConfigCache } from '../platform/config-cache.ts';
+import type { Clock } from '../platform/clock.ts';
+import { systemActor, type Actor, type RequestContext } from '../platform/context.ts';
+import { concurrentTransactions, type Database } from '../platform/db/index.ts';
+import { newId } from '../platform/ids.ts';
+import { inTransaction } from '../platform/transaction.ts';
+import { planReservations, takePlannedCtes, type ReservationPlan } from '../modules/inventory/reservations.service.ts';
+import { anySent, deliveryRows, newDeliveriesCtes, type NewDeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
+import { placeReceiver } from '../modules/orders/orders.address.ts';
+import type { OrderInput } from '../modules/orders/orders.input.ts';
+import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
+import { anyRecorded } from '../modules/orders/orders.service.ts';
+import { allActiveShopIds } from '../modules/channels/shops.service.ts';
+import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules/inventory/stock-sync.service.ts';
+import { allocate, allocationContext, giveBack, holdsStock, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
+import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingCandidate } from './steps/warehouse-routing.ts';
+import { recordAllocated } from './order-intake.repository.ts';
+
+/**
+ * Order intake (订单接入): orders submitted from anywhere (API, channel pushes and pulls) are
+ * recorded in micro-batches, and in the same transaction paid and unpaid orders take their stock.
+ * What a batch writes commits whole or not at all, so a crash never leaves a half-reserved order.
+ * Processes other than intake (people, the backorder job) work on one order at a time with fresh
+ * configuration; intake keeps its tenants' configuration for a second.
+ */
+export type OrderIntake = (ctx: RequestContext, input: OrderInput) => Promise<IngestResult>;
+
+export interface OrderIntakeDeps {
+  /** Woken when a batch made delivery orders due, so this process's dispatcher sends them at once. */
+  deliveriesDue: Wake;
+}
+
+interface Submission {
+  input: OrderInput;
+  actor: Actor;
+  clock: Clock;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * What a batch needs to know of its tenant's configuration, kept per database for a second (see
+ * ConfigCache): warehouses to try, inventory settings, active shops.
+ */
+interface TenantConfig {
+  alloc: AllocationContext | null;
+  activeShops: Set<string>;
+}
+
+/**
+ * The intake of one process: one pipeline per database, so that submissions of one channel order
+ * are never in two batches at once. Records an order (idempotent on channel, shop and channel order
+ * id) and reserves its stock; the result's order carries its status after reservation.
+ */
+export function orderIntake(deps: OrderIntakeDeps): OrderIntake {
+  const pipelines = new WeakMap<Database, MicroBatcher<Submission, IngestResult>>();
+  const configs = new WeakMap<Database, ConfigCache<TenantConfig>>();
+
+  function tenantConfig(base: Database, ctx: RequestContext): Promise<TenantConfig> {
+    let cache = configs.get(base);
+    if (!cache) configs.set(base, (cache = new ConfigCache<TenantConfig>()));
+    return cache.get(ctx.tenantId, async () => ({ alloc: await allocationContext(ctx), activeShops: await allActiveShopIds(ctx) }));
+  }
+
+  async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
+    const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db };
+    const config = await tenantConfig(db, ctx);
+    const results = (await recordPlanned(ctx, items, config)) ?? (await recordBatch(ctx, items, config));
+    if (results.some((r) => r.order.status === 'routed')) deps.deliveriesDue.notify();
+    return results;
+  }
+
+  function pipelineFor(db: Database): MicroBatcher<Submission, IngestResult> {
+    let batcher = pipelines.get(db);
+    if (!batcher) {
+      batcher = new MicroBatcher<Submission, IngestResult>((tenantId, items) => processBatch(db, tenantId, items), {
+        maxBatch: MAX_BATCH,
+        // Two batches overlap (one recording its orders while the other takes its stock and commits);
+        // more only split the same submitters into smaller batches, which cost more per order.
+        maxInFlight: Math.min(2, concurrentTransactions(db)),
+        conflictKey: (s) => `${s.input.channel}\u0000${s.input.shopId}\u0000${s.input.channelOrderId}`,
+      });
+      pipelines.set(db, batcher);
+    }
+    return batcher;
+  }
+
+  return (ctx, input) => pipelineFor(ctx.db).submit(ctx.tenantId, { input, actor: ctx.actor, clock: ctx.clock });
+}
+
+/**
+ * The way for a batch of new orders whose stock is there: their stock is planned from the levels
+ * as read, without locks, and the orders are recorded straight as allocated together with the
+ * units they take, in one statement that is its own transaction (recordAllocated), so the hot
+ * levels stay locked for as little as possible. Null, with nothing written, when the batch is not
+ * such a batch or the plan went stale meanwhile; shortages are only ever decided under lock.
+ */
+async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[] | null> {
+  if (!alloc) return null;
+  const plan = await planBatch(ctx, items, alloc);
+  if (!plan) return null;
+  const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
+  const holding = items.filter(({ input }, i) => holdsStock(input.status) && plan.admissions[i]?.to !== 'on_hold');
+  const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
+  const deliveries = plan.deliveries.length ? (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, plan.deliveries, after) : null;
+  const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
+  return written ? orders.results : null;
+}
+
+/**
+ * One batch in one transaction, the general way: orders are recorded first (new ones, updates,
+ * replays), then cancelled ones give their stock back and the others take stock under lock,
+ * shortages included (allocate).
+ */
+async function recordBatch(base: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[]> {
+  return inTransaction(base, async (ctx) => {
+    const results = await ingestBatch(ctx, items.map(({ input, actor }) => ({ input, actor })));
+    if (!alloc) return results;
+
+    const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
+    await giveBack(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
+
+    const candidates: AllocationCandidate[] = [];
+    results.forEach((r, i) => {
+      if (!r.linesReplaced || r.outcome === 'unchanged' || !holdsStock(r.order.status)) return;
+      const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
+      candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
+    });
+    const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && holdsStock(r.order.status) ? [items[i]!.input] : []));
+    await ensureListings(ctx, soldListings(activeShops, newlyHolding));
+    const moved = await allocate(ctx, candidates, alloc);
+    return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+  });
+}
+
+interface BatchPlan {
+  /** The id each item's order gets. */
+  ids: string[];
+  admissions: (Admission | undefined)[];
+  reservations: ReservationPlan;
+  deliveries: NewDeliveryOrderRow[];
+}
+
+/**
+ * Plans a batch of new orders without locking anything: null when some order exists already or
+ * some order could not be filled from the levels as read, so that a shortage is only ever
+ * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them;
+ * orders whose address cannot be placed are admitted as held and take nothing.
+ */
+async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
+  const ids = items.map(() => newId());
+  const holds = items.map(({ input }) => addressHold(input));
+  const orders: RoutingCandidate[] = [];
+  items.forEach(({ input }, i) => {
+    if (holds[i] || !holdsStock(input.status)) return;
+    const place = placeReceiver(input.receiver);
+    orders.push({
+      orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',
+      lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })),
+      receiver: { country: input.receiver.country, provinceCode: place.provinceCode, cityCode: place.cityCode, districtCode: place.districtCode },
+    });
+  });
+  // The reads, none waiting for another.
+  const [recorded, capacity] = await Promise.all([anyRecorded(ctx, items.map((i) => i.input)), capacityNow(ctx, alloc.routing)]);
+  if (recorded) return null;
+  const { requests, routes } = routedRequests(orders, alloc.routing, capacity);
+  const reservations = await planReservations(ctx, requests, alloc.settings);
+  if (!reservations) return null;
+  const paid = new Set(orders.filter((o) => o.paid).map((o) => o.orderId));
+  const deliveries = deliveryRows(ctx, reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [routedDelivery(o, routes.get(o.orderId)!, paid.has(o.orderId))] : [])), deliveryContext(alloc.routing, capacity));
+  const admissions = items.map(({ input }, i): Admission | undefined => {
+    if (holds[i] || input.status !== 'paid') return holds[i];
+    const own = deliveries.filter((d) => d.orderId === ids[i]);
+    const warehouses = own.map((d) => d.warehouseCode);
+    const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: own.map((d) => d.code) };
+    return anySent(own)
+      ? { to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
+      : { to: 'allocated', reason: `stock reserved at ${warehouses.join(' + ')}`, data };
+  });
+  return { ids, admissions, reservations, deliveries };
+}
+
+/**
+ * A SKU sold in a registered shop is listed there, so its stock figure is pushed to that shop
+ * from now on. Orders may name shops never registered (integrators, imports): those are skipped.
+ */
+function soldListings(shops: Set<string>, inputs: OrderInput[]): SoldListing[] {
+  const listed = new Map<string, SoldListing>();
+  for (const input of inputs) {
+    if (!shops.has(input.shopId)) continue;
+    for (const line of input.lines) listed.set(`${input.shopId}\u0000${line.sku}`, { shopId: input.shopId, channel: input.channel, sku: line.sku });
+  }
+  return [...listed.values()];
+}
+
