@@ -10,7 +10,11 @@ import { ensureListingsCtes } from '../../src/modules/inventory/stock-sync.servi
 import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
-import { recordAllocated } from '../../src/workflows/order-intake.repository.ts';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { getDelivery, newDeliveriesCtes } from '../../src/modules/fulfillment/delivery-orders.service.ts';
+import { composeCtes, cteParts } from '../../src/platform/db/index.ts';
+import { sql } from 'drizzle-orm';
+import { plannedBatchStatement, recordAllocated } from '../../src/workflows/order-intake.repository.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 import { orderBody } from '../support/orders.ts';
 
@@ -77,6 +81,38 @@ for (const backend of testBackends()) {
       assert.deepEqual(batch.results.map((r) => [r.outcome, r.order.id, r.order.status]), [['created', 'id-F1', 'allocated'], ['created', 'id-F2', 'allocated']]);
       assert.deepEqual((await listReservations(ctx, { orderId: 'id-F2', limit: 10 })).items.map((r) => [r.warehouseCode, r.quantity]), [['GZ', 2]]);
       assert.deepEqual((await verifyLedger(ctx.db)).mismatches, []);
+    });
+
+    test('the whole statement, its delivery orders included, names each CTE once in write order, and records them', async () => {
+      await changeStock(ctx, [{ sku: 'CHAIR', warehouseCode: 'HZ', quantity: 3 }], { kind: 'receipt', reason: 'new line' });
+      const plan = await planReservations(ctx, [request('id-D1', 1, 'CHAIR')], defaultSettings);
+      assert.ok(plan);
+      const orders = newOrdersWrite(ctx, [{ input: input('D1', 1, 'CHAIR'), actor: ctx.actor, id: 'id-D1', admit: { to: 'routed', reason: 'routed to HZ' } }]);
+      const now = ctx.clock.now();
+      const decision = { strategy: 'nearest', receiver: { country: 'CN', provinceCode: '330000', cityCode: '330100', districtCode: null }, ranked: [{ warehouseCode: 'HZ', distanceKm: 0 }], dropped: [], chosen: ['HZ'], split: false };
+      const write = {
+        orders: orders.ctes,
+        listings: ensureListingsCtes(ctx, [{ shopId: 'flagship', channel: 'custom', sku: 'CHAIR' }]),
+        take: takePlannedCtes(ctx, plan),
+        deliveries: (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, [{
+          tenantId: ctx.tenantId, code: 'id-D1-1', orderId: 'id-D1', warehouseCode: 'HZ', status: 'pending', lines: [{ lineNo: 1, sku: 'CHAIR', quantity: 1 }],
+          decision, workDay: '2026-11-11', attempts: 0, noticeAttempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now,
+        }], after),
+      };
+      const text = new PgDialect().sqlToQuery(plannedBatchStatement(write)).sql;
+      const defined = [...text.matchAll(/(?:with|,)\s+"?([a-z_]+)"?\s+as\s+\(/g)].map((m) => m[1]);
+      assert.deepEqual(defined, ['new_orders', 'new_lines', 'new_events', 'listed', 'listed_due', 'recorded', 'want', 'locked', 'fits', 'taken', 'held', 'moved', 'due', 'new_deliveries', 'loaded']);
+      assert.match(text, /new_deliveries as \(insert into "delivery_orders"[\s\S]*where \(select ok from fits\)/, 'delivery orders are written only once the units are taken');
+      assert.equal(await recordAllocated(ctx.db, write), true);
+      assert.equal((await getDelivery(ctx, 'id-D1-1')).status, 'pending');
+      assert.equal((await getOrder(ctx, 'id-D1')).status, 'routed');
+    });
+
+    test('parts that define the same CTE name are refused when the statement is put together', () => {
+      const a = cteParts(['listed', 'listed_due'], sql`listed as (select 1), listed_due as (select 1)`);
+      const b = cteParts(['listed'], sql`listed as (select 2)`);
+      assert.throws(() => composeCtes([a, null, b]), /CTE name "listed" is defined twice/);
+      assert.doesNotThrow(() => composeCtes([a, cteParts(['other'], sql`other as (select 3)`)]));
     });
 
     test('the listings a batch makes are written before its levels are locked, as the locked way writes them', { skip: backend.kind !== 'postgres' && 'needs a second connection' }, async () => {

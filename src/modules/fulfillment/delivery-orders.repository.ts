@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { executeNamed, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import { deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
 import { fromStatusesOf, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
 
@@ -26,9 +26,9 @@ function loadsOf(rows: Pick<NewDeliveryOrderRow, 'status' | 'warehouseCode' | 'w
  * counts raised), for a statement that writes them with other rows; `after` holds once the rows
  * they must follow are written.
  */
-export function newDeliveryOrdersCtes(tenantId: string, rows: NewDeliveryOrderRow[], after: SQL = sql`true`): SQL {
-  return sql`new_deliveries as (${insertStatement(deliveryOrders, rows, { where: after, returning: 'code' })}),
-    loaded as (${loadsStatement(tenantId, loadsOf(rows.filter(counts)), after)})`;
+export function newDeliveryOrdersCtes(tenantId: string, rows: NewDeliveryOrderRow[], after: SQL = sql`true`): CteParts {
+  return cteParts(['new_deliveries', 'loaded'], sql`new_deliveries as (${insertStatement(deliveryOrders, rows, { where: after, returning: 'code' })}),
+    loaded as (${loadsStatement(tenantId, loadsOf(rows.filter(counts)), after)})`);
 }
 
 function loadsStatement(tenantId: string, loads: string, after: SQL = sql`true`): SQL {
@@ -49,7 +49,7 @@ export async function addLoads(db: Database, tenantId: string, rows: Pick<NewDel
 
 export async function insertDeliveryOrders(db: Database, tenantId: string, rows: NewDeliveryOrderRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await executeNamed(db, sql`with ${newDeliveryOrdersCtes(tenantId, rows)} select (select count(*) from new_deliveries) + (select count(*) from loaded)`);
+  await executeNamed(db, sql`${composeCtes([newDeliveryOrdersCtes(tenantId, rows)])} select (select count(*) from new_deliveries) + (select count(*) from loaded)`);
 }
 
 /** Delivery orders counted per warehouse and work day. */

@@ -1,3 +1,4 @@
+import type { CteParts } from '../../platform/db/index.ts';
 import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -46,7 +47,7 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
 export const anySent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.some((r) => r.status === 'pending');
 
 /** The CTEs writing these delivery orders in a caller's statement (see repo.newDeliveryOrdersCtes). */
-export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): SQL {
+export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): CteParts {
   return repo.newDeliveryOrdersCtes(ctx.tenantId, rows, after);
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { executeNamed, insertIntoMany, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertIntoMany, insertStatement, rowsOf, type Database, cteParts, type CteParts } from '../../platform/db/index.ts';
 import type { LevelKey, NewMovementRow } from './inventory.repository.ts';
 import { reservations, stockMovements } from './inventory.schema.ts';
 import { markDueStatement } from './stock-sync.repository.ts';
@@ -148,9 +148,9 @@ export interface PlannedTake {
  * key order (once `after` holds, see lockedWants), then the shops listing their SKUs are marked
  * due for a stock push.
  */
-export function reserveExactlyCtes(tenantId: string, take: PlannedTake, after?: SQL): SQL {
+export function reserveExactlyCtes(tenantId: string, take: PlannedTake, after?: SQL): CteParts {
   const taken = sql`(select ok from fits)`;
-  return sql`${lockedWants(tenantId, take.wants, after)}, fits as (
+  return cteParts(['want', 'locked', 'fits', 'taken', 'held', 'moved', 'due'], sql`${lockedWants(tenantId, take.wants, after)}, fits as (
       select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false) as ok from locked
     ), taken as (
       update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${take.at.toISOString()}::timestamptz
@@ -159,5 +159,5 @@ export function reserveExactlyCtes(tenantId: string, take: PlannedTake, after?: 
       returning s.sku
     ), held as (${insertStatement(reservations, take.held, { where: taken })}
     ), moved as (${insertStatement(stockMovements, take.movements, { where: taken })}
-    ), due as (${markDueStatement(tenantId, sql`(select sku from taken)`, take.at)})`;
+    ), due as (${markDueStatement(tenantId, sql`(select sku from taken)`, take.at)})`);
 }

@@ -1,3 +1,4 @@
+import type { CteParts } from '../../platform/db/index.ts';
 import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import * as repo from './inventory.repository.ts';
@@ -212,7 +213,7 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
  * with `fits`, whose `ok` tells whether they did (see reservationsRepo.reserveExactlyCtes).
  * Null when the plan takes nothing.
  */
-export function takePlannedCtes(ctx: RequestContext, plan: ReservationPlan): ((after: SQL) => SQL) | null {
+export function takePlannedCtes(ctx: RequestContext, plan: ReservationPlan): ((after: SQL) => CteParts) | null {
   if (plan.held.length === 0) return null;
   const at = ctx.clock.now();
   const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), at };

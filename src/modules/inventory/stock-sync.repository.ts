@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { executeNamed, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import { channelListings, stockPushes, stockSyncRules } from './stock-sync.schema.ts';
 
 export type ListingRow = typeof channelListings.$inferSelect;
@@ -70,11 +70,11 @@ export interface SoldListing {
  * The CTEs `listed` (the listings that did not exist yet, inserted; an inactive one stays
  * inactive) and `listed_due` (those new listings marked due for their first push).
  */
-export function listingsIfAbsentCtes(tenantId: string, items: SoldListing[], at: Date): SQL {
+export function listingsIfAbsentCtes(tenantId: string, items: SoldListing[], at: Date): CteParts {
   const unique = new Map(items.map((i) => [`${i.shopId}\u0000${i.sku}`, i]));
   const sorted = [...unique.values()].sort((a, b) => (a.shopId === b.shopId ? cmp(a.sku, b.sku) : cmp(a.shopId, b.shopId)));
   const rows = JSON.stringify(sorted.map((i) => ({ shop_id: i.shopId, channel: i.channel, sku: i.sku })));
-  return sql`listed as (
+  return cteParts(['listed', 'listed_due'], sql`listed as (
       insert into channel_listings (tenant_id, shop_id, sku, channel, active, created_at)
       select ${tenantId}, i.shop_id, i.sku, i.channel, true, ${stamp(at)}
       from json_to_recordset(${rows}::json) as i(shop_id text, channel text, sku text)
@@ -89,13 +89,13 @@ export function listingsIfAbsentCtes(tenantId: string, items: SoldListing[], at:
         set due_at = coalesce(stock_pushes.due_at, excluded.due_at), change_seq = stock_pushes.change_seq + 1,
             channel = excluded.channel, updated_at = excluded.updated_at
       returning 1
-    )`;
+    )`);
 }
 
 /** Inserts the listings that do not exist yet and marks them due (listingsIfAbsentCtes). Returns how many were new. */
 export async function insertListingsIfAbsent(db: Database, tenantId: string, items: SoldListing[], at: Date): Promise<number> {
   if (items.length === 0) return 0;
-  const result = await executeNamed(db, sql`with ${listingsIfAbsentCtes(tenantId, items, at)} select count(*)::int as n from listed`);
+  const result = await executeNamed(db, sql`${composeCtes([listingsIfAbsentCtes(tenantId, items, at)])} select count(*)::int as n from listed`);
   return Number(rowsOf(result)[0]?.n ?? 0);
 }
 

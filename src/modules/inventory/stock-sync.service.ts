@@ -1,3 +1,4 @@
+import type { CteParts } from '../../platform/db/index.ts';
 import { mapPooled } from '../../platform/pool.ts';
 import type { SQL } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.ts';
@@ -183,7 +184,7 @@ export async function ensureListings(ctx: RequestContext, items: SoldListing[]):
 }
 
 /** ensureListings for a caller that writes it in a statement of its own: its CTEs, or null when there is nothing to list. */
-export function ensureListingsCtes(ctx: RequestContext, items: SoldListing[]): SQL | null {
+export function ensureListingsCtes(ctx: RequestContext, items: SoldListing[]): CteParts | null {
   return items.length === 0 ? null : repo.listingsIfAbsentCtes(ctx.tenantId, items, ctx.clock.now());
 }
 

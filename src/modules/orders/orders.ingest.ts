@@ -1,3 +1,4 @@
+import type { CteParts } from '../../platform/db/index.ts';
 import type { SQL } from 'drizzle-orm';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
@@ -233,7 +234,7 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
  * `new_events` (see repo.newOrdersCtes), which fail the statement if any of the orders exists
  * already; `results` are what the items get once the statement has run.
  */
-export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes: SQL; results: IngestResult[] } {
+export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes: CteParts; results: IngestResult[] } {
   const byKey = prepare(items);
   const records = recordsOf(ctx, byKey, ctx.clock.now());
   const results: IngestResult[] = new Array(items.length);

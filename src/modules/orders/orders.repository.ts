@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { executeNamed, insertRows, insertStatement, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertRows, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import { orderEvents, orderLines, orders } from './orders.schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -55,15 +55,15 @@ export function insertedRow(row: NewOrderRow): OrderRow {
  * it wrote. With `skipExisting`, an order whose channel key is taken is left out with its lines
  * and events; without, it fails the whole statement (unique violation on `orders_channel_key`).
  */
-export function newOrdersCtes(records: NewOrderRecords, skipExisting: boolean): SQL {
+export function newOrdersCtes(records: NewOrderRecords, skipExisting: boolean): CteParts {
   const ofNew = skipExisting ? sql`r.order_id in (select id from new_orders)` : undefined;
-  return sql`new_orders as (${insertStatement(orders, records.orders.map(insertedRow), {
+  return cteParts(['new_orders', 'new_lines', 'new_events'], sql`new_orders as (${insertStatement(orders, records.orders.map(insertedRow), {
       skipConflictsOn: skipExisting ? ['tenantId', 'channel', 'shopId', 'channelOrderId'] : undefined,
       orderBy: ['channel', 'shopId', 'channelOrderId'],
       returning: 'id',
     })}),
     new_lines as (${insertStatement(orderLines, records.lines, { where: ofNew, returning: 'orderId' })}),
-    new_events as (${insertStatement(orderEvents, records.events, { where: ofNew, returning: 'orderId' })})`;
+    new_events as (${insertStatement(orderEvents, records.events, { where: ofNew, returning: 'orderId' })})`);
 }
 
 /**
@@ -72,7 +72,7 @@ export function newOrdersCtes(records: NewOrderRecords, skipExisting: boolean): 
  */
 export async function insertNewOrders(db: Database, records: NewOrderRecords): Promise<OrderRow[]> {
   if (records.orders.length === 0) return [];
-  const result = await executeNamed(db, sql`with ${newOrdersCtes(records, true)} select id from new_orders`);
+  const result = await executeNamed(db, sql`${composeCtes([newOrdersCtes(records, true)])} select id from new_orders`);
   const ids = new Set(rowsOf(result).map((r) => String(r.id)));
   return records.orders.filter((row) => ids.has(row.id!)).map(insertedRow);
 }
