@@ -2,6 +2,7 @@ import type { CteParts } from '../../platform/db/index.ts';
 import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { pageOf, pageProbe } from '../../platform/paging.ts';
 import type { RoutingDecision } from '../routing/routing.service.ts';
 import { retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
 import * as repo from './delivery-orders.repository.ts';
@@ -131,9 +132,9 @@ export function deliveryView(r: DeliveryOrderRow) {
 }
 
 export async function listDeliveries(ctx: RequestContext, filter: repo.DeliveryFilter) {
-  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  return { items: page.map(deliveryView), nextBefore: rows.length > filter.limit ? (page[page.length - 1]?.code ?? null) : null };
+  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, limit: pageProbe(filter.limit) });
+  const page = pageOf(rows, filter.limit, (last) => last.code);
+  return { items: page.rows.map(deliveryView), nextBefore: page.next };
 }
 
 export async function getDelivery(ctx: RequestContext, code: string) {

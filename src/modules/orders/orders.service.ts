@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor, pageOf, pageProbe } from '../../platform/paging.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import type { ReceiverInput, TransitionInput } from './orders.input.ts';
 import { awaitingProcessing, checkTransition, isStopped, type OrderStatus } from './orders.lifecycle.ts';
@@ -171,20 +172,15 @@ export interface ListQuery {
   limit: number;
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(at);
-    const year = createdAt.getUTCFullYear();
-    if (typeof id !== 'string' || Number.isNaN(year) || year < 1970 || year > 9999) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
+/** An order page's cursor: the last order's creation instant and id. */
+function afterCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, 2);
+  const createdAt = new Date(at!);
+  const year = createdAt.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1970 || year > 9999) {
     throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
-}
-
-function encodeCursor(row: OrderRow): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+  return { createdAt, id: id! };
 }
 
 export async function listOrders(ctx: RequestContext, query: ListQuery) {
@@ -196,13 +192,9 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
     overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: awaitingProcessing } : undefined,
     createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
     createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
-    after: query.cursor ? decodeCursor(query.cursor) : undefined,
-    limit: query.limit + 1,
+    after: query.cursor ? afterCursor(query.cursor) : undefined,
+    limit: pageProbe(query.limit),
   });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((row) => orderView(row, ctx.actor.role)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-  };
+  const page = pageOf(rows, query.limit, (last) => encodeCursor([last.createdAt.toISOString(), last.id]));
+  return { items: page.rows.map((row) => orderView(row, ctx.actor.role)), nextCursor: page.next };
 }

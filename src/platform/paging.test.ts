@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isAppError } from './errors.ts';
+import { decodeCursor, encodeCursor, pageOf, pageProbe } from './paging.ts';
+
+test('a cursor gives back the keys it was made of, and anything else is a 400', () => {
+  assert.deepEqual(decodeCursor(encodeCursor(['2026-11-11T00:00:00.000Z', 'ord_1']), 2), ['2026-11-11T00:00:00.000Z', 'ord_1']);
+  for (const bad of ['', 'not-base64-json', encodeCursor(['only one']), Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+    assert.throws(() => decodeCursor(bad, 2), (err) => isAppError(err) && err.code === 'VALIDATION_FAILED', bad);
+  }
+});
+
+test('a page holds at most its limit and names the next page only when there is one', () => {
+  const rows = ['a', 'b', 'c'];
+  assert.equal(pageProbe(2), 3);
+  assert.deepEqual(pageOf(rows, 2, (last) => `after ${last}`), { rows: ['a', 'b'], next: 'after b' });
+  assert.deepEqual(pageOf(rows, 3, (last) => `after ${last}`), { rows: ['a', 'b', 'c'], next: null });
+  assert.deepEqual(pageOf([], 3, () => 'x'), { rows: [], next: null });
+});
