@@ -44,7 +44,7 @@ export function secretBoxFor(envKey: string | undefined, target: { kind: 'memory
   if (target.kind === 'directory' && target.dir) {
     const path = join(target.dir, KEY_FILE);
     if (!existsSync(path)) {
-      mkdirSync(target.dir, { recursive: true });
+      mkdirSync(target.dir, { recursive: true, mode: 0o700 });
       writeFileSync(path, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
       chmodSync(path, 0o600);
     }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -7,6 +6,10 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { lockDirectory } from './directory-lock.ts';
 import { holdsDatabase, initialDataDir } from './pglite-template.ts';
+import { makePrivateDirectory, tightenTree } from './private-dir.ts';
+
+/** How often the modes of an open embedded database's files are set again (see private-dir). */
+const TIGHTEN_EVERY_MS = 60_000;
 
 /** One query surface over both backends; a transaction is the same type. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -50,7 +53,7 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
   const inMemory = target === 'memory';
   const dir = inMemory ? undefined : resolve(target);
   const loadDataDir = dir && holdsDatabase(dir) ? undefined : await initialDataDir();
-  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir) makePrivateDirectory(dir);
   const unlock = dir ? lockDirectory(dir) : () => {};
   const client = new PGlite({ dataDir: dir, loadDataDir });
   try {
@@ -59,6 +62,10 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
     unlock();
     throw err;
   }
+  const tighten = dir ? () => tightenTree(dir) : () => {};
+  tighten();
+  const tightening = dir ? setInterval(tighten, TIGHTEN_EVERY_MS) : null;
+  tightening?.unref();
   const db = drizzlePglite(client) as unknown as Database;
   slots.set(db, 1);
   return {
@@ -68,7 +75,9 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
     // One process owns an embedded database, so its single connection is already exclusive.
     exclusive: (_key, work) => work(db),
     close: async () => {
+      if (tightening) clearInterval(tightening);
       await client.close();
+      tighten();
       unlock();
     },
   };

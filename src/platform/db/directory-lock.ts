@@ -22,7 +22,7 @@ export function lockDirectory(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
       return () => {
         try {
           unlinkSync(path);
