@@ -72,6 +72,17 @@ describe('WMS sandbox (Qimen)', () => {
     assert.deepEqual(wms.store.orders.get('DO-1')!.sentTimes, { createTime: '2026-11-11 10:00:00', payTime: '2026-11-11 10:00:05' });
   });
 
+  test('a person can see what the WMS took, newest first, with its repeats', async () => {
+    const res = await fetch(`${wms.url}/sandbox/delivery-orders`);
+    assert.equal(res.status, 200);
+    const { items } = (await res.json()) as { items: { code: string; warehouseCode: string; repeats: number; lines: { itemCode?: string; sku?: string }[]; shippedAt: string | null }[] };
+    const first = items.find((o) => o.code === 'DO-1');
+    assert.ok(first, JSON.stringify(items));
+    assert.equal(first.warehouseCode, 'HZ01');
+    assert.equal(first.repeats, 1);
+    assert.equal(first.shippedAt, null);
+  });
+
   test('requests that are not right are refused with a code naming what is wrong', async () => {
     const code = async (p: Promise<{ response: Record<string, unknown> }>) => (await p).response.code;
     const body = deliveryOrder('DO-X');

@@ -84,9 +84,17 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
   const zone = options.timeZone ?? (json ? 'UTC' : 'Asia/Shanghai');
   let callback = options.callback;
   const recorded = { requests: [] as (RecordedQimenRequest | RecordedJsonRequest)[], callbacks: [] as CallbackDelivery[] };
-  const server = createServer(json
+  const gateway = json
     ? createJsonGateway({ store, accounts: options.accounts, now, recorded: recorded.requests as RecordedJsonRequest[] })
-    : createQimenGateway({ store, accounts: options.accounts.map((a) => ({ ...a, customerId: a.customerId ?? '' })), now, recorded: recorded.requests as RecordedQimenRequest[], zone }));
+    : createQimenGateway({ store, accounts: options.accounts.map((a) => ({ ...a, customerId: a.customerId ?? '' })), now, recorded: recorded.requests as RecordedQimenRequest[], zone });
+  const server = createServer((req, res) => {
+    // What this WMS holds, for a person to look at (the demo prints the address); not part of either protocol.
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/sandbox/delivery-orders') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ items: heldOrders(store) }, null, 2));
+      return;
+    }
+    void gateway(req, res);
+  });
   const { url } = await listen(server, options.port, options.host);
   const shipping = new OneAtATime<WmsDeliveryOrder[]>();
   let sequence = 0;
@@ -178,4 +186,13 @@ export async function startWmsSandbox(options: WmsSandboxOptions): Promise<WmsSa
       await closeServer(server);
     },
   };
+}
+
+/** The delivery orders a WMS took, newest first: what it was sent, when it took it, whether and how it shipped. */
+export function heldOrders(store: WmsStore) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return [...store.orders.values()].sort((a, b) => b.acceptedAt - a.acceptedAt).map((o) => ({
+    code: o.code, wmsId: o.wmsId, warehouseCode: o.warehouseCode, acceptedAt: iso(o.acceptedAt), sentTimes: o.sentTimes,
+    lines: o.lines, receiver: o.receiver, repeats: o.duplicates, shippedAt: iso(o.shippedAt), carrier: o.carrier, trackingNumber: o.trackingNumber,
+  }));
 }

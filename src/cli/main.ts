@@ -21,6 +21,7 @@ program
   .addOption(dbOption())
   .option('--demo', 'create the demo tenant and keep sample orders arriving')
   .option('--no-workers', 'serve the API only; background work runs in `oms worker` processes')
+  .option('--sandbox-port-base <port>', 'with --demo: the sandbox marketplaces listen on this port and the next three (Douyin, Taobao, JD, PDD), the Qimen WMS on +4 and the JSON WMS on +5 (default: free ports)')
   .action((opts) => serve(opts));
 
 program

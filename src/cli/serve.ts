@@ -6,6 +6,7 @@ import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { systemClock } from '../platform/clock.ts';
 import { retrySchedule } from '../platform/config.ts';
 import { createFlows } from '../workflows/flows.ts';
+import { AppError } from '../platform/errors.ts';
 import { openRuntime } from './runtime.ts';
 import { startWorkers } from './workers.ts';
 
@@ -18,6 +19,16 @@ export interface ServeOptions {
   demo?: boolean;
   /** false with --no-workers: serve the API only, for a fleet where `oms worker` processes do the work. */
   workers?: boolean;
+  /** With --demo: fixed ports for the sandboxes, from this one up (marketplaces, then the WMSs); free ports when unset. */
+  sandboxPortBase?: string;
+}
+
+/** The first of six consecutive ports, from --sandbox-port-base. */
+function sandboxPortBase(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const base = Number(value);
+  if (!Number.isInteger(base) || base < 1024 || base > 65_530) throw new AppError('VALIDATION_FAILED', `--sandbox-port-base must be a port from 1024 to 65530, got "${value}"`);
+  return base;
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -26,8 +37,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   const clock = systemClock;
   const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
   const flows = createFlows();
+  const portBase = sandboxPortBase(options.sandboxPortBase);
   let demo: DemoHandle | null = null;
-  if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake);
+  if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake, { wmsPortBase: portBase === undefined ? undefined : portBase + 4 });
 
   const connectors = connectorRegistry({ clock });
   const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows });
@@ -39,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
   // Sandboxes push to this server, so they start once it listens.
   demo?.connectWms(url.replace('0.0.0.0', '127.0.0.1'));
-  const demoChannels = demo ? await connectDemoChannels(handle.db, clock, secrets, logger, url.replace('0.0.0.0', '127.0.0.1')) : null;
+  const demoChannels = demo ? await connectDemoChannels(handle.db, clock, secrets, logger, url.replace('0.0.0.0', '127.0.0.1'), portBase) : null;
 
   const out: string[] = [`OMS ready at ${url} in ${Date.now() - started} ms — database: ${handle.label}`];
   if (generatedKey) {
@@ -52,6 +64,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  demo admin key (valid until the next demo start): ${demo.key}`,
       `  sandbox marketplaces feeding it: ${demoChannels?.sandboxes.map((s) => `${s.channel} ${s.url}`).join(', ')}`,
       `  sandbox WMSs its warehouses deliver to (HZ01, GZ01, TJ01; US-LA1): ${demo.wms.map((w) => `${w.protocol} ${w.url}`).join(', ')}`,
+      `  what they received: ${demo.wms.map((w) => `${w.url}/sandbox/delivery-orders`).join(' and ')}`,
       `  try: curl -H "Authorization: Bearer ${demo.key}" "${url}/api/v1/orders?limit=5"`,
     );
   }

@@ -112,16 +112,17 @@ export interface DemoChannels {
 /**
  * Connects the demo tenant to marketplace sandboxes running in this process: the real connectors
  * pull from them and receive their signed pushes, exactly as they would from the platforms.
- * Credentials are new on every start, so nothing here is a reusable secret.
+ * Credentials are new on every start, so nothing here is a reusable secret. With a port base, the
+ * sandboxes listen there and on the next ports, in the order of demoMarketplaces.
  */
-export async function connectDemoChannels(db: Database, clock: Clock, secrets: SecretBox, logger: Logger, baseUrl: string): Promise<DemoChannels> {
+export async function connectDemoChannels(db: Database, clock: Clock, secrets: SecretBox, logger: Logger, baseUrl: string, portBase?: number): Promise<DemoChannels> {
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
   const running: { channel: string; sandbox: RunningSandbox }[] = [];
   try {
-    for (const market of demoMarketplaces) {
+    for (const [i, market] of demoMarketplaces.entries()) {
       const credentials = market.credentials();
       const webhookUrl = webhookUrlOf(baseUrl, DEMO_TENANT, market.channel, market.shopId);
-      const sandbox = await market.start({ credentials, webhookUrl, seed: randomInt(2 ** 31) });
+      const sandbox = await market.start({ credentials, webhookUrl, seed: randomInt(2 ** 31), port: portBase === undefined ? undefined : portBase + i });
       running.push({ channel: market.channel, sandbox });
       const exists = await getShop(ctx, market.shopId).then(() => true, () => false);
       if (exists) await updateShop(ctx, secrets, market.shopId, { credentials, apiBaseUrl: sandbox.url, active: true });

@@ -27,14 +27,14 @@ export interface DemoHandle {
  * The demo tenant: sample data, clearly labelled, that keeps arriving while the server runs so a
  * newcomer sees orders move. Its admin key is reissued on every start and printed.
  */
-export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, submitOrder: OrderIntake, options: { intervalMs?: number; seedOrders?: number } = {}): Promise<DemoHandle> {
+export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, submitOrder: OrderIntake, options: { intervalMs?: number; seedOrders?: number; wmsPortBase?: number } = {}): Promise<DemoHandle> {
   await createTenant(db, { id: DEMO_TENANT, name: 'Demo tenant (sample data, not real orders)', isDemo: true }, clock.now());
   const key = await reissueKey(db, DEMO_TENANT, DEMO_KEY_NAME, 'admin', clock.now());
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
   const rand = seededRandom(Date.now() & 0xffffffff);
   let sequence = 0;
 
-  const warehouses = await startDemoWarehouses(ctx, secrets);
+  const warehouses = await startDemoWarehouses(ctx, secrets, options.wmsPortBase);
   await stockDemo(ctx);
   await warehouses.shelve(ctx);
   const existing = await listOrders(ctx, { limit: 1 });

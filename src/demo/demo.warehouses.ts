@@ -32,17 +32,17 @@ const SHIP_AFTER_MS = 20_000;
 /**
  * Starts the demo's WMS sandboxes (a few requests fail, as real ones do; the dispatcher retries
  * them; orders ship 20 s after acceptance) and links the demo warehouses to them, creating the
- * warehouses the tenant lacks.
+ * warehouses the tenant lacks. With a port base, the Qimen WMS listens there and the JSON one on the next port.
  */
-export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox): Promise<DemoWarehouses> {
+export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox, portBase?: number): Promise<DemoWarehouses> {
   const account = { appKey: 'oms-demo', appSecret: randomBytes(16).toString('hex'), customerId: 'DEMO-OWNER' };
   const faults = { errorRate: 0.05, latencyMs: 5 };
   const started: WmsSandbox[] = [];
   try {
     const shipping = { shipAfterMs: SHIP_AFTER_MS, autoShipEveryMs: 5_000 };
-    const qimen = await startWmsSandbox({ protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, timeZone: 'Asia/Shanghai', ...shipping });
+    const qimen = await startWmsSandbox({ port: portBase, protocol: 'qimen', accounts: [account], warehouses: ['HZ01', 'GZ01', 'TJ01'], faults, timeZone: 'Asia/Shanghai', ...shipping });
     started.push(qimen);
-    const json = await startWmsSandbox({ protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles', ...shipping });
+    const json = await startWmsSandbox({ port: portBase === undefined ? undefined : portBase + 1, protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles', ...shipping });
     started.push(json);
     const existing = new Set((await listWarehouses(ctx)).map((w) => w.code));
     for (const { protocol, ...warehouse } of demoWarehouses) {
