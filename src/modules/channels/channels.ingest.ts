@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
+import { judgedAt } from '../../platform/validation.ts';
 import { orderInput, type OrderInput } from '../orders/orders.input.ts';
 import { submitOrder } from '../pipeline/pipeline.service.ts';
 import { recordDeadLetter } from './channels.dead-letters.ts';
@@ -9,7 +10,7 @@ import type { ShopCredentials } from './shops.service.ts';
  * order that fails it is set aside as a dead letter, so one bad order never stalls a shop.
  */
 export async function ingestFromChannel(ctx: RequestContext, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
-  const parsed = orderInput.safeParse({ ...order, shopId: shop.shopId });
+  const parsed = judgedAt(ctx.clock, () => orderInput.safeParse({ ...order, shopId: shop.shopId }));
   if (parsed.success) {
     await submitOrder(ctx, parsed.data);
     return true;
