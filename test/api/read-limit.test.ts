@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
+import { readEnv, readLimits } from '../../src/platform/config.ts';
+import { defaultReadLimits } from '../../src/platform/read-limit.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 import { orderBody } from '../support/orders.ts';
@@ -10,6 +12,12 @@ async function until(done: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 3_000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(done(), `gave up waiting for ${what}`);
 }
+
+test('the read cap is set by OMS_READ_CONCURRENCY and OMS_READ_QUEUE, read once with the environment', () => {
+  assert.deepEqual(readLimits(readEnv({})), defaultReadLimits);
+  assert.deepEqual(readLimits(readEnv({ OMS_READ_CONCURRENCY: '3', OMS_READ_QUEUE: '0' })), { concurrency: 3, queue: 0 });
+  assert.throws(() => readEnv({ OMS_READ_CONCURRENCY: '0' }), /OMS_READ_CONCURRENCY/);
+});
 
 for (const backend of testBackends()) {
   describe(`reads under load (${backend.kind})`, () => {
