@@ -30,7 +30,7 @@ export function guardReads(app: Api, reads: ReadLimiter): void {
       const refuseUnknown: preValidationAsyncHookHandler = async (req) => {
         const unknown = Object.keys((req.query ?? {}) as object).filter((name) => !declared.has(name));
         if (unknown.length === 0) return;
-        const known = declared.size ? `; this list takes: ${[...declared].join(', ')}` : '; this endpoint takes none';
+        const known = declared.size ? `; this endpoint takes: ${[...declared].join(', ')}` : '; this endpoint takes none';
         throw new AppError('UNKNOWN_PARAMETER', `unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}${known}`, {
           unknown,
           known: [...declared],
