@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -24,8 +25,11 @@ import { createFlows, type Flows } from '../workflows/flows.ts';
 import { receiveFromWms } from '../workflows/wms-reports-in.workflow.ts';
 import { snapshotFromWmsByHand } from '../workflows/wms-inventory-queries.workflow.ts';
 import { Authenticator } from './auth.ts';
-import { errorHandler } from './error-handler.ts';
+import { errorHandler, frameworkErrors } from './error-handler.ts';
 import type { Api } from './http.ts';
+import { guardReads, refuseUnstorableText } from './request-guards.ts';
+import { judgedAt } from '../platform/validation.ts';
+import { ReadLimiter, type ReadLimits } from '../platform/read-limit.ts';
 
 export interface AppDeps {
   db: Database;
@@ -39,6 +43,8 @@ export interface AppDeps {
   version?: string;
   /** This process's workflows; made here when the caller has none to share (with its workers, say). */
   flows?: Flows;
+  /** The cap on concurrent API reads (see ReadLimiter); its defaults unless the environment sets it. */
+  readLimits?: ReadLimits;
 }
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -47,8 +53,15 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     // Per-request lines would cost more than the work at ingestion rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 2 * 1024 * 1024,
+    // Ids and codes are at most 64 characters, but a SKU of 64 Chinese characters takes 576 percent-encoded.
+    routerOptions: { maxParamLength: 1_000 },
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  // Instants in input are judged against the app's clock (see pastInstant), which tests and replays set.
+  app.setValidatorCompiler<ZodType>((route) => {
+    const validate = validatorCompiler(route);
+    return (data) => judgedAt(deps.clock, () => validate(data));
+  });
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
@@ -59,6 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   app.decorate('metrics', metrics);
   app.decorate('secrets', deps.secrets);
   app.decorateRequest('ctx', null);
+
+  const reads = new ReadLimiter(deps.readLimits);
+  app.decorate('reads', reads);
+  guardReads(app, reads);
+  refuseUnstorableText(app);
 
   const auth = new Authenticator(deps.db, deps.clock);
   app.addHook('onRequest', async (req) => {

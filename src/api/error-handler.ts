@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, errorStatus, type ErrorCode } from '../platform/errors.ts';
+import { AppError, databaseFailure, errorStatus, type ErrorCode } from '../platform/errors.ts';
 import { loggableError } from '../platform/logger.ts';
 
 function send(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
+  if (code === 'OVERLOADED') reply.header('retry-after', '1');
   return reply.code(errorStatus[code]).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 
@@ -13,6 +14,16 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+};
+
+/**
+ * Database refusals that only input can cause, once validation has passed: a sum past its
+ * column's range (a receipt pushing on-hand stock past 2^31 − 1).
+ */
+const sqlStateCodes: Record<string, { code: ErrorCode; message: string }> = {
+  '22003': { code: 'QUANTITY_TOO_LARGE', message: 'a quantity or amount would exceed what can be stored (2147483647 units); nothing was changed' },
 };
 
 /** The one place where failures become HTTP responses. */
@@ -28,6 +39,9 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
     const first = details[0]!;
     return send(reply, 'VALIDATION_FAILED', `${where}${first.path ? '.' + first.path : ''}: ${first.message}`, details);
   }
+  const failure = databaseFailure(error);
+  const refusal = failure && sqlStateCodes[failure.sqlState];
+  if (refusal) return send(reply, refusal.code, refusal.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.code && fastifyCodes[fastifyError.code]) {
     return send(reply, fastifyCodes[fastifyError.code]!, fastifyError.message);
@@ -37,4 +51,9 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
   }
   req.log.error({ error: loggableError(error), route: req.routeOptions.url }, 'unhandled error');
   return send(reply, 'INTERNAL', 'internal error; the incident has been logged');
+}
+
+/** Errors Fastify meets before a route is matched (bad URL encoding, over-long path segments), in the same shape. */
+export function frameworkErrors(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  return errorHandler(error, req, reply);
 }

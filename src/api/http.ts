@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RequestContext, Role } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import type { ReadLimiter } from '../platform/read-limit.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 
 /** The Fastify instance route files receive: zod-typed, with the app's metrics. */
@@ -15,6 +16,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     metrics: Metrics;
     secrets: SecretBox;
+    /** The cap on concurrent API reads. */
+    reads: ReadLimiter;
   }
 }
 

@@ -4,7 +4,7 @@ import { connectDemoChannels } from '../demo/demo.channels.ts';
 import { bootstrap } from '../modules/access/access.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { systemClock } from '../platform/clock.ts';
-import { retrySchedule } from '../platform/config.ts';
+import { readLimits, retrySchedule } from '../platform/config.ts';
 import { createFlows } from '../workflows/flows.ts';
 import { AppError } from '../platform/errors.ts';
 import { openRuntime } from './runtime.ts';
@@ -42,7 +42,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake, { wmsPortBase: portBase === undefined ? undefined : portBase + 4 });
 
   const connectors = connectorRegistry({ clock });
-  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows, readLimits: readLimits(env) });
   const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env), flows });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;

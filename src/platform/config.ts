@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultReadLimits, type ReadLimits } from './read-limit.ts';
 
 /**
  * The environment, read once at start-up, validated, and handed down. Nothing else in the code
@@ -17,6 +18,10 @@ const envSchema = z.object({
   OMS_WMS_RETRY_EVERY_MS: z.coerce.number().int().min(1000).optional(),
   /** Attempts after which a delivery order fails and its order stops as push_failed. */
   OMS_WMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
+  /** List and other reads the API runs at once per process; more wait in a queue. */
+  OMS_READ_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  /** Reads that may wait for a place; past them a read is answered 503 OVERLOADED with Retry-After. */
+  OMS_READ_QUEUE: z.coerce.number().int().min(0).max(100_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,5 +47,13 @@ export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: numbe
     ...(env.OMS_WMS_RETRY_BACKOFF_MS ? { backoffMs: env.OMS_WMS_RETRY_BACKOFF_MS.split(',').map(Number) } : {}),
     ...(env.OMS_WMS_RETRY_EVERY_MS ? { everyMs: env.OMS_WMS_RETRY_EVERY_MS } : {}),
     ...(env.OMS_WMS_MAX_ATTEMPTS ? { maxAttempts: env.OMS_WMS_MAX_ATTEMPTS } : {}),
+  };
+}
+
+/** How many API reads run at once, and how many may wait, as the environment sets them. */
+export function readLimits(env: Env): ReadLimits {
+  return {
+    concurrency: env.OMS_READ_CONCURRENCY ?? defaultReadLimits.concurrency,
+    queue: env.OMS_READ_QUEUE ?? defaultReadLimits.queue,
   };
 }

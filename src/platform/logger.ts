@@ -1,5 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { databaseFailure } from './errors.ts';
 
 export type { Logger };
 
@@ -24,20 +25,43 @@ const redact = [
   '*.key',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: redact, censor: '[redacted]' } });
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    redact: { paths: redact, censor: '[redacted]' },
+    // An error object logged under either key is reduced to what may be logged, wherever it is logged from.
+    serializers: { error: loggableValue, err: loggableValue },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function loggableValue(value: unknown): unknown {
+  return value instanceof Error ? loggableError(value) : value;
+}
+
+/** Only the frames of a stack: a database error's message, which heads its stack, quotes the statement's parameters. */
+function framesOf(stack: string | undefined): string | undefined {
+  return stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5).join('\n');
 }
 
 /**
  * An error as it may be logged. Database errors carry the statement's parameters (receiver names,
- * phones, addresses) in their message, so only their SQLSTATE and location are kept.
+ * phones, addresses) in their message, so only their SQLSTATE, statement shape, table and stack
+ * frames are kept.
  */
 export function loggableError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { error: String(err) };
-  const cause = err.cause as { code?: unknown; routine?: unknown; constraint?: unknown } | undefined;
-  const fromDatabase = err instanceof DrizzleQueryError || (cause && typeof cause.code === 'string' && /^[0-9A-Z]{5}$/.test(cause.code));
-  if (fromDatabase) {
-    return { type: 'DatabaseError', sqlState: cause?.code, routine: cause?.routine, constraint: cause?.constraint, stack: err.stack?.split('\n').slice(1, 6).join('\n') };
+  const failure = databaseFailure(err);
+  if (failure || err instanceof DrizzleQueryError) {
+    return { type: 'DatabaseError', ...failure, stack: framesOf(err.stack) };
   }
   return { type: err.name, message: err.message, stack: err.stack };
+}
+
+/** A one-line account of an error for a log field or a status column: a database error without its parameters. */
+export function errorSummary(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const failure = databaseFailure(err);
+  if (!failure && !(err instanceof DrizzleQueryError)) return err.message;
+  return `database error ${failure?.sqlState ?? 'unknown'}${failure?.statement ? ` in ${failure.statement}` : ''}${failure?.table ? ` on ${failure.table}` : ''}`;
 }

@@ -6,7 +6,8 @@ import { bootstrap, createKeyFor, createTenant, DEFAULT_TENANT } from '../../src
 import { ManualClock } from '../../src/platform/clock.ts';
 import { roles, type Role } from '../../src/platform/context.ts';
 import type { DatabaseHandle } from '../../src/platform/db/index.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logger.ts';
+import type { ReadLimits } from '../../src/platform/read-limit.ts';
 import { Metrics } from '../../src/platform/metrics.ts';
 import { createFlows, type Flows } from '../../src/workflows/flows.ts';
 
@@ -25,7 +26,13 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11-11T00:00:00Z'): Promise<TestApi> {
+export interface TestApiOptions {
+  /** The app's logger; a silent one (or TEST_LOG_LEVEL's) by default. */
+  logger?: Logger;
+  readLimits?: ReadLimits;
+}
+
+export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11-11T00:00:00Z', options: TestApiOptions = {}): Promise<TestApi> {
   const clock = new ManualClock(clockStart);
   const at = clock.now();
   await bootstrap(handle.db, undefined, at);
@@ -36,7 +43,7 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
 
   const secrets = new SecretBox(randomBytes(32).toString('hex'));
   const flows = createFlows();
-  const app = await buildApp({ db: handle.db, clock, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets, flows });
+  const app = await buildApp({ db: handle.db, clock, logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets, flows, readLimits: options.readLimits });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

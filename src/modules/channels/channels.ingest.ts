@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
+import { judgedAt } from '../../platform/validation.ts';
 import { orderInput, type OrderInput } from '../orders/orders.input.ts';
 import { recordDeadLetter } from './channels.dead-letters.ts';
 import type { ShopCredentials } from './shops.service.ts';
@@ -14,7 +15,7 @@ export type OrderSink = (ctx: RequestContext, order: OrderInput) => Promise<unkn
  * order that fails it is set aside as a dead letter, so one bad order never stalls a shop.
  */
 export async function ingestFromChannel(ctx: RequestContext, sink: OrderSink, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
-  const parsed = orderInput.safeParse({ ...order, shopId: shop.shopId });
+  const parsed = judgedAt(ctx.clock, () => orderInput.safeParse({ ...order, shopId: shop.shopId }));
   if (parsed.success) {
     await sink(ctx, parsed.data);
     return true;

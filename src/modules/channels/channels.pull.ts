@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
-import type { Logger } from '../../platform/logger.ts';
+import { errorSummary, type Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
 import * as repo from './channels.repository.ts';
@@ -98,7 +98,7 @@ async function pullShop(deps: PullDeps, settings: PullSettings, cursor: repo.Pul
     await repo.finishRun(deps.db, cursor.tenantId, cursor.shopId, { pulledTo, error: null, at: deps.clock.now() });
     return { tenantId: cursor.tenantId, shopId: cursor.shopId, orders, pulledTo, error: null };
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorSummary(err);
     deps.logger.warn({ tenantId: cursor.tenantId, shopId: cursor.shopId, error }, 'channel pull failed; will retry');
     // What was read before the failure stays read; the next run resumes from there.
     await repo.finishRun(deps.db, cursor.tenantId, cursor.shopId, { pulledTo, error, at: deps.clock.now() });

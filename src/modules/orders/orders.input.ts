@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant, minorUnits, str, text } from '../../platform/validation.ts';
+import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
 import { priorities } from './orders.priority.ts';
 
@@ -10,6 +10,9 @@ export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'deli
 export type ChannelStatus = (typeof channelStatuses)[number];
 
 const fen = minorUnits();
+
+/** How much earlier than the order time a payment time may be: channels stamp the two on different clocks. */
+export const PAYMENT_CLOCK_SKEW_MS = 5 * 60_000;
 
 const line = z.object({
   sku: text(64),
@@ -83,10 +86,11 @@ export const orderInput = z
     priority: z.enum(priorities).optional(),
     buyerMessage: str().max(1000).optional(),
     sellerMemo: str().max(1000).optional(),
-    orderedAt: instant(),
-    paidAt: instant().optional(),
+    orderedAt: pastInstant(),
+    paidAt: pastInstant().optional(),
     /** Later messages win only if this is newer; defaults to the payment or order time. */
-    channelModifiedAt: instant().optional(),
+    channelModifiedAt: pastInstant().optional(),
+    /** A promise, so it may lie days ahead (pre-sales). */
     shipBy: instant().optional(),
     lines: z.array(line).min(1).max(500),
   })
@@ -118,6 +122,9 @@ export const orderInput = z
         path: ['totalFen'],
         message: `must equal goods ${goods} + shipping ${order.shippingFen} − discount ${order.discountFen} = ${expected}`,
       });
+    }
+    if (order.paidAt && Date.parse(order.paidAt) < Date.parse(order.orderedAt) - PAYMENT_CLOCK_SKEW_MS) {
+      ctx.addIssue({ code: 'custom', path: ['paidAt'], message: `must not be before orderedAt (${PAYMENT_CLOCK_SKEW_MS / 60_000} minutes of clock skew allowed)` });
     }
     if (order.status !== 'created' && order.status !== 'cancelled' && !order.paidAt) {
       ctx.addIssue({ code: 'custom', path: ['paidAt'], message: `is required when status is ${order.status}` });

@@ -28,6 +28,8 @@ export interface OrderFilter {
   statuses?: string[];
   channel?: string;
   shopId?: string;
+  /** The channel's own order id, exactly; across shops and channels (orders_channel_order_idx). */
+  channelOrderId?: string;
   priority?: string;
   /** Orders past their processing deadline while still waiting in one of these statuses. */
   overdue?: { now: Date; waitingStatuses: readonly string[] };
@@ -219,6 +221,7 @@ export async function list(db: Database, tenantId: string, filter: OrderFilter):
   if (filter.statuses?.length) where.push(inArray(orders.status, filter.statuses));
   if (filter.channel) where.push(eq(orders.channel, filter.channel));
   if (filter.shopId) where.push(eq(orders.shopId, filter.shopId));
+  if (filter.channelOrderId !== undefined) where.push(eq(orders.channelOrderId, filter.channelOrderId));
   if (filter.priority) where.push(eq(orders.priority, filter.priority));
   if (filter.overdue) {
     where.push(lt(orders.processBy, filter.overdue.now), inArray(orders.status, [...filter.overdue.waitingStatuses]));

@@ -30,6 +30,7 @@ const listQuery = z.object({
   status: csvOf(orderStatuses).optional().describe('one status or several, comma-separated'),
   channel: z.string().max(32).optional(),
   shopId: z.string().max(64).optional(),
+  channelOrderId: z.string().min(1).max(64).optional().describe('the channel\'s own order id, exactly; finds it in every shop and channel'),
   priority: z.enum(priorities).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline and not yet with a warehouse'),
   createdFrom: instant().optional(),

@@ -76,6 +76,8 @@ export const orders = pgTable(
     uniqueIndex('orders_channel_key').on(t.tenantId, t.channel, t.shopId, t.channelOrderId),
     index('orders_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('orders_tenant_status_idx').on(t.tenantId, t.status, t.processBy),
+    // Finding an order by the id a buyer or marketplace quotes, without knowing its shop.
+    index('orders_channel_order_idx').on(t.tenantId, t.channelOrderId),
   ],
 );
 

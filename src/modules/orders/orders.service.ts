@@ -164,6 +164,7 @@ export interface ListQuery {
   status?: OrderStatus[];
   channel?: string;
   shopId?: string;
+  channelOrderId?: string;
   priority?: string;
   overdue?: boolean;
   createdFrom?: string;
@@ -188,6 +189,7 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
     statuses: query.status,
     channel: query.channel,
     shopId: query.shopId,
+    channelOrderId: query.channelOrderId,
     priority: query.priority,
     overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: awaitingProcessing } : undefined,
     createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,

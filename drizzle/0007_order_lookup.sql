@@ -1,0 +1,1 @@
+CREATE INDEX "orders_channel_order_idx" ON "orders" USING btree ("tenant_id","channel_order_id");
