@@ -6,7 +6,7 @@ import { systemActor, type RequestContext } from '../../src/platform/context.ts'
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { listReservations, planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
-import { ensureListingsCtes } from '../../src/modules/inventory/stock-sync.service.ts';
+import { ensureListingsCtes } from '../../src/modules/inventory/stock-listings.service.ts';
 import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';

@@ -6,10 +6,9 @@ import { connectorRegistry } from '../../src/modules/channels/channels.connector
 import { clearListingPause, pauseListings } from '../../src/modules/inventory/listing-pauses.service.ts';
 import { changeStock, setSafetyStock } from '../../src/modules/inventory/stock.service.ts';
 import { claimDue } from '../../src/modules/inventory/stock-sync.repository.ts';
-import {
-  backoffDelay, channelQuantity, defaultRule, defaultStockSyncSettings, ensureListings, pushDueStock, type PushReport, type StockSyncDeps,
-  type SyncRule, type WarehouseStock,
-} from '../../src/modules/inventory/stock-sync.service.ts';
+import { ensureListings } from '../../src/modules/inventory/stock-listings.service.ts';
+import { backoffDelay, defaultStockSyncSettings, pushDueStock, type PushReport, type StockSyncDeps } from '../../src/modules/inventory/stock-pushes.service.ts';
+import { channelQuantity, defaultRule, type SyncRule, type WarehouseStock } from '../../src/modules/inventory/stock-sync.rules.ts';
 import { DEFAULT_TENANT } from '../../src/modules/access/access.service.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
