@@ -11,6 +11,7 @@ import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ing
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
 import { recordAllocated } from '../../src/modules/pipeline/pipeline.repository.ts';
+import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 import { orderBody } from '../support/orders.ts';
 
@@ -25,6 +26,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await backend.open();
       ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
+      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
       await changeStock(ctx, [{ sku: 'DESK', warehouseCode: 'HZ', quantity: 4 }, { sku: 'DESK', warehouseCode: 'GZ', quantity: 2 }], { kind: 'receipt', reason: 'opening stock' });
     });
     after(() => database.drop());

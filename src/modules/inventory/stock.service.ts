@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sqlStateOf } from '../../platform/db/index.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import * as repo from './inventory.repository.ts';
 import type { LevelRow, MovementRow } from './inventory.repository.ts';
 import * as sync from './stock-sync.repository.ts';
@@ -26,10 +27,20 @@ function isCheckViolation(err: unknown): boolean {
 }
 
 /**
+ * Refuses (WAREHOUSE_NOT_FOUND) a code no warehouse has. Every write that may create a level
+ * passes here first: a level at a warehouse that does not exist would be offered to channels,
+ * and no order could ever be routed to it.
+ */
+async function assertWarehousesExist(ctx: RequestContext, codes: Iterable<string>): Promise<void> {
+  for (const code of new Set(codes)) await getWarehouse(ctx, code);
+}
+
+/**
  * Records stock changes with their ledger movements in one transaction (the caller's, when
  * `ctx.db` is one). A change that would leave fewer than zero units on hand is refused whole.
  */
 export async function changeStock(ctx: RequestContext, changes: StockChange[], options: ChangeOptions): Promise<LevelRow[]> {
+  await assertWarehousesExist(ctx, changes.map((c) => c.warehouseCode));
   const now = ctx.clock.now();
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -57,6 +68,7 @@ export async function changeStock(ctx: RequestContext, changes: StockChange[], o
  * when the count matched the book). Locks the level first so the difference is exact.
  */
 export async function correctToCount(ctx: RequestContext, sku: string, warehouseCode: string, counted: number, reason: string, reference: string): Promise<{ movementId: number | null; before: number }> {
+  await assertWarehousesExist(ctx, [warehouseCode]);
   const now = ctx.clock.now();
   const level = await repo.findLevel(ctx.db, ctx.tenantId, { sku, warehouseCode }, true);
   const before = level?.onHand ?? 0;
@@ -144,6 +156,7 @@ export async function listMovements(ctx: RequestContext, filter: repo.MovementFi
 }
 
 export async function setSafetyStock(ctx: RequestContext, sku: string, safetyStock: number, warehouseCode?: string) {
+  if (warehouseCode) await assertWarehousesExist(ctx, [warehouseCode]);
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     if (warehouseCode) await repo.setWarehouseSafetyStock(tx, ctx.tenantId, { sku, warehouseCode }, safetyStock, now);
