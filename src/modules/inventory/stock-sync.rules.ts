@@ -35,29 +35,23 @@ export interface ChannelQuantity {
   available: number;
   /** The safety stock over the counted warehouses. */
   safetyStock: number;
-  /** True when available is at or below the safety stock: every shop is told zero. */
+  /** What the shop's rule works from: max(0, available − safetyStock). */
+  sellable: number;
+  /** True when a safety stock holds back everything available: every shop is told zero. */
   safetyCut: boolean;
 }
 
 /**
- * The quantity pushed to one shop for one SKU. A pure function of the book, the SKU's safety stock
- * and the shop's rule:
- *
- * 1. Counted warehouses: the rule's `warehouseCodes`, or every warehouse given when null (the
- *    caller leaves out inactive warehouses). Each counted warehouse has
- *    `available = max(0, onHand − reserved)`; the SKU's available is their sum.
- * 2. Safety stock over the counted warehouses: the SKU's figure (`sku_stock_settings`) covers,
- *    together, the counted warehouses that have no figure of their own; a warehouse with its own
- *    figure (`stock_levels.safety_stock`) adds that figure instead. So with no per-warehouse
- *    figures it is simply the SKU's safety stock, however many warehouses hold the SKU.
- * 3. Safety cut: when available ≤ safety stock, the quantity is 0 — for every shop at once, since
- *    every shop's figure is recomputed from the same book the moment the stock moves.
- * 4. Otherwise, with a fixed quota: min(fixedQuota, available).
- * 5. Otherwise floor(available × percent / 100 + plus), raised to minQty, lowered to maxQty, and
- *    finally never above available and never below zero.
+ * Units available and the safety stock over the counted warehouses (every warehouse given when
+ * `warehouseCodes` is null; the caller leaves out inactive warehouses). Each counted warehouse has
+ * `available = max(0, onHand − reserved)`; the SKU's available is their sum. The SKU's figure
+ * (`sku_stock_settings`) covers, together, the counted warehouses that have no figure of their
+ * own; a warehouse with its own figure (`stock_levels.safety_stock`) adds that figure instead. So
+ * with no per-warehouse figures it is simply the SKU's safety stock, however many warehouses hold
+ * the SKU.
  */
-export function channelQuantity(levels: readonly WarehouseStock[], skuSafetyStock: number, rule: SyncRule): ChannelQuantity {
-  const counted = rule.warehouseCodes === null ? levels : levels.filter((l) => rule.warehouseCodes!.includes(l.warehouseCode));
+export function countedStock(levels: readonly WarehouseStock[], skuSafetyStock: number, warehouseCodes: readonly string[] | null): { available: number; safetyStock: number } {
+  const counted = warehouseCodes === null ? levels : levels.filter((l) => warehouseCodes.includes(l.warehouseCode));
   let available = 0;
   let safetyStock = 0;
   let skuFigureApplies = false;
@@ -67,18 +61,37 @@ export function channelQuantity(levels: readonly WarehouseStock[], skuSafetyStoc
     else safetyStock += level.safetyStock;
   }
   if (skuFigureApplies) safetyStock += skuSafetyStock;
-  if (available <= safetyStock) return { quantity: 0, available, safetyStock, safetyCut: safetyStock > 0 };
+  return { available, safetyStock };
+}
+
+/**
+ * The quantity pushed to one shop for one SKU. A pure function of the book, the SKU's safety stock
+ * and the shop's rule:
+ *
+ * 1. Available and safety stock over the counted warehouses: see countedStock.
+ * 2. The safety stock is a buffer held back from every shop: the rule works from
+ *    `sellable = max(0, available − safetyStock)`, so the units held back are never offered. When
+ *    nothing is sellable every shop is told 0 at once, since every shop's figure is recomputed
+ *    from the same book the moment the stock moves.
+ * 3. With a fixed quota: min(fixedQuota, sellable).
+ * 4. Otherwise floor(sellable × percent / 100 + plus), raised to minQty, lowered to maxQty, and
+ *    finally never above sellable and never below zero.
+ */
+export function channelQuantity(levels: readonly WarehouseStock[], skuSafetyStock: number, rule: SyncRule): ChannelQuantity {
+  const { available, safetyStock } = countedStock(levels, skuSafetyStock, rule.warehouseCodes);
+  const sellable = Math.max(0, available - safetyStock);
+  if (sellable === 0) return { quantity: 0, available, safetyStock, sellable, safetyCut: safetyStock > 0 };
   let quantity: number;
   if (rule.fixedQuota !== null) {
     quantity = rule.fixedQuota;
   } else {
-    // Integer arithmetic: (available × percent + 100 × plus) / 100, floored.
-    quantity = Math.floor((available * rule.percent + 100 * rule.plus) / 100);
+    // Integer arithmetic: (sellable × percent + 100 × plus) / 100, floored.
+    quantity = Math.floor((sellable * rule.percent + 100 * rule.plus) / 100);
     if (rule.minQty !== null) quantity = Math.max(quantity, rule.minQty);
     if (rule.maxQty !== null) quantity = Math.min(quantity, rule.maxQty);
   }
-  quantity = Math.max(0, Math.min(quantity, available));
-  return { quantity, available, safetyStock, safetyCut: false };
+  quantity = Math.max(0, Math.min(quantity, sellable));
+  return { quantity, available, safetyStock, sellable, safetyCut: false };
 }
 
 export function ruleOf(row: RuleRow | undefined): SyncRule {
