@@ -5,7 +5,9 @@ import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
 import * as reservationsRepo from './reservations.repository.ts';
 import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
+import { inactiveWarehouses } from './stock-rules.service.ts';
 import * as sync from './stock-sync.repository.ts';
+import { countedStock, type WarehouseStock } from './stock-sync.rules.ts';
 
 /** What one order needs reserved, and where it may be reserved, preferred warehouse first. */
 export interface ReservationRequest {
@@ -45,11 +47,28 @@ export interface PassedOver {
   short: Record<string, number>;
 }
 
+/** Units an order took of a SKU's safety stock at a warehouse: more than the channels were offered. */
+export interface SafetyStockUse {
+  sku: string;
+  warehouseCode: string;
+  units: number;
+}
+
+/** Why an order could not be filled: too few units, or a SKU that no warehouse keeps at all. */
+export type ShortReason = 'out_of_stock' | 'unknown_sku';
+
 export type ReservationOutcome =
-  /** `warehouseCode` is the first of `warehouses`; more than one when the order was split. */
-  | { orderId: string; status: 'reserved'; warehouseCode: string; warehouses: string[]; passedOver: PassedOver[]; lines: ReservedLine[] }
-  /** Units per SKU that could not be had at the first candidate warehouse. */
-  | { orderId: string; status: 'short'; short: Record<string, number>; passedOver: PassedOver[] };
+  /**
+   * `warehouseCode` is the first of `warehouses`; more than one when the order was split.
+   * `safetyStockUsed`: what the order took of safety stock (reservations ignore it), decided under lock.
+   */
+  | { orderId: string; status: 'reserved'; warehouseCode: string; warehouses: string[]; passedOver: PassedOver[]; lines: ReservedLine[]; safetyStockUsed: SafetyStockUse[] }
+  /**
+   * Units per SKU that could not be had at the first candidate warehouse. `reason` is unknown_sku
+   * when some SKU of the order is in no warehouse's book (`unknownSkus`): no stock was ever
+   * offered for it, so it is not a shortage.
+   */
+  | { orderId: string; status: 'short'; reason: ShortReason; unknownSkus: string[]; short: Record<string, number>; passedOver: PassedOver[] };
 
 const key = (sku: string, warehouseCode: string) => `${sku}\u0000${warehouseCode}`;
 
@@ -146,7 +165,7 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
     const passedOver = ranked.slice(0, whole === undefined ? ranked.length : ranked.indexOf(whole)).filter((wh) => !used.includes(wh))
       .map((warehouseCode) => ({ warehouseCode, short: shortAt(need, left, warehouseCode) }));
     if (!bySku) {
-      outcomes.push({ orderId: request.orderId, status: 'short', short: shortAt(need, left, ranked[0] ?? request.warehouses[0]), passedOver });
+      outcomes.push({ orderId: request.orderId, status: 'short', reason: 'out_of_stock', unknownSkus: [], short: shortAt(need, left, ranked[0] ?? request.warehouses[0]), passedOver });
       continue;
     }
     for (const [sku, q] of need) left.set(key(sku, bySku.get(sku)!), left.get(key(sku, bySku.get(sku)!))! - q);
@@ -162,9 +181,90 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
     outcomes.push({
       orderId: request.orderId, status: 'reserved', warehouseCode: used[0]!, warehouses: used, passedOver,
       lines: request.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, warehouseCode: bySku.get(l.sku)! })),
+      safetyStockUsed: [],
     });
   }
   return { outcomes, held };
+}
+
+/** The book of a batch's SKUs, every warehouse, as read. */
+interface Book {
+  /** SKUs with a level at some warehouse, whatever it holds. */
+  known: Set<string>;
+  /** Available units (on hand less reserved) per level. */
+  available: Map<string, number>;
+  /** Per SKU with a safety stock, over the active warehouses: what channels are offered from (see countedStock). */
+  guarded: Map<string, { available: number; safetyStock: number }>;
+  inactive: ReadonlySet<string>;
+}
+
+async function bookOf(ctx: RequestContext, skus: string[]): Promise<Book> {
+  const rows = await repo.levelsWithSkuSafety(ctx.db, ctx.tenantId, skus);
+  const available = new Map(rows.map((r) => [key(r.sku, r.warehouseCode), r.onHand - r.reserved]));
+  const book: Book = { known: new Set(rows.map((r) => r.sku)), available, guarded: new Map(), inactive: new Set() };
+  // Most SKUs have no safety stock: the warehouses are read only when one does.
+  if (!rows.some((r) => (r.safetyStock ?? 0) > 0 || (r.skuSafetyStock ?? 0) > 0)) return book;
+  book.inactive = await inactiveWarehouses(ctx);
+  const bySku = new Map<string, { levels: WarehouseStock[]; skuSafety: number }>();
+  for (const r of rows) {
+    if (book.inactive.has(r.warehouseCode)) continue;
+    const entry = bySku.get(r.sku) ?? { levels: [], skuSafety: r.skuSafetyStock ?? 0 };
+    entry.levels.push({ warehouseCode: r.warehouseCode, onHand: r.onHand, reserved: r.reserved, safetyStock: r.safetyStock });
+    bySku.set(r.sku, entry);
+  }
+  for (const [sku, { levels, skuSafety }] of bySku) {
+    const counted = countedStock(levels, skuSafety, null);
+    if (counted.safetyStock > 0) book.guarded.set(sku, counted);
+  }
+  return book;
+}
+
+/**
+ * Fills in what each reserved order took of safety stock, in arrival order. Channels are offered
+ * at most `available − safetyStock` of a SKU over the active warehouses, so an order taking q
+ * units when `available` are left takes max(0, min(q, safetyStock − (available − q))) of the
+ * buffer: units the channels were never offered, but an order a channel accepted is still filled
+ * from real stock. `before` is each guarded SKU's available before the batch took anything.
+ */
+function markSafetyStockUse(outcomes: ReservationOutcome[], guarded: Book['guarded'], before: Map<string, number>): void {
+  const left = new Map(before);
+  for (const outcome of outcomes) {
+    if (outcome.status !== 'reserved') continue;
+    const taken = sumPerLevel(outcome.lines);
+    for (const { sku, warehouseCode, quantity } of taken) {
+      const guard = guarded.get(sku);
+      if (!guard) continue;
+      const after = left.get(sku)! - quantity;
+      left.set(sku, after);
+      const units = Math.max(0, Math.min(quantity, guard.safetyStock - after));
+      if (units > 0) outcome.safetyStockUsed.push({ sku, warehouseCode, units });
+    }
+  }
+}
+
+/** Units the batch takes per SKU at active warehouses. */
+function takenPerSku(held: NewReservationRow[], inactive: ReadonlySet<string>): Map<string, number> {
+  const taken = new Map<string, number>();
+  for (const r of held) if (!inactive.has(r.warehouseCode)) taken.set(r.sku, (taken.get(r.sku) ?? 0) + r.quantity);
+  return taken;
+}
+
+/**
+ * Under the levels' locks, once the batch has taken its units: why each short order is short
+ * (a SKU no warehouse keeps, else too few units), and what each reserved order took of safety
+ * stock (the book as read now holds the batch's units, so they are added back for `before`).
+ */
+async function explainOutcomes(ctx: RequestContext, requests: ReservationRequest[], outcomes: ReservationOutcome[], held: NewReservationRow[]): Promise<void> {
+  const book = await bookOf(ctx, [...new Set(requests.flatMap((r) => r.lines.map((l) => l.sku)))]);
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status !== 'short') return;
+    outcome.unknownSkus = [...demandOf(requests[i]!).keys()].filter((sku) => !book.known.has(sku));
+    if (outcome.unknownSkus.length > 0) outcome.reason = 'unknown_sku';
+  });
+  if (book.guarded.size === 0) return;
+  const taken = takenPerSku(held, book.inactive);
+  const before = new Map([...book.guarded].map(([sku, g]) => [sku, g.available + (taken.get(sku) ?? 0)]));
+  markSafetyStockUse(outcomes, book.guarded, before);
 }
 
 const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], now: Date) =>
@@ -189,21 +289,53 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
   }
   await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
   await reservationsRepo.insertReservationsWithMovements(ctx.db, held, reservationMovements(ctx, held, now));
+  if (requests.length > 0) await explainOutcomes(ctx, requests, outcomes, held);
   return outcomes;
 }
 
-/** Where each order of a batch would take its units, worked out from the levels as they were read. */
-export type ReservationPlan = Assignment;
+/**
+ * Where each order of a batch would take its units, worked out from the levels as they were read,
+ * and the units each guarded SKU must still have left at the levels it takes from once it has
+ * taken them, for no order to reach into safety stock (see planReservations).
+ */
+export type ReservationPlan = Assignment & { floors: SkuFloor[] };
+
+export interface SkuFloor {
+  sku: string;
+  units: number;
+}
 
 /**
  * Works out, without locking anything, where each order would take its units if nothing changed
- * meanwhile; null when some order could not be filled, since a shortage is decided only under the
- * levels' locks (reserveOrders). The plan is carried out by takePlannedCtes.
+ * meanwhile; null when some order could not be filled or would take safety stock, since both are
+ * decided only under the levels' locks (reserveOrders). The plan is carried out by
+ * takePlannedCtes, which also checks that the SKUs it takes still stay above their safety stock:
+ * what the other warehouses had as read, plus what the taken levels have left under lock.
  */
 export async function planReservations(ctx: RequestContext, requests: ReservationRequest[], settings: InventorySettings): Promise<ReservationPlan | null> {
-  const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, candidateLevels(requests));
+  const wanted = candidateLevels(requests);
+  const book = await bookOf(ctx, [...new Set(wanted.map((w) => w.sku))]);
+  const left = new Map<string, number>();
+  for (const w of wanted) {
+    const available = book.available.get(key(w.sku, w.warehouseCode));
+    if (available !== undefined) left.set(key(w.sku, w.warehouseCode), available);
+  }
   const plan = assign(ctx, requests, left, settings, ctx.clock.now());
-  return plan.outcomes.every((o) => o.status === 'reserved') ? plan : null;
+  if (!plan.outcomes.every((o) => o.status === 'reserved')) return null;
+  if (book.guarded.size === 0) return { ...plan, floors: [] };
+  markSafetyStockUse(plan.outcomes, book.guarded, new Map([...book.guarded].map(([sku, g]) => [sku, g.available])));
+  if (plan.outcomes.some((o) => o.status === 'reserved' && o.safetyStockUsed.length > 0)) return null;
+  const takenAt = new Map<string, number>();
+  for (const l of sumPerLevel(plan.held)) {
+    if (!book.guarded.has(l.sku) || book.inactive.has(l.warehouseCode)) continue;
+    takenAt.set(l.sku, (takenAt.get(l.sku) ?? 0) + Math.max(0, book.available.get(key(l.sku, l.warehouseCode)) ?? 0));
+  }
+  const floors: SkuFloor[] = [];
+  for (const [sku, g] of book.guarded) {
+    const elsewhere = g.available - (takenAt.get(sku) ?? 0);
+    if (takenAt.has(sku) && g.safetyStock - elsewhere > 0) floors.push({ sku, units: g.safetyStock - elsewhere });
+  }
+  return { ...plan, floors };
 }
 
 /**
@@ -215,7 +347,7 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
 export function takePlannedCtes(ctx: RequestContext, plan: ReservationPlan): ((after: SQL) => SQL) | null {
   if (plan.held.length === 0) return null;
   const at = ctx.clock.now();
-  const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), at };
+  const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), floors: plan.floors, at };
   return (after) => reservationsRepo.reserveExactlyCtes(ctx.tenantId, take, after);
 }
 
