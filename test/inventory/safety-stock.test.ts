@@ -11,7 +11,7 @@ import { recordAllocated } from '../../src/modules/pipeline/pipeline.repository.
 import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
-import { orderBody } from '../support/orders.ts';
+import { linesOrder, orderBody, postOrder } from '../support/orders.ts';
 
 /** Safety stock is never offered to channels, but an order a channel accepted is filled from it, and flagged. */
 for (const backend of testBackends()) {
@@ -41,19 +41,8 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 200, JSON.stringify(res.body));
     }
     const at = new Date('2026-11-11T04:00:00Z').toISOString();
-    function order(status: 'created' | 'paid', lines: [string, number][], id = `S-${++n}`, modifiedAt = at) {
-      return {
-        channel: 'taobao', shopId: 'tb-main', channelOrderId: id, status, currency: 'CNY', shippingFen: 0, discountFen: 0, totalFen: lines.reduce((sum, [, q]) => sum + q * 100, 0),
-        receiver: { name: '王芳', phone: '13700001111', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 1 号' },
-        orderedAt: at, paidAt: status === 'created' ? undefined : modifiedAt, channelModifiedAt: modifiedAt,
-        lines: lines.map(([sku, quantity]) => ({ sku, quantity, unitPriceFen: 100 })),
-      };
-    }
-    const post = async (body: unknown) => {
-      const res = await api.request('POST', '/api/v1/orders', { body });
-      assert.ok(res.status === 201 || res.status === 200, JSON.stringify(res.body));
-      return res.body;
-    };
+    const order = (status: 'created' | 'paid', lines: [string, number][], id = `S-${++n}`, modifiedAt = at) => linesOrder(id, status, lines, at, modifiedAt);
+    const post = (body: unknown) => postOrder(api, body);
     const flags = async (orderId: string) =>
       (await api.request('GET', `/api/v1/orders/${orderId}`)).body.events.filter((e: { type: string }) => e.type === 'safety_stock_used').map((e: { data: unknown }) => e.data);
 

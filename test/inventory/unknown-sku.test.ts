@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { oversellCounts } from '../../src/modules/inventory/inventory.repository.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { linesOrder, postOrder } from '../support/orders.ts';
 
 /** An order for a SKU no warehouse keeps is a catalogue problem, not a shortage. */
 for (const backend of testBackends()) {
@@ -34,19 +35,8 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 201, JSON.stringify(res.body));
     }
     const at = new Date('2026-11-11T04:00:00Z').toISOString();
-    function order(status: 'created' | 'paid', lines: [string, number][], id = `K-${++n}`, modifiedAt = at) {
-      return {
-        channel: 'taobao', shopId: 'tb-main', channelOrderId: id, status, currency: 'CNY', shippingFen: 0, discountFen: 0, totalFen: lines.reduce((sum, [, q]) => sum + q * 100, 0),
-        receiver: { name: '王芳', phone: '13700001111', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 1 号' },
-        orderedAt: at, paidAt: status === 'created' ? undefined : modifiedAt, channelModifiedAt: modifiedAt,
-        lines: lines.map(([sku, quantity]) => ({ sku, quantity, unitPriceFen: 100 })),
-      };
-    }
-    const post = async (body: unknown) => {
-      const res = await api.request('POST', '/api/v1/orders', { body });
-      assert.ok(res.status === 201 || res.status === 200, JSON.stringify(res.body));
-      return res.body;
-    };
+    const order = (status: 'created' | 'paid', lines: [string, number][], id = `K-${++n}`, modifiedAt = at) => linesOrder(id, status, lines, at, modifiedAt);
+    const post = (body: unknown) => postOrder(api, body);
     const oversells = async () => (await oversellCounts(database.handle.db, 'default', new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z'))).get('taobao') ?? 0;
     const sofa = async () => (await api.request('GET', '/api/v1/inventory/levels?sku=SOFA')).body.items[0].reserved;
 

@@ -6,7 +6,7 @@ import * as inventory from './inventory.repository.ts';
 import * as repo from './stock-sync.repository.ts';
 import type { RuleRow } from './stock-sync.repository.ts';
 import type { StockRuleInput } from './stock-sync.input.ts';
-import { channelQuantity, defaultRule, effectiveRule, type WarehouseStock } from './stock-sync.rules.ts';
+import { channelQuantity, defaultRule, effectiveRule, ruleOf, type WarehouseStock } from './stock-sync.rules.ts';
 
 // Sync rules (库存同步规则): each shop's rule, and the book its quantities are worked out from.
 
@@ -41,16 +41,7 @@ export async function previewQuantities(ctx: RequestContext, sku: string) {
 }
 
 export function ruleView(row: RuleRow) {
-  return {
-    sku: row.sku === '*' ? null : row.sku,
-    percent: row.percent,
-    plus: row.plus,
-    minQty: row.minQty,
-    maxQty: row.maxQty,
-    warehouseCodes: row.warehouseCodes,
-    fixedQuota: row.fixedQuota,
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  return { sku: row.sku === '*' ? null : row.sku, ...ruleOf(row), updatedAt: row.updatedAt.toISOString() };
 }
 
 /**
