@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { systemActor } from '../../src/platform/context.ts';
+import { ensureListings } from '../../src/modules/inventory/stock-listings.service.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 
@@ -52,6 +55,17 @@ for (const backend of testBackends()) {
       // A warehouse that exists but has no WMS link is still told so.
       const unlinked = await api.request('POST', '/api/v1/warehouses/HZ01/stock-snapshots/from-wms', { key: api.keys.ops });
       assert.deepEqual([unlinked.status, unlinked.body.error?.code], [409, 'WAREHOUSE_NOT_LINKED']);
+    });
+
+    test('a level left at a code no warehouse has (written before this check) is offered to no channel', async () => {
+      await database.handle.db.execute(sql`
+        insert into stock_levels (tenant_id, sku, warehouse_code, on_hand, reserved, updated_at)
+        values ('default', 'REAL', 'GONE', 50, 0, now())`);
+      await ensureListings({ tenantId: 'default', actor: systemActor('test'), clock: api.clock, db: database.handle.db }, [{ shopId: 'tb-main', channel: 'taobao', sku: 'REAL' }]);
+      const preview = await api.request('GET', '/api/v1/inventory/channel-quantities?sku=REAL');
+      assert.equal(preview.status, 200, JSON.stringify(preview.body));
+      // HZ01's 10 units less its 2 held back; GONE's 50 are not counted.
+      assert.deepEqual(preview.body.items.map((i: { quantity: number; available: number }) => [i.quantity, i.available]), [[8, 10]]);
     });
   });
 }

@@ -5,7 +5,7 @@ import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
 import * as reservationsRepo from './reservations.repository.ts';
 import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
-import { inactiveWarehouses } from './stock-rules.service.ts';
+import { activeWarehouseCodes } from './stock-rules.service.ts';
 import * as sync from './stock-sync.repository.ts';
 import { countedStock, type WarehouseStock } from './stock-sync.rules.ts';
 
@@ -195,19 +195,20 @@ interface Book {
   available: Map<string, number>;
   /** Per SKU with a safety stock, over the active warehouses: what channels are offered from (see countedStock). */
   guarded: Map<string, { available: number; safetyStock: number }>;
-  inactive: ReadonlySet<string>;
+  /** The active warehouses; read only when some SKU has a safety stock. */
+  active: ReadonlySet<string>;
 }
 
 async function bookOf(ctx: RequestContext, skus: string[]): Promise<Book> {
   const rows = await repo.levelsWithSkuSafety(ctx.db, ctx.tenantId, skus);
   const available = new Map(rows.map((r) => [key(r.sku, r.warehouseCode), r.onHand - r.reserved]));
-  const book: Book = { known: new Set(rows.map((r) => r.sku)), available, guarded: new Map(), inactive: new Set() };
+  const book: Book = { known: new Set(rows.map((r) => r.sku)), available, guarded: new Map(), active: new Set() };
   // Most SKUs have no safety stock: the warehouses are read only when one does.
   if (!rows.some((r) => (r.safetyStock ?? 0) > 0 || (r.skuSafetyStock ?? 0) > 0)) return book;
-  book.inactive = await inactiveWarehouses(ctx);
+  book.active = await activeWarehouseCodes(ctx);
   const bySku = new Map<string, { levels: WarehouseStock[]; skuSafety: number }>();
   for (const r of rows) {
-    if (book.inactive.has(r.warehouseCode)) continue;
+    if (!book.active.has(r.warehouseCode)) continue;
     const entry = bySku.get(r.sku) ?? { levels: [], skuSafety: r.skuSafetyStock ?? 0 };
     entry.levels.push({ warehouseCode: r.warehouseCode, onHand: r.onHand, reserved: r.reserved, safetyStock: r.safetyStock });
     bySku.set(r.sku, entry);
@@ -243,9 +244,9 @@ function markSafetyStockUse(outcomes: ReservationOutcome[], guarded: Book['guard
 }
 
 /** Units the batch takes per SKU at active warehouses. */
-function takenPerSku(held: NewReservationRow[], inactive: ReadonlySet<string>): Map<string, number> {
+function takenPerSku(held: NewReservationRow[], active: ReadonlySet<string>): Map<string, number> {
   const taken = new Map<string, number>();
-  for (const r of held) if (!inactive.has(r.warehouseCode)) taken.set(r.sku, (taken.get(r.sku) ?? 0) + r.quantity);
+  for (const r of held) if (active.has(r.warehouseCode)) taken.set(r.sku, (taken.get(r.sku) ?? 0) + r.quantity);
   return taken;
 }
 
@@ -262,7 +263,7 @@ async function explainOutcomes(ctx: RequestContext, requests: ReservationRequest
     if (outcome.unknownSkus.length > 0) outcome.reason = 'unknown_sku';
   });
   if (book.guarded.size === 0) return;
-  const taken = takenPerSku(held, book.inactive);
+  const taken = takenPerSku(held, book.active);
   const before = new Map([...book.guarded].map(([sku, g]) => [sku, g.available + (taken.get(sku) ?? 0)]));
   markSafetyStockUse(outcomes, book.guarded, before);
 }
@@ -327,7 +328,7 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
   if (plan.outcomes.some((o) => o.status === 'reserved' && o.safetyStockUsed.length > 0)) return null;
   const takenAt = new Map<string, number>();
   for (const l of sumPerLevel(plan.held)) {
-    if (!book.guarded.has(l.sku) || book.inactive.has(l.warehouseCode)) continue;
+    if (!book.guarded.has(l.sku) || !book.active.has(l.warehouseCode)) continue;
     takenAt.set(l.sku, (takenAt.get(l.sku) ?? 0) + Math.max(0, book.available.get(key(l.sku, l.warehouseCode)) ?? 0));
   }
   const floors: SkuFloor[] = [];

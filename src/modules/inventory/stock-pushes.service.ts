@@ -9,7 +9,7 @@ import type { ConnectorRegistry } from '../channels/channels.pull.ts';
 import { ChannelApiError } from '../channels/connector.ts';
 import type { Marketplace } from '../channels/shops.input.ts';
 import { credentialsOf, getShop, type ShopCredentials } from '../channels/shops.service.ts';
-import { inactiveWarehouses, stockOf } from './stock-rules.service.ts';
+import { activeWarehouseCodes, stockOf } from './stock-rules.service.ts';
 import { decodeCursor, encodeCursor } from './stock-sync.cursor.ts';
 import * as repo from './stock-sync.repository.ts';
 import type { ClaimedPush, PushRow } from './stock-sync.repository.ts';
@@ -133,16 +133,16 @@ export async function pushDueStock(deps: StockSyncDeps, settings: StockSyncSetti
     }
     plan.claims.push(claim);
   }
-  const inactiveByTenant = new Map<string, Promise<Set<string>>>();
-  const inactiveOf = (ctx: RequestContext) => {
-    let found = inactiveByTenant.get(ctx.tenantId);
-    if (!found) inactiveByTenant.set(ctx.tenantId, (found = inactiveWarehouses(ctx)));
+  const activeByTenant = new Map<string, Promise<Set<string>>>();
+  const activeOf = (ctx: RequestContext) => {
+    let found = activeByTenant.get(ctx.tenantId);
+    if (!found) activeByTenant.set(ctx.tenantId, (found = activeWarehouseCodes(ctx)));
     return found;
   };
-  return (await mapPooled([...plans.values()], settings.concurrency, (plan) => pushShop(deps, settings, plan, inactiveOf))).flat();
+  return (await mapPooled([...plans.values()], settings.concurrency, (plan) => pushShop(deps, settings, plan, activeOf))).flat();
 }
 
-async function pushShop(deps: StockSyncDeps, settings: StockSyncSettings, plan: ShopPlan, inactiveOf: (ctx: RequestContext) => Promise<Set<string>>): Promise<PushReport[]> {
+async function pushShop(deps: StockSyncDeps, settings: StockSyncSettings, plan: ShopPlan, activeOf: (ctx: RequestContext) => Promise<Set<string>>): Promise<PushReport[]> {
   const { ctx, claims } = plan;
   const reports: PushReport[] = [];
   let shop: ShopCredentials;
@@ -170,7 +170,7 @@ async function pushShop(deps: StockSyncDeps, settings: StockSyncSettings, plan: 
       const connector = deps.connectors(shop.channel as Marketplace);
       // Read at send time, after the claim committed: a later change marks the row due again.
       const [book, rules] = await Promise.all([
-        stockOf(ctx, [claim.sku], await inactiveOf(ctx)),
+        stockOf(ctx, [claim.sku], await activeOf(ctx)),
         repo.rulesOf(ctx.db, ctx.tenantId, claim.shopId, [claim.sku]),
       ]);
       const { levels, skuSafety } = book(claim.sku);

@@ -10,28 +10,32 @@ import { channelQuantity, defaultRule, effectiveRule, ruleOf, type WarehouseStoc
 
 // Sync rules (库存同步规则): each shop's rule, and the book its quantities are worked out from.
 
-/** The book for these SKUs, leaving out inactive warehouses; all reads through the inventory repository. */
-export async function stockOf(ctx: RequestContext, skus: string[], inactive: ReadonlySet<string>) {
+/**
+ * The book for these SKUs at the active warehouses only: stock at an inactive warehouse, or at a
+ * code no warehouse has, is offered to no channel. All reads through the inventory repository.
+ */
+export async function stockOf(ctx: RequestContext, skus: string[], active: ReadonlySet<string>) {
   const [levels, safety] = await Promise.all([
     inventory.listLevels(ctx.db, ctx.tenantId, { skus, limit: 100_000 }),
     inventory.skuSafetyStocks(ctx.db, ctx.tenantId, skus),
   ]);
   const bySku = new Map<string, WarehouseStock[]>();
   for (const l of levels) {
-    if (inactive.has(l.warehouseCode)) continue;
+    if (!active.has(l.warehouseCode)) continue;
     bySku.set(l.sku, [...(bySku.get(l.sku) ?? []), { warehouseCode: l.warehouseCode, onHand: l.onHand, reserved: l.reserved, safetyStock: l.safetyStock }]);
   }
   return (sku: string) => ({ levels: bySku.get(sku) ?? [], skuSafety: safety.get(sku) ?? 0 });
 }
 
-export async function inactiveWarehouses(ctx: RequestContext): Promise<Set<string>> {
-  return new Set((await listWarehouses(ctx)).filter((w) => !w.active).map((w) => w.code));
+/** The codes of the active warehouses: those whose stock channels are offered. */
+export async function activeWarehouseCodes(ctx: RequestContext): Promise<Set<string>> {
+  return new Set((await listWarehouses(ctx)).filter((w) => w.active).map((w) => w.code));
 }
 
 /** What each listed shop would be told for a SKU right now (for the API and for checking a rule). */
 export async function previewQuantities(ctx: RequestContext, sku: string) {
   const listings = await repo.listListings(ctx.db, ctx.tenantId, { sku, active: true, limit: 1000 });
-  const book = (await stockOf(ctx, [sku], await inactiveWarehouses(ctx)))(sku);
+  const book = (await stockOf(ctx, [sku], await activeWarehouseCodes(ctx)))(sku);
   const items = [];
   for (const listing of listings) {
     const rules = await repo.rulesOf(ctx.db, ctx.tenantId, listing.shopId, [sku]);

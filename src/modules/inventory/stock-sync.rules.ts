@@ -43,7 +43,7 @@ export interface ChannelQuantity {
 
 /**
  * Units available and the safety stock over the counted warehouses (every warehouse given when
- * `warehouseCodes` is null; the caller leaves out inactive warehouses). Each counted warehouse has
+ * `warehouseCodes` is null; the caller gives the active warehouses only). Each counted warehouse has
  * `available = max(0, onHand − reserved)`; the SKU's available is their sum. The SKU's figure
  * (`sku_stock_settings`) covers, together, the counted warehouses that have no figure of their
  * own; a warehouse with its own figure (`stock_levels.safety_stock`) adds that figure instead. So
