@@ -5,9 +5,10 @@ import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
 import * as reservationsRepo from './reservations.repository.ts';
 import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
-import { activeWarehouseCodes } from './stock-rules.service.ts';
+import { bookOf, floorsOf, key, markSafetyStockUse, sumPerLevel, takenPerSku, type LevelQuantity, type SafetyStockUse, type SkuFloor } from './reservations.book.ts';
 import * as sync from './stock-sync.repository.ts';
-import { countedStock, type WarehouseStock } from './stock-sync.rules.ts';
+
+export type { SafetyStockUse };
 
 /** What one order needs reserved, and where it may be reserved, preferred warehouse first. */
 export interface ReservationRequest {
@@ -47,13 +48,6 @@ export interface PassedOver {
   short: Record<string, number>;
 }
 
-/** Units an order took of a SKU's safety stock at a warehouse: more than the channels were offered. */
-export interface SafetyStockUse {
-  sku: string;
-  warehouseCode: string;
-  units: number;
-}
-
 /** Why an order could not be filled: too few units, or a SKU that no warehouse keeps at all. */
 export type ShortReason = 'out_of_stock' | 'unknown_sku';
 
@@ -70,25 +64,12 @@ export type ReservationOutcome =
    */
   | { orderId: string; status: 'short'; reason: ShortReason; unknownSkus: string[]; short: Record<string, number>; passedOver: PassedOver[] };
 
-const key = (sku: string, warehouseCode: string) => `${sku}\u0000${warehouseCode}`;
+const reservedOf = (outcomes: ReservationOutcome[]) => outcomes.flatMap((o) => (o.status === 'reserved' ? [o] : []));
 
 function demandOf(request: ReservationRequest): Map<string, number> {
   const need = new Map<string, number>();
   for (const line of request.lines) need.set(line.sku, (need.get(line.sku) ?? 0) + line.quantity);
   return need;
-}
-
-type LevelQuantity = { sku: string; warehouseCode: string; quantity: number };
-
-/** Quantities summed per level (SKU × warehouse). */
-function sumPerLevel(entries: Iterable<LevelQuantity>): LevelQuantity[] {
-  const sums = new Map<string, LevelQuantity>();
-  for (const { sku, warehouseCode, quantity } of entries) {
-    const sum = sums.get(key(sku, warehouseCode));
-    if (sum) sum.quantity += quantity;
-    else sums.set(key(sku, warehouseCode), { sku, warehouseCode, quantity });
-  }
-  return [...sums.values()];
 }
 
 /** Every level a batch could draw on: each SKU it asks for at each of its candidate warehouses. */
@@ -187,69 +168,6 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
   return { outcomes, held };
 }
 
-/** The book of a batch's SKUs, every warehouse, as read. */
-interface Book {
-  /** SKUs with a level at some warehouse, whatever it holds. */
-  known: Set<string>;
-  /** Available units (on hand less reserved) per level. */
-  available: Map<string, number>;
-  /** Per SKU with a safety stock, over the active warehouses: what channels are offered from (see countedStock). */
-  guarded: Map<string, { available: number; safetyStock: number }>;
-  /** The active warehouses; read only when some SKU has a safety stock. */
-  active: ReadonlySet<string>;
-}
-
-async function bookOf(ctx: RequestContext, skus: string[]): Promise<Book> {
-  const rows = await repo.levelsWithSkuSafety(ctx.db, ctx.tenantId, skus);
-  const available = new Map(rows.map((r) => [key(r.sku, r.warehouseCode), r.onHand - r.reserved]));
-  const book: Book = { known: new Set(rows.map((r) => r.sku)), available, guarded: new Map(), active: new Set() };
-  // Most SKUs have no safety stock: the warehouses are read only when one does.
-  if (!rows.some((r) => (r.safetyStock ?? 0) > 0 || (r.skuSafetyStock ?? 0) > 0)) return book;
-  book.active = await activeWarehouseCodes(ctx);
-  const bySku = new Map<string, { levels: WarehouseStock[]; skuSafety: number }>();
-  for (const r of rows) {
-    if (!book.active.has(r.warehouseCode)) continue;
-    const entry = bySku.get(r.sku) ?? { levels: [], skuSafety: r.skuSafetyStock ?? 0 };
-    entry.levels.push({ warehouseCode: r.warehouseCode, onHand: r.onHand, reserved: r.reserved, safetyStock: r.safetyStock });
-    bySku.set(r.sku, entry);
-  }
-  for (const [sku, { levels, skuSafety }] of bySku) {
-    const counted = countedStock(levels, skuSafety, null);
-    if (counted.safetyStock > 0) book.guarded.set(sku, counted);
-  }
-  return book;
-}
-
-/**
- * Fills in what each reserved order took of safety stock, in arrival order. Channels are offered
- * at most `available − safetyStock` of a SKU over the active warehouses, so an order taking q
- * units when `available` are left takes max(0, min(q, safetyStock − (available − q))) of the
- * buffer: units the channels were never offered, but an order a channel accepted is still filled
- * from real stock. `before` is each guarded SKU's available before the batch took anything.
- */
-function markSafetyStockUse(outcomes: ReservationOutcome[], guarded: Book['guarded'], before: Map<string, number>): void {
-  const left = new Map(before);
-  for (const outcome of outcomes) {
-    if (outcome.status !== 'reserved') continue;
-    const taken = sumPerLevel(outcome.lines);
-    for (const { sku, warehouseCode, quantity } of taken) {
-      const guard = guarded.get(sku);
-      if (!guard) continue;
-      const after = left.get(sku)! - quantity;
-      left.set(sku, after);
-      const units = Math.max(0, Math.min(quantity, guard.safetyStock - after));
-      if (units > 0) outcome.safetyStockUsed.push({ sku, warehouseCode, units });
-    }
-  }
-}
-
-/** Units the batch takes per SKU at active warehouses. */
-function takenPerSku(held: NewReservationRow[], active: ReadonlySet<string>): Map<string, number> {
-  const taken = new Map<string, number>();
-  for (const r of held) if (active.has(r.warehouseCode)) taken.set(r.sku, (taken.get(r.sku) ?? 0) + r.quantity);
-  return taken;
-}
-
 /**
  * Under the levels' locks, once the batch has taken its units: why each short order is short
  * (a SKU no warehouse keeps, else too few units), and what each reserved order took of safety
@@ -265,7 +183,7 @@ async function explainOutcomes(ctx: RequestContext, requests: ReservationRequest
   if (book.guarded.size === 0) return;
   const taken = takenPerSku(held, book.active);
   const before = new Map([...book.guarded].map(([sku, g]) => [sku, g.available + (taken.get(sku) ?? 0)]));
-  markSafetyStockUse(outcomes, book.guarded, before);
+  markSafetyStockUse(reservedOf(outcomes), book.guarded, before);
 }
 
 const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], now: Date) =>
@@ -301,10 +219,6 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
  */
 export type ReservationPlan = Assignment & { floors: SkuFloor[] };
 
-export interface SkuFloor {
-  sku: string;
-  units: number;
-}
 
 /**
  * Works out, without locking anything, where each order would take its units if nothing changed
@@ -324,19 +238,9 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
   const plan = assign(ctx, requests, left, settings, ctx.clock.now());
   if (!plan.outcomes.every((o) => o.status === 'reserved')) return null;
   if (book.guarded.size === 0) return { ...plan, floors: [] };
-  markSafetyStockUse(plan.outcomes, book.guarded, new Map([...book.guarded].map(([sku, g]) => [sku, g.available])));
+  markSafetyStockUse(reservedOf(plan.outcomes), book.guarded, new Map([...book.guarded].map(([sku, g]) => [sku, g.available])));
   if (plan.outcomes.some((o) => o.status === 'reserved' && o.safetyStockUsed.length > 0)) return null;
-  const takenAt = new Map<string, number>();
-  for (const l of sumPerLevel(plan.held)) {
-    if (!book.guarded.has(l.sku) || !book.active.has(l.warehouseCode)) continue;
-    takenAt.set(l.sku, (takenAt.get(l.sku) ?? 0) + Math.max(0, book.available.get(key(l.sku, l.warehouseCode)) ?? 0));
-  }
-  const floors: SkuFloor[] = [];
-  for (const [sku, g] of book.guarded) {
-    const elsewhere = g.available - (takenAt.get(sku) ?? 0);
-    if (takenAt.has(sku) && g.safetyStock - elsewhere > 0) floors.push({ sku, units: g.safetyStock - elsewhere });
-  }
-  return { ...plan, floors };
+  return { ...plan, floors: floorsOf(book, plan.held) };
 }
 
 /**
