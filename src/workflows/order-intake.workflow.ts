@@ -13,7 +13,7 @@ import type { OrderInput } from '../modules/orders/orders.input.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
 import { anyRecorded } from '../modules/orders/orders.service.ts';
 import { allActiveShopIds } from '../modules/channels/shops.service.ts';
-import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules/inventory/stock-sync.service.ts';
+import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules/inventory/stock-listings.service.ts';
 import { allocate, allocationContext, giveBack, holdsStock, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingCandidate } from './steps/warehouse-routing.ts';
 import { recordAllocated } from './order-intake.repository.ts';

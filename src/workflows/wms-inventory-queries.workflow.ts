@@ -3,7 +3,7 @@ import { AppError } from '../platform/errors.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { recordSnapshot } from '../modules/inventory/reconciliation.service.ts';
 import { everyLevel } from '../modules/inventory/stock.service.ts';
-import { wmsLinks } from '../modules/warehouses/warehouses.service.ts';
+import { wmsLinkOf } from '../modules/warehouses/warehouses.service.ts';
 import { adapterFor } from '../modules/wms/wms.adapters.ts';
 
 /** Every SKU the book keeps at a warehouse. */
@@ -16,10 +16,11 @@ async function skusAt(ctx: RequestContext, warehouseCode: string): Promise<strin
 /**
  * WMS inventory queries (库存查询): asks a warehouse's WMS what it holds of every SKU the book keeps there (Qimen
  * `inventory.query`, or the JSON inventory call) and records it as a `wms_query` snapshot, which
- * reconciliation compares with the book. Null for a warehouse without a WMS link.
+ * reconciliation compares with the book. Null for a warehouse without a WMS link; a warehouse that
+ * does not exist is WAREHOUSE_NOT_FOUND.
  */
 export async function snapshotFromWms(ctx: RequestContext, box: SecretBox, warehouseCode: string) {
-  const link = (await wmsLinks(ctx, box)).get(warehouseCode);
+  const link = await wmsLinkOf(ctx, box, warehouseCode);
   if (!link) return null;
   const takenAt = ctx.clock.now();
   const skus = await skusAt(ctx, warehouseCode);

@@ -6,7 +6,7 @@ import { systemActor, type RequestContext } from '../../src/platform/context.ts'
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { listReservations, planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
-import { ensureListingsCtes } from '../../src/modules/inventory/stock-sync.service.ts';
+import { ensureListingsCtes } from '../../src/modules/inventory/stock-listings.service.ts';
 import { ingestOrder, newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput, type OrderInput } from '../../src/modules/orders/orders.input.ts';
 import { getOrder, listOrders } from '../../src/modules/orders/orders.service.ts';
@@ -15,6 +15,7 @@ import { getDelivery, newDeliveriesCtes } from '../../src/modules/fulfillment/de
 import { composeCtes, cteParts } from '../../src/platform/db/index.ts';
 import { sql } from 'drizzle-orm';
 import { plannedBatchStatement, recordAllocated } from '../../src/workflows/order-intake.repository.ts';
+import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 import { orderBody } from '../support/orders.ts';
 
@@ -29,6 +30,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await backend.open();
       ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
+      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
       await changeStock(ctx, [{ sku: 'DESK', warehouseCode: 'HZ', quantity: 4 }, { sku: 'DESK', warehouseCode: 'GZ', quantity: 2 }], { kind: 'receipt', reason: 'opening stock' });
     });
     after(() => database.drop());

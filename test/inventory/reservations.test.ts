@@ -5,6 +5,7 @@ import { systemActor, type RequestContext } from '../../src/platform/context.ts'
 import { planReservations, releaseOrders, reserveOrders, shipOrder, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
+import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
 
 function request(orderId: string, lines: [string, number][], warehouses = ['HZ'], paid = true): ReservationRequest {
@@ -18,6 +19,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await backend.open();
       ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
+      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
       await changeStock(ctx, [
         { sku: 'SOFA', warehouseCode: 'HZ', quantity: 3 },
         { sku: 'LAMP', warehouseCode: 'HZ', quantity: 1 },

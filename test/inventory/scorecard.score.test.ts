@@ -13,11 +13,15 @@ describe('inventory health score', () => {
     assert.equal(score(30, 30, 0, { accuracy: 50, oversell: 50 }), 100);
   });
 
-  test('accuracy share times w1 plus one over the oversell count times w2', () => {
-    assert.equal(score(10, 5, 4, defaults), 0.5 * 70 + 0.25 * 30);
-    assert.equal(score(7, 7, 2, { accuracy: 60, oversell: 40 }), 60 + 20);
-    // One oversell gives the same term as none: the formula as specified.
-    assert.equal(score(7, 7, 1, defaults), score(7, 7, 0, defaults));
+  test('accuracy share times w1 plus one over (one plus the oversell count) times w2', () => {
+    assert.equal(score(10, 5, 4, defaults), 0.5 * 70 + 0.2 * 30);
+    assert.equal(score(7, 7, 3, { accuracy: 60, oversell: 40 }), 60 + 10);
+  });
+
+  test('the first oversell costs half the oversell weight', () => {
+    assert.equal(oversellTerm(1), 0.5);
+    assert.equal(score(7, 7, 1, defaults), 70 + 15);
+    assert.ok(score(7, 7, 1, defaults)! < score(7, 7, 0, defaults)!);
   });
 
   test('a period without operating days is not scored', () => {
@@ -31,7 +35,7 @@ describe('inventory health score', () => {
       { day: '2026-11-03', accurate: false, oversellCount: 2 },
       { day: '2026-11-04', accurate: true, oversellCount: 1 },
     ], defaults);
-    assert.deepEqual({ ...s, score: displayScore(s.score) }, { operatingDays: 3, accurateDays: 2, oversellCount: 3, score: 56.7 });
+    assert.deepEqual({ ...s, score: displayScore(s.score) }, { operatingDays: 3, accurateDays: 2, oversellCount: 3, score: 54.2 });
   });
 });
 

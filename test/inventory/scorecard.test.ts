@@ -113,10 +113,10 @@ for (const backend of testBackends()) {
 
     test('two weeks below 70 pause new listings; a single bad week does not', async () => {
       await simulate('2026-11-01', null);
-      // W45: 4 of 7 days accurate, 2 oversells → 40 + 15 = 55.
+      // W45: 4 of 7 days accurate, 2 oversells → 40 + 10 = 50.
       let round = await simulateWeek('2026-11-02', 3, 'stale', { 3: 2 });
       assert.deepEqual(round.paused, []);
-      // W46: all accurate, 4 oversells → 70 + 7.5 = 77.5; only one of the last two weeks is bad.
+      // W46: all accurate, 4 oversells → 70 + 6 = 76; only one of the last two weeks is bad.
       round = await simulateWeek('2026-11-09', 0, null, { 1: 4 });
       assert.deepEqual(round.paused, []);
       // W47: drift on 4 days → 30 + 30 = 60; W46 was fine, so still no pause.
@@ -164,8 +164,8 @@ for (const backend of testBackends()) {
       assert.equal(month.status, 200);
       const douyin = month.body.items.find((i: { channel: string }) => i.channel === 'douyin');
       const jd = month.body.items.find((i: { channel: string }) => i.channel === 'jd');
-      // 30 days; bad: 2–4, 16–19, 23–26, 30 Nov → 18 accurate; 6 oversells → 42 + 5.
-      assert.deepEqual([douyin.operatingDays, douyin.accurateDays, douyin.oversellCount, douyin.score], [30, 18, 6, 47]);
+      // 30 days; bad: 2–4, 16–19, 23–26, 30 Nov → 18 accurate; 6 oversells → 42 + 30 / 7.
+      assert.deepEqual([douyin.operatingDays, douyin.accurateDays, douyin.oversellCount, douyin.score], [30, 18, 6, 46.3]);
       assert.deepEqual([jd.operatingDays, jd.accurateDays, jd.oversellCount, jd.score], [30, 30, 0, 100]);
       assert.equal(douyin.days.length, 30);
       assert.deepEqual(douyin.days.slice(1, 6).map((d: { accurate: boolean }) => d.accurate), [false, false, false, true, true]);
@@ -187,8 +187,8 @@ for (const backend of testBackends()) {
       assert.equal(patched.status, 200);
       const month = await api.request('GET', '/api/v1/inventory/scorecards?month=2026-11', { key: api.keys.ops });
       const scores = Object.fromEntries(month.body.items.map((i: { channel: string; score: number }) => [i.channel, i.score]));
-      // douyin: 18/30 × 50 + 1/6 × 50 = 38.3; jd: a perfect month is still 100.
-      assert.deepEqual(scores, { douyin: 38.3, jd: 100 });
+      // douyin: 18/30 × 50 + 1/7 × 50 = 37.1; jd: a perfect month is still 100.
+      assert.deepEqual(scores, { douyin: 37.1, jd: 100 });
     });
   });
 }

@@ -6,10 +6,9 @@ import { connectorRegistry } from '../../src/modules/channels/channels.connector
 import { clearListingPause, pauseListings } from '../../src/modules/inventory/listing-pauses.service.ts';
 import { changeStock, setSafetyStock } from '../../src/modules/inventory/stock.service.ts';
 import { claimDue } from '../../src/modules/inventory/stock-sync.repository.ts';
-import {
-  backoffDelay, channelQuantity, defaultRule, defaultStockSyncSettings, ensureListings, pushDueStock, type PushReport, type StockSyncDeps,
-  type SyncRule, type WarehouseStock,
-} from '../../src/modules/inventory/stock-sync.service.ts';
+import { ensureListings } from '../../src/modules/inventory/stock-listings.service.ts';
+import { backoffDelay, defaultStockSyncSettings, pushDueStock, type PushReport, type StockSyncDeps } from '../../src/modules/inventory/stock-pushes.service.ts';
+import { channelQuantity, defaultRule, type SyncRule, type WarehouseStock } from '../../src/modules/inventory/stock-sync.rules.ts';
 import { DEFAULT_TENANT } from '../../src/modules/access/access.service.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
@@ -25,7 +24,7 @@ const wh = (warehouseCode: string, onHand: number, reserved = 0, safetyStock: nu
 
 describe('channel quantity', () => {
   test('default: everything available over every warehouse; available never below zero per warehouse', () => {
-    assert.deepEqual(channelQuantity([wh('HZ', 10, 3), wh('GZ', 5)], 0, defaultRule), { quantity: 12, available: 12, safetyStock: 0, safetyCut: false });
+    assert.deepEqual(channelQuantity([wh('HZ', 10, 3), wh('GZ', 5)], 0, defaultRule), { quantity: 12, available: 12, safetyStock: 0, sellable: 12, safetyCut: false });
     // GZ has more reserved than on hand (an adjustment took units away): it counts as 0, not −2.
     assert.equal(channelQuantity([wh('HZ', 10), wh('GZ', 1, 3)], 0, defaultRule).quantity, 10);
     assert.equal(channelQuantity([], 0, defaultRule).quantity, 0);
@@ -54,21 +53,31 @@ describe('channel quantity', () => {
   });
 
   test('at or below the safety stock: zero, whatever the rule', () => {
-    assert.deepEqual(channelQuantity([wh('HZ', 5)], 5, defaultRule), { quantity: 0, available: 5, safetyStock: 5, safetyCut: true });
-    assert.deepEqual(channelQuantity([wh('HZ', 6)], 5, defaultRule), { quantity: 6, available: 6, safetyStock: 5, safetyCut: false });
+    assert.deepEqual(channelQuantity([wh('HZ', 5)], 5, defaultRule), { quantity: 0, available: 5, safetyStock: 5, sellable: 0, safetyCut: true });
     assert.equal(channelQuantity([wh('HZ', 8, 3)], 5, rule({ fixedQuota: 2 })).quantity, 0, 'reserved units are not available');
     assert.equal(channelQuantity([wh('HZ', 4)], 5, rule({ minQty: 3 })).quantity, 0, 'minQty does not lift a cut');
   });
 
+  test('the safety stock is held back before the rule applies: the held units are never offered', () => {
+    assert.deepEqual(channelQuantity([wh('HZ', 6)], 5, defaultRule), { quantity: 1, available: 6, safetyStock: 5, sellable: 1, safetyCut: false });
+    assert.equal(channelQuantity([wh('HZ', 100, 10)], 10, defaultRule).quantity, 80);
+    assert.equal(channelQuantity([wh('HZ', 100)], 10, rule({ percent: 50 })).quantity, 45, '50% of the 90 not held back');
+    assert.equal(channelQuantity([wh('HZ', 100)], 10, rule({ percent: 50, plus: 50 })).quantity, 90, 'plus never offers held units');
+    assert.equal(channelQuantity([wh('HZ', 12)], 10, rule({ minQty: 5 })).quantity, 2, 'minQty never offers held units');
+    assert.equal(channelQuantity([wh('HZ', 100)], 10, rule({ maxQty: 95 })).quantity, 90);
+    assert.equal(channelQuantity([wh('HZ', 30)], 10, rule({ fixedQuota: 25 })).quantity, 20, 'a fixed quota never offers held units');
+    assert.equal(channelQuantity([wh('HZ', 30)], 10, rule({ fixedQuota: 15 })).quantity, 15);
+  });
+
   test('the SKU’s safety stock covers the warehouses without their own figure, together; an override adds its own', () => {
     // No overrides: the SKU's figure once, however many warehouses hold the SKU.
-    assert.equal(channelQuantity([wh('HZ', 3), wh('GZ', 3)], 5, defaultRule).quantity, 6);
+    assert.equal(channelQuantity([wh('HZ', 3), wh('GZ', 3)], 5, defaultRule).quantity, 1);
     // HZ keeps 4 of its own, GZ and BJ share the SKU's 5: 9 in all.
     const levels = [wh('HZ', 6, 0, 4), wh('GZ', 2), wh('BJ', 1)];
-    assert.deepEqual(channelQuantity(levels, 5, defaultRule), { quantity: 0, available: 9, safetyStock: 9, safetyCut: true });
-    assert.equal(channelQuantity([...levels, wh('SH', 1)], 5, defaultRule).quantity, 10);
+    assert.deepEqual(channelQuantity(levels, 5, defaultRule), { quantity: 0, available: 9, safetyStock: 9, sellable: 0, safetyCut: true });
+    assert.equal(channelQuantity([...levels, wh('SH', 1)], 5, defaultRule).quantity, 1);
     // Counting HZ alone: only its own figure applies.
-    assert.equal(channelQuantity(levels, 5, rule({ warehouseCodes: ['HZ'] })).quantity, 6);
+    assert.equal(channelQuantity(levels, 5, rule({ warehouseCodes: ['HZ'] })).quantity, 2);
     assert.equal(channelQuantity([wh('HZ', 4, 0, 4), wh('GZ', 50)], 5, rule({ warehouseCodes: ['HZ'] })).quantity, 0);
   });
 
@@ -208,7 +217,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(douyinFigures(sku), [100, 40, 38, 7, 0, 38, 70]);
 
       const preview = await api.request('GET', `/api/v1/inventory/channel-quantities?sku=${sku}`);
-      assert.deepEqual(preview.body.items, [{ shopId: 'dy', channel: 'douyin', quantity: 70, available: 70, safetyStock: 0, safetyCut: false }]);
+      assert.deepEqual(preview.body.items, [{ shopId: 'dy', channel: 'douyin', quantity: 70, available: 70, safetyStock: 0, sellable: 70, safetyCut: false }]);
       const row = await pushRow('dy', sku);
       assert.equal(row.lastPushedQty, 70);
       assert.equal(row.dueAt, null);
@@ -269,28 +278,28 @@ for (const backend of testBackends()) {
       for (const [i, sku] of skus.entries()) assert.deepEqual(douyinFigures(sku), [10 + i]);
     });
 
-    test('available falling to the safety stock tells every listed shop zero at once', async () => {
+    test('the safety stock is held back from every listed shop; at it, every shop is told zero at once', async () => {
       const sku = 'EAR-PRO-WH';
       await receive(sku, 10);
       await list('dy', sku);
       await list('tb', sku);
       await setSafetyStock(ctx, sku, 5);
-      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=10', 'tb/EAR-PRO-WH:pushed=10']);
+      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=5', 'tb/EAR-PRO-WH:pushed=5']);
 
       await receive(sku, -5); // 5 available: at the safety stock
       assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=0', 'tb/EAR-PRO-WH:pushed=0']);
-      assert.deepEqual(douyinFigures(sku), [10, 0]);
-      assert.deepEqual(taobaoFigures(sku), [10, 0]);
+      assert.deepEqual(douyinFigures(sku), [5, 0]);
+      assert.deepEqual(taobaoFigures(sku), [5, 0]);
 
-      await receive(sku, 1); // 6: above it again
-      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=6', 'tb/EAR-PRO-WH:pushed=6']);
+      await receive(sku, 1); // 6: one above it again
+      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=1', 'tb/EAR-PRO-WH:pushed=1']);
 
       // A warehouse's own figure applies to it instead of the SKU's.
       await setSafetyStock(ctx, sku, 2, 'HZ01');
-      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=6', 'tb/EAR-PRO-WH:pushed=6']);
+      assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=4', 'tb/EAR-PRO-WH:pushed=4']);
       await receive(sku, -4); // 2 available, HZ01 keeps 2
       assert.deepEqual(outcomes(await round()), ['dy/EAR-PRO-WH:pushed=0', 'tb/EAR-PRO-WH:pushed=0']);
-      assert.deepEqual(taobaoFigures(sku), [10, 0, 6, 6, 0]);
+      assert.deepEqual(taobaoFigures(sku), [5, 0, 1, 4, 0]);
     });
 
     test('platform errors are retried with backoff; the first failure’s time is kept until a success clears it', async () => {

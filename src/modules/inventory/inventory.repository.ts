@@ -119,6 +119,17 @@ export async function setSkuSafetyStock(db: Database, tenantId: string, sku: str
     .onConflictDoUpdate({ target: [skuStockSettings.tenantId, skuStockSettings.sku], set: { safetyStock, updatedAt: at } });
 }
 
+/** Every level of these SKUs, at any warehouse, with the SKU's own safety stock (null when it has none); read without locking. */
+export async function levelsWithSkuSafety(db: Database, tenantId: string, skus: string[]): Promise<(LevelRow & { skuSafetyStock: number | null })[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .select({ level: stockLevels, skuSafetyStock: skuStockSettings.safetyStock })
+    .from(stockLevels)
+    .leftJoin(skuStockSettings, and(eq(skuStockSettings.tenantId, stockLevels.tenantId), eq(skuStockSettings.sku, stockLevels.sku)))
+    .where(and(eq(stockLevels.tenantId, tenantId), inArray(stockLevels.sku, skus)));
+  return rows.map((r) => ({ ...r.level, skuSafetyStock: r.skuSafetyStock }));
+}
+
 export async function skuSafetyStocks(db: Database, tenantId: string, skus: string[]): Promise<Map<string, number>> {
   if (skus.length === 0) return new Map();
   const rows = await db

@@ -120,38 +120,33 @@ export async function listReservations(db: Database, tenantId: string, f: Reserv
   return db.select().from(reservations).where(and(...where)).orderBy(desc(reservations.id)).limit(f.limit);
 }
 
-/** What is available (on hand less reserved) at these levels now, read without locking; missing levels have nothing. */
-export async function availableAt(db: Database, tenantId: string, keys: LevelKey[]): Promise<Map<string, number>> {
-  const available = new Map<string, number>();
-  if (keys.length === 0) return available;
-  const result = await executeNamed(db, sql`
-    with k as (select * from json_to_recordset(${JSON.stringify(keys.map((k) => ({ sku: k.sku, warehouse_code: k.warehouseCode })))}::json) as k(sku text, warehouse_code text))
-    select s.sku, s.warehouse_code, s.on_hand - s.reserved as available
-    from stock_levels s join k on s.sku = k.sku and s.warehouse_code = k.warehouse_code
-    where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from k))`);
-  for (const r of rowsOf(result)) available.set(`${String(r.sku)}\u0000${String(r.warehouse_code)}`, Number(r.available));
-  return available;
-}
-
 /** What a plan takes: the units per level, and the reservations and movements that record them. */
 export interface PlannedTake {
   wants: (LevelKey & { quantity: number })[];
   held: NewReservationRow[];
   movements: NewMovementRow[];
+  /** Per SKU, the units its wanted levels must still have between them once the take is done. */
+  floors: { sku: string; units: number }[];
   at: Date;
 }
 
 /**
  * The CTEs that take exactly the planned units and record the reservations and their movements,
  * or change nothing at all when any level no longer has its units (another transaction took them
- * since they were counted); `fits` holds one row whose `ok` tells which. The levels are locked in
+ * since they were counted) or a SKU's levels would be left below its floor; `fits` holds one row
+ * whose `ok` tells which. The levels are locked in
  * key order (once `after` holds, see lockedWants), then the shops listing their SKUs are marked
  * due for a stock push.
  */
 export function reserveExactlyCtes(tenantId: string, take: PlannedTake, after?: SQL): CteParts {
   const taken = sql`(select ok from fits)`;
+  const floors = take.floors.length === 0 ? sql`` : sql` and not exists (
+        select 1 from locked l
+        join json_to_recordset(${JSON.stringify(take.floors)}::json) as f(sku text, units int) on f.sku = l.sku
+        group by f.sku, f.units having sum(l.on_hand - l.reserved - l.qty) < f.units
+      )`;
   return cteParts(['want', 'locked', 'fits', 'taken', 'held', 'moved', 'due'], sql`${lockedWants(tenantId, take.wants, after)}, fits as (
-      select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false) as ok from locked
+      select count(*) = (select count(*) from want) and coalesce(bool_and(on_hand - reserved >= qty), false)${floors} as ok from locked
     ), taken as (
       update stock_levels s set reserved = s.reserved + l.qty, updated_at = ${take.at.toISOString()}::timestamptz
       from locked l

@@ -1,3 +1,4 @@
+import { pageOf, pageProbe } from '../../platform/paging.ts';
 import type { CteParts } from '../../platform/db/index.ts';
 import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
@@ -6,7 +7,10 @@ import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
 import * as reservationsRepo from './reservations.repository.ts';
 import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
+import { bookOf, floorsOf, key, markSafetyStockUse, sumPerLevel, takenPerSku, type LevelQuantity, type SafetyStockUse, type SkuFloor } from './reservations.book.ts';
 import * as sync from './stock-sync.repository.ts';
+
+export type { SafetyStockUse };
 
 /** What one order needs reserved, and where it may be reserved, preferred warehouse first. */
 export interface ReservationRequest {
@@ -46,31 +50,28 @@ export interface PassedOver {
   short: Record<string, number>;
 }
 
-export type ReservationOutcome =
-  /** `warehouseCode` is the first of `warehouses`; more than one when the order was split. */
-  | { orderId: string; status: 'reserved'; warehouseCode: string; warehouses: string[]; passedOver: PassedOver[]; lines: ReservedLine[] }
-  /** Units per SKU that could not be had at the first candidate warehouse. */
-  | { orderId: string; status: 'short'; short: Record<string, number>; passedOver: PassedOver[] };
+/** Why an order could not be filled: too few units, or a SKU that no warehouse keeps at all. */
+export type ShortReason = 'out_of_stock' | 'unknown_sku';
 
-const key = (sku: string, warehouseCode: string) => `${sku}\u0000${warehouseCode}`;
+export type ReservationOutcome =
+  /**
+   * `warehouseCode` is the first of `warehouses`; more than one when the order was split.
+   * `safetyStockUsed`: what the order took of safety stock (reservations ignore it), decided under lock.
+   */
+  | { orderId: string; status: 'reserved'; warehouseCode: string; warehouses: string[]; passedOver: PassedOver[]; lines: ReservedLine[]; safetyStockUsed: SafetyStockUse[] }
+  /**
+   * Units per SKU that could not be had at the first candidate warehouse. `reason` is unknown_sku
+   * when some SKU of the order is in no warehouse's book (`unknownSkus`): no stock was ever
+   * offered for it, so it is not a shortage.
+   */
+  | { orderId: string; status: 'short'; reason: ShortReason; unknownSkus: string[]; short: Record<string, number>; passedOver: PassedOver[] };
+
+const reservedOf = (outcomes: ReservationOutcome[]) => outcomes.flatMap((o) => (o.status === 'reserved' ? [o] : []));
 
 function demandOf(request: ReservationRequest): Map<string, number> {
   const need = new Map<string, number>();
   for (const line of request.lines) need.set(line.sku, (need.get(line.sku) ?? 0) + line.quantity);
   return need;
-}
-
-type LevelQuantity = { sku: string; warehouseCode: string; quantity: number };
-
-/** Quantities summed per level (SKU × warehouse). */
-function sumPerLevel(entries: Iterable<LevelQuantity>): LevelQuantity[] {
-  const sums = new Map<string, LevelQuantity>();
-  for (const { sku, warehouseCode, quantity } of entries) {
-    const sum = sums.get(key(sku, warehouseCode));
-    if (sum) sum.quantity += quantity;
-    else sums.set(key(sku, warehouseCode), { sku, warehouseCode, quantity });
-  }
-  return [...sums.values()];
 }
 
 /** Every level a batch could draw on: each SKU it asks for at each of its candidate warehouses. */
@@ -147,7 +148,7 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
     const passedOver = ranked.slice(0, whole === undefined ? ranked.length : ranked.indexOf(whole)).filter((wh) => !used.includes(wh))
       .map((warehouseCode) => ({ warehouseCode, short: shortAt(need, left, warehouseCode) }));
     if (!bySku) {
-      outcomes.push({ orderId: request.orderId, status: 'short', short: shortAt(need, left, ranked[0] ?? request.warehouses[0]), passedOver });
+      outcomes.push({ orderId: request.orderId, status: 'short', reason: 'out_of_stock', unknownSkus: [], short: shortAt(need, left, ranked[0] ?? request.warehouses[0]), passedOver });
       continue;
     }
     for (const [sku, q] of need) left.set(key(sku, bySku.get(sku)!), left.get(key(sku, bySku.get(sku)!))! - q);
@@ -163,9 +164,28 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
     outcomes.push({
       orderId: request.orderId, status: 'reserved', warehouseCode: used[0]!, warehouses: used, passedOver,
       lines: request.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, warehouseCode: bySku.get(l.sku)! })),
+      safetyStockUsed: [],
     });
   }
   return { outcomes, held };
+}
+
+/**
+ * Under the levels' locks, once the batch has taken its units: why each short order is short
+ * (a SKU no warehouse keeps, else too few units), and what each reserved order took of safety
+ * stock (the book as read now holds the batch's units, so they are added back for `before`).
+ */
+async function explainOutcomes(ctx: RequestContext, requests: ReservationRequest[], outcomes: ReservationOutcome[], held: NewReservationRow[]): Promise<void> {
+  const book = await bookOf(ctx, [...new Set(requests.flatMap((r) => r.lines.map((l) => l.sku)))]);
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status !== 'short') return;
+    outcome.unknownSkus = [...demandOf(requests[i]!).keys()].filter((sku) => !book.known.has(sku));
+    if (outcome.unknownSkus.length > 0) outcome.reason = 'unknown_sku';
+  });
+  if (book.guarded.size === 0) return;
+  const taken = takenPerSku(held, book.active);
+  const before = new Map([...book.guarded].map(([sku, g]) => [sku, g.available + (taken.get(sku) ?? 0)]));
+  markSafetyStockUse(reservedOf(outcomes), book.guarded, before);
 }
 
 const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], now: Date) =>
@@ -190,21 +210,39 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
   }
   await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
   await reservationsRepo.insertReservationsWithMovements(ctx.db, held, reservationMovements(ctx, held, now));
+  if (requests.length > 0) await explainOutcomes(ctx, requests, outcomes, held);
   return outcomes;
 }
 
-/** Where each order of a batch would take its units, worked out from the levels as they were read. */
-export type ReservationPlan = Assignment;
+/**
+ * Where each order of a batch would take its units, worked out from the levels as they were read,
+ * and the units each guarded SKU must still have left at the levels it takes from once it has
+ * taken them, for no order to reach into safety stock (see planReservations).
+ */
+export type ReservationPlan = Assignment & { floors: SkuFloor[] };
+
 
 /**
  * Works out, without locking anything, where each order would take its units if nothing changed
- * meanwhile; null when some order could not be filled, since a shortage is decided only under the
- * levels' locks (reserveOrders). The plan is carried out by takePlannedCtes.
+ * meanwhile; null when some order could not be filled or would take safety stock, since both are
+ * decided only under the levels' locks (reserveOrders). The plan is carried out by
+ * takePlannedCtes, which also checks that the SKUs it takes still stay above their safety stock:
+ * what the other warehouses had as read, plus what the taken levels have left under lock.
  */
 export async function planReservations(ctx: RequestContext, requests: ReservationRequest[], settings: InventorySettings): Promise<ReservationPlan | null> {
-  const left = await reservationsRepo.availableAt(ctx.db, ctx.tenantId, candidateLevels(requests));
+  const wanted = candidateLevels(requests);
+  const book = await bookOf(ctx, [...new Set(wanted.map((w) => w.sku))]);
+  const left = new Map<string, number>();
+  for (const w of wanted) {
+    const available = book.available.get(key(w.sku, w.warehouseCode));
+    if (available !== undefined) left.set(key(w.sku, w.warehouseCode), available);
+  }
   const plan = assign(ctx, requests, left, settings, ctx.clock.now());
-  return plan.outcomes.every((o) => o.status === 'reserved') ? plan : null;
+  if (!plan.outcomes.every((o) => o.status === 'reserved')) return null;
+  if (book.guarded.size === 0) return { ...plan, floors: [] };
+  markSafetyStockUse(reservedOf(plan.outcomes), book.guarded, new Map([...book.guarded].map(([sku, g]) => [sku, g.available])));
+  if (plan.outcomes.some((o) => o.status === 'reserved' && o.safetyStockUsed.length > 0)) return null;
+  return { ...plan, floors: floorsOf(book, plan.held) };
 }
 
 /**
@@ -216,7 +254,7 @@ export async function planReservations(ctx: RequestContext, requests: Reservatio
 export function takePlannedCtes(ctx: RequestContext, plan: ReservationPlan): ((after: SQL) => CteParts) | null {
   if (plan.held.length === 0) return null;
   const at = ctx.clock.now();
-  const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), at };
+  const take = { wants: sumPerLevel(plan.held), held: plan.held, movements: reservationMovements(ctx, plan.held, at), floors: plan.floors, at };
   return (after) => reservationsRepo.reserveExactlyCtes(ctx.tenantId, take, after);
 }
 
@@ -324,10 +362,9 @@ export async function recordOversells(ctx: RequestContext, orders: { orderId: st
 }
 
 export async function listReservations(ctx: RequestContext, filter: ReservationFilter) {
-  const rows = await reservationsRepo.listReservations(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  const last = page[page.length - 1];
-  return { items: page.map(reservationView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
+  const rows = await reservationsRepo.listReservations(ctx.db, ctx.tenantId, { ...filter, limit: pageProbe(filter.limit) });
+  const page = pageOf(rows, filter.limit, (last) => String(last.id));
+  return { items: page.rows.map(reservationView), nextBefore: page.next };
 }
 
 /** What each of these orders holds now (active reservations), locked for the rest of the transaction. */

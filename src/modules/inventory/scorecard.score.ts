@@ -6,12 +6,13 @@ import { CHINA_ZONE } from '../../platform/wallclock.ts';
  * zone, so "a day" means the day the merchant and the platform see), and the score formula.
  *
  *   score = accurateDays / operatingDays × w1 + oversellTerm × w2
- *   oversellTerm = 1 / oversellCount, and 1 when there were no oversells
+ *   oversellTerm = 1 / (1 + oversellCount)
  *
  * A period without a single operating day is not scored (null): nothing happened to judge, and a
  * zero would pause a platform that merely sold nothing. With no oversells the term is 1, so a
- * perfect period earns the whole w2 and the maximum is w1 + w2 (100 by default). A consequence of
- * the formula as written: one oversell also gives a term of 1; the term only falls from two on.
+ * perfect period earns the whole w2 and the maximum is w1 + w2 (100 by default). The one added to
+ * the count is what makes the first oversell cost something (half of w2): with 1 / oversellCount
+ * one oversell would score the same as none.
  */
 export const SCORE_ZONE = CHINA_ZONE;
 
@@ -35,7 +36,7 @@ export interface PeriodSummary {
 }
 
 export function oversellTerm(oversellCount: number): number {
-  return oversellCount <= 0 ? 1 : 1 / oversellCount;
+  return 1 / (1 + Math.max(0, oversellCount));
 }
 
 export function score(operatingDays: number, accurateDays: number, oversellCount: number, weights: Weights): number | null {

@@ -1,5 +1,5 @@
 import { every, type Job } from '../../platform/jobs.ts';
-import { defaultStockSyncSettings, pushDueStock, type StockSyncDeps, type StockSyncSettings } from './stock-sync.service.ts';
+import { defaultStockSyncSettings, pushDueStock, type StockSyncDeps, type StockSyncSettings } from './stock-pushes.service.ts';
 
 /**
  * Sends due stock pushes in the background, every `tickMs`. Several processes may run this against

@@ -1,6 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor, pageOf, pageProbe } from '../../platform/paging.ts';
 import { sqlStateOf } from '../../platform/db/index.ts';
+import { getWarehouse } from '../warehouses/warehouses.service.ts';
 import * as repo from './inventory.repository.ts';
 import type { LevelRow, MovementRow } from './inventory.repository.ts';
 import * as sync from './stock-sync.repository.ts';
@@ -26,10 +28,20 @@ function isCheckViolation(err: unknown): boolean {
 }
 
 /**
+ * Refuses (WAREHOUSE_NOT_FOUND) a code no warehouse has. Every write that may create a level
+ * passes here first: a level at a warehouse that does not exist would be offered to channels,
+ * and no order could ever be routed to it.
+ */
+async function assertWarehousesExist(ctx: RequestContext, codes: Iterable<string>): Promise<void> {
+  for (const code of new Set(codes)) await getWarehouse(ctx, code);
+}
+
+/**
  * Records stock changes with their ledger movements in one transaction (the caller's, when
  * `ctx.db` is one). A change that would leave fewer than zero units on hand is refused whole.
  */
 export async function changeStock(ctx: RequestContext, changes: StockChange[], options: ChangeOptions): Promise<LevelRow[]> {
+  await assertWarehousesExist(ctx, changes.map((c) => c.warehouseCode));
   const now = ctx.clock.now();
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -57,6 +69,7 @@ export async function changeStock(ctx: RequestContext, changes: StockChange[], o
  * when the count matched the book). Locks the level first so the difference is exact.
  */
 export async function correctToCount(ctx: RequestContext, sku: string, warehouseCode: string, counted: number, reason: string, reference: string): Promise<{ movementId: number | null; before: number }> {
+  await assertWarehousesExist(ctx, [warehouseCode]);
   const now = ctx.clock.now();
   const level = await repo.findLevel(ctx.db, ctx.tenantId, { sku, warehouseCode }, true);
   const before = level?.onHand ?? 0;
@@ -89,14 +102,10 @@ export function levelView(row: LevelRow, skuSafety = 0) {
 }
 
 export async function listLevels(ctx: RequestContext, filter: { sku?: string; warehouseCode?: string; after?: { sku: string; warehouseCode: string }; limit: number }) {
-  const rows = await repo.listLevels(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  const safety = await repo.skuSafetyStocks(ctx.db, ctx.tenantId, [...new Set(page.map((r) => r.sku))]);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => levelView(r, safety.get(r.sku) ?? 0)),
-    nextCursor: rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.sku, last.warehouseCode])).toString('base64url') : null,
-  };
+  const rows = await repo.listLevels(ctx.db, ctx.tenantId, { ...filter, limit: pageProbe(filter.limit) });
+  const page = pageOf(rows, filter.limit, (last) => encodeCursor([last.sku, last.warehouseCode]));
+  const safety = await repo.skuSafetyStocks(ctx.db, ctx.tenantId, [...new Set(page.rows.map((r) => r.sku))]);
+  return { items: page.rows.map((r) => levelView(r, safety.get(r.sku) ?? 0)), nextCursor: page.next };
 }
 
 /** Every level (of one warehouse, if given), a page at a time. */
@@ -111,14 +120,10 @@ export async function* everyLevel(ctx: RequestContext, warehouseCode?: string) {
   }
 }
 
+/** A levels page's cursor: the last level's SKU and warehouse. */
 export function decodeLevelCursor(cursor: string): { sku: string; warehouseCode: string } {
-  try {
-    const [sku, warehouseCode] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof sku !== 'string' || typeof warehouseCode !== 'string') throw new Error('bad cursor');
-    return { sku, warehouseCode };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
+  const [sku, warehouseCode] = decodeCursor(cursor, 2);
+  return { sku: sku!, warehouseCode: warehouseCode! };
 }
 
 export function movementView(m: MovementRow) {
@@ -137,13 +142,13 @@ export function movementView(m: MovementRow) {
 }
 
 export async function listMovements(ctx: RequestContext, filter: repo.MovementFilter) {
-  const rows = await repo.listMovements(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  const last = page[page.length - 1];
-  return { items: page.map(movementView), nextBefore: rows.length > filter.limit && last ? String(last.id) : null };
+  const rows = await repo.listMovements(ctx.db, ctx.tenantId, { ...filter, limit: pageProbe(filter.limit) });
+  const page = pageOf(rows, filter.limit, (last) => String(last.id));
+  return { items: page.rows.map(movementView), nextBefore: page.next };
 }
 
 export async function setSafetyStock(ctx: RequestContext, sku: string, safetyStock: number, warehouseCode?: string) {
+  if (warehouseCode) await assertWarehousesExist(ctx, [warehouseCode]);
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     if (warehouseCode) await repo.setWarehouseSafetyStock(tx, ctx.tenantId, { sku, warehouseCode }, safetyStock, now);

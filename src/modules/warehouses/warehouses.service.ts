@@ -119,16 +119,28 @@ export interface WmsLink {
   timeZone: string;
 }
 
+function linkOf(w: WarehouseRow, box: SecretBox): WmsLink | null {
+  if (!w.wmsProtocol || !w.wmsUrl || !w.wmsAppKey || !w.wmsAppSecretSealed) return null;
+  return {
+    protocol: w.wmsProtocol as WmsLink['protocol'], url: w.wmsUrl, appKey: w.wmsAppKey, appSecret: box.open(w.wmsAppSecretSealed),
+    customerId: w.wmsCustomerId, timeZone: w.timeZone,
+  };
+}
+
 export async function wmsLinks(ctx: Pick<RequestContext, 'db' | 'tenantId'>, box: SecretBox): Promise<Map<string, WmsLink>> {
   const links = new Map<string, WmsLink>();
   for (const w of await repo.list(ctx.db, ctx.tenantId)) {
-    if (!w.wmsProtocol || !w.wmsUrl || !w.wmsAppKey || !w.wmsAppSecretSealed) continue;
-    links.set(w.code, {
-      protocol: w.wmsProtocol as WmsLink['protocol'], url: w.wmsUrl, appKey: w.wmsAppKey, appSecret: box.open(w.wmsAppSecretSealed),
-      customerId: w.wmsCustomerId, timeZone: w.timeZone,
-    });
+    const link = linkOf(w, box);
+    if (link) links.set(w.code, link);
   }
   return links;
+}
+
+/** One warehouse's WMS link: null when it has none, WAREHOUSE_NOT_FOUND when there is no such warehouse. */
+export async function wmsLinkOf(ctx: Pick<RequestContext, 'db' | 'tenantId'>, box: SecretBox, code: string): Promise<WmsLink | null> {
+  const row = await repo.findByCode(ctx.db, ctx.tenantId, code);
+  if (!row) throw new AppError('WAREHOUSE_NOT_FOUND', `warehouse ${code} not found`);
+  return linkOf(row, box);
 }
 
 /** Warehouses with a WMS link, active or not: where delivery orders can be sent. */

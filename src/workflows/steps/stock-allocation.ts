@@ -77,8 +77,10 @@ function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): bool
  * holding the same lines keeps them (a payment only lengthens their life), one holding other
  * lines gives them back first, the rest are routed and reserve as one batch, and their delivery
  * orders are written. Paid orders that now hold stock move to routed (allocated when a warehouse
- * has no WMS link); orders no warehouse may take stop as no_warehouse; paid orders that cannot be filled stop as out_of_stock or wait as
- * backorders (tenant setting), and count as oversells. Returns the orders that changed status.
+ * has no WMS link); orders no warehouse may take stop as no_warehouse; paid orders with a SKU in no
+ * warehouse's book stop as unknown_sku; paid orders that cannot be filled stop as out_of_stock or wait as
+ * backorders (tenant setting), and count as oversells. Orders that took safety stock are noted
+ * (safety_stock_used). Returns the orders that changed status.
  */
 export async function allocate(ctx: RequestContext, candidates: AllocationCandidate[], alloc: AllocationContext): Promise<Map<string, OrderRow>> {
   if (candidates.length === 0) return new Map();
@@ -118,6 +120,7 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
     const c = reserve[i]!;
     const paid = c.order.status === 'paid';
     if (outcome.status === 'reserved') {
+      for (const use of outcome.safetyStockUsed) notes.push({ orderId: c.order.id, type: 'safety_stock_used', reason: `took ${use.units} of ${use.sku}'s safety stock at ${use.warehouseCode}`, data: { ...use } });
       if (paid) planned.push(heldTransition(c.order, written.filter((d) => d.orderId === c.order.id)));
       return;
     }
@@ -127,6 +130,13 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
       const data = { dropped: route.decision().dropped };
       if (paid) planned.push({ order: c.order, to: 'exception', reason: 'no_warehouse', data });
       else if (c.firstAttempt) notes.push({ orderId: c.order.id, type: 'no_warehouse', data });
+      return;
+    }
+    if (outcome.reason === 'unknown_sku') {
+      // No warehouse keeps the SKU: no channel was offered it, so not an oversell, and no stock to wait for.
+      const data = { unknownSkus: outcome.unknownSkus, short: outcome.short };
+      if (paid) planned.push({ order: c.order, to: 'exception', reason: 'unknown_sku', data });
+      else if (c.firstAttempt) notes.push({ orderId: c.order.id, type: 'unknown_sku', data });
       return;
     }
     if (!paid) {
