@@ -47,7 +47,7 @@ export function orderRoutes(app: Api, flows: OrderFlows): void {
       description:
         '201 when the order is new; 200 with the same order when it was seen before (updated if the message is newer). ' +
         'A paid order comes back `routed` when its stock is reserved and its delivery orders are owed to the warehouses\' WMSs (`allocated` at a warehouse without a WMS link), ' +
-        'or `exception` with statusReason `out_of_stock` when it cannot be filled (`unknown_sku` when a SKU is in no warehouse's book, `no_warehouse` when no warehouse may take it) ' +
+        'or `exception` with statusReason `out_of_stock` when it cannot be filled (`unknown_sku` when a SKU is in no warehouse’s book, `no_warehouse` when no warehouse may take it) ' +
         '(or `on_hold` with statusReason `address_unresolved`, taking no stock, when a Chinese address cannot be placed; see PUT /api/v1/orders/{id}/receiver) ' +
         '(or stays `paid` as a backorder, by tenant setting). Tenants without warehouses keep no stock here: orders stay as sent.',
       body: orderInput,
