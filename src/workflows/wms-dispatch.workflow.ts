@@ -152,7 +152,7 @@ async function settle(base: RequestContext, leased: DeliveryOrderRow[], results:
   const alerts = await inTransaction(base, async (ctx) => {
     // Orders first, then their delivery orders: the order every writer locks them in.
     const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
-    const { changed, live } = await recordDeliveryResults(ctx, [...locked.keys()], results);
+    const { changed, live } = await recordDeliveryResults(ctx, results.map((r) => orderOf.get(r.code)!), results);
     // Each order its delivery orders moved on, in one statement per step.
     await transitionPaths(ctx, [...new Set(changed.map((d) => d.orderId))].flatMap((id) => {
       const order = locked.get(id);

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { planMoves, refuse, transitionMany, type Lifecycle, type LifecycleStore, type PlanOptions, type Planned } from '../../platform/lifecycle.ts';
 import type { RoutingDecision } from '../routing/routing.service.ts';
-import { beforeWarehouseTook, deliveryLifecycle, live, noticeLifecycle, retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
+import { beforeWarehouseTook, countsTowardCapacity, deliveryLifecycle, live, noticeLifecycle, retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
 import * as repo from './delivery-orders.repository.ts';
 import type { DeliveryOrderRow, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
 import type { DeliveryLine } from './fulfillment.schema.ts';
@@ -49,7 +49,6 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
     for (const { warehouseCode, ...line } of d.lines) byWarehouse.set(warehouseCode, [...(byWarehouse.get(warehouseCode) ?? []), line]);
     return [...byWarehouse].map(([warehouseCode, lines], i): NewDeliveryOrderRow => {
       const status = openingStatus(d.paid, dc.linked.has(warehouseCode));
-      refuse(lifecycle.checkEntry(status, null), { code: `${d.orderId}-${(d.earlier ?? 0) + i + 1}` });
       return {
         tenantId: ctx.tenantId, code: `${d.orderId}-${(d.earlier ?? 0) + i + 1}`, orderId: d.orderId, warehouseCode, status, lines, decision: d.decision,
         workDay: dc.workDay(warehouseCode), attempts: 0, noticeAttempts: 0, nextAttemptAt: status === 'pending' ? now : null, createdAt: now, updatedAt: now,
@@ -61,9 +60,15 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
 /** Whether some delivery order of an order is owed to a WMS (the order is then routed; else people ship it from allocated). */
 export const anySent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.some((r) => r.status === 'pending');
 
+/** New delivery orders, each checked to start out in a status the lifecycle lets one be written in. */
+function admitted(rows: NewDeliveryOrderRow[]): NewDeliveryOrderRow[] {
+  for (const r of rows) refuse(lifecycle.checkEntry(r.status, null), { code: r.code });
+  return rows;
+}
+
 /** The CTEs writing these delivery orders in a caller's statement (see repo.newDeliveryOrdersCtes). */
 export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): SQL {
-  return repo.newDeliveryOrdersCtes(ctx.tenantId, rows, after);
+  return repo.newDeliveryOrdersCtes(ctx.tenantId, admitted(rows), after);
 }
 
 /** Writes delivery orders for orders routed in the caller's transaction; an order routed again gets new codes. */
@@ -71,7 +76,7 @@ export async function writeDeliveries(ctx: RequestContext, deliveries: RoutedDel
   const earlier = new Map<string, number>();
   for (const r of await repo.ofOrders(ctx.db, ctx.tenantId, deliveries.map((d) => d.orderId))) earlier.set(r.orderId, (earlier.get(r.orderId) ?? 0) + 1);
   const rows = deliveryRows(ctx, deliveries.map((d) => ({ ...d, earlier: earlier.get(d.orderId) ?? 0 })), dc);
-  await repo.insertDeliveryOrders(ctx.db, ctx.tenantId, rows);
+  await repo.insertDeliveryOrders(ctx.db, ctx.tenantId, admitted(rows));
   return rows;
 }
 
@@ -105,7 +110,7 @@ export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc
 export async function cancelDeliveries(ctx: RequestContext, orderIds: string[], reason: string): Promise<DeliveryOrderRow[]> {
   const open = (await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)).filter((r) => beforeWarehouseTook.includes(r.status));
   const cancelled = [...(await move(ctx, open.map((row) => ({ row, to: 'cancelled' as const, reason, patch: { lastError: reason, nextAttemptAt: null } })))).values()];
-  const wasCounted = open.filter((r) => r.status !== 'awaiting_payment' && cancelled.some((c) => c.code === r.code));
+  const wasCounted = open.filter((r) => countsTowardCapacity(r.status) && cancelled.some((c) => c.code === r.code));
   await repo.addLoads(ctx.db, ctx.tenantId, wasCounted, -1);
   return cancelled;
 }

@@ -1,5 +1,4 @@
-import type { Role } from '../../platform/context.ts';
-import { defineLifecycle, type Allowed, type Check, type TransitionTable } from '../../platform/lifecycle.ts';
+import { defineLifecycle, type Allowed, type TransitionTable } from '../../platform/lifecycle.ts';
 
 /**
  * The stock-count task (盘点任务) lifecycle as data, run by the platform's lifecycle engine: a
@@ -22,9 +21,6 @@ export const transitions: TransitionTable<CountTaskStatus> = {
   cancelled: {},
 };
 
-/** Counted or dismissed: a task that no longer waits for anyone. */
-export const closedStatuses: readonly CountTaskStatus[] = ['completed', 'cancelled'];
-
 /** Roles that may open a task by hand; the daily reconciliation opens them as the platform. */
 export const openers: Allowed = OPS;
 
@@ -35,9 +31,3 @@ export const countTaskLifecycle = defineLifecycle<CountTaskStatus, { status: Cou
   entry: { open: openers },
   statusOf: (row) => row.status,
 });
-
-export type TransitionCheck = Check;
-
-export function checkTransition(from: CountTaskStatus, to: CountTaskStatus, role: Role | null): TransitionCheck {
-  return countTaskLifecycle.check({ row: { status: from }, from, to, role });
-}

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { planMoves, refuse } from '../../platform/lifecycle.ts';
-import { ADDRESS_HOLD, beforeWarehouse, flowRank, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
+import { ADDRESS_HOLD, beforeWarehouse, claimsStock, flowRank, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
@@ -152,7 +152,7 @@ interface PreparedItem extends IngestItem {
  * payment are left to the channel's word.
  */
 export function addressHold(input: OrderInput): Admission | undefined {
-  if (input.status !== 'created' && input.status !== 'paid') return undefined;
+  if (!claimsStock.includes(input.status)) return undefined;
   const { unplaced } = placeReceiver(input.receiver);
   return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
 }
@@ -313,7 +313,7 @@ async function holdForAddress(tx: Database, ctx: RequestContext, order: OrderRow
  * What the channel's status means for our lifecycle. The channel only ever moves an order forward
  * or cancels it: it never lifts a hold or clears an exception a person or the platform set.
  */
-async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
+async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: ChannelStatus): Promise<OrderRow> {
   const current = order.status;
   if (target === current) return order;
   const c = { ...ctx, db: tx };
@@ -329,7 +329,7 @@ async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow,
     if (target === 'paid' && order.heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
     return order;
   }
-  if (flowRank(target) > flowRank(current) && checkChannelMove(order, target).ok && !isStopped(target)) {
+  if (flowRank(target) > flowRank(current) && checkChannelMove(order, target).ok) {
     return moveOrder(c, { order, to: target, reason: `channel reports ${target}` });
   }
   return order;

@@ -31,7 +31,7 @@ const listQuery = z.object({
   channel: z.string().max(32).optional(),
   shopId: z.string().max(64).optional(),
   priority: z.enum(priorities).optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline and not yet with a warehouse'),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline that no warehouse has accepted yet (paid up to pushed, or stopped)'),
   createdFrom: instant().optional(),
   createdTo: instant().optional(),
   cursor: z.string().max(200).optional(),
