@@ -17,7 +17,10 @@ const store: LifecycleStore<DeliveryStatus, DeliveryOrderRow, repo.DeliveryPatch
   save: repo.saveMoves,
 };
 
-/** Moves delivery orders the caller holds locked, checked against the lifecycle; returns those moved, by code. */
+/**
+ * Moves delivery orders the caller holds locked, checked against the lifecycle (as the platform's
+ * own moves unless `options` say otherwise); returns those moved, by code.
+ */
 function move(ctx: RequestContext, planned: Planned<DeliveryStatus, DeliveryOrderRow, repo.DeliveryPatch>[], options: PlanOptions = { platform: true }) {
   return transitionMany(ctx, lifecycle, store, planned, options);
 }
@@ -89,7 +92,7 @@ export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc
   const rows = await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true);
   const now = ctx.clock.now();
   const waiting = rows.filter((r) => r.status === 'awaiting_payment');
-  // One update per warehouse (its status and work day follow from it), not one per order.
+  // Its status and work day follow from its warehouse, so the save makes one update per warehouse, not one per order.
   const moved = await move(ctx, waiting.map((r) => {
     const to = openingStatus(true, dc.linked.has(r.warehouseCode));
     return { row: r, to, patch: { workDay: dc.workDay(r.warehouseCode), ...(to === 'pending' ? { nextAttemptAt: now } : {}) } };

@@ -2,17 +2,16 @@ import type { SQL } from 'drizzle-orm';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
-import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
-import { planMoves, refuse } from '../../platform/lifecycle.ts';
+import { refuse } from '../../platform/lifecycle.ts';
 import { ADDRESS_HOLD, beforeWarehouse, claimsStock, flowRank, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
 import type { NewOrderRow, OrderRow } from './orders.repository.ts';
-import { event, moveOrder, type PlannedTransition } from './orders.service.ts';
+import { checkedMoves, event, moveOrder, type PlannedStep } from './orders.service.ts';
 
 /** Later channel news outranks earlier news when the channel's modified times are equal. */
 const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
@@ -132,7 +131,7 @@ export interface IngestItem {
 }
 
 /** The status a new order is admitted to at insert, checked against the lifecycle like any move. */
-export type Admission = Omit<PlannedTransition, 'order'>;
+export type Admission = PlannedStep;
 
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
@@ -178,17 +177,11 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
-    const planned = { ...p.admit, order: p.row } as PlannedTransition;
-    const [move] = planMoves(ctx, orderLifecycle, { idOf: (o) => o.id }, [{ row: p.row, to: planned.to, reason: planned.reason, data: planned.data, patch: admissionPatch(planned) }], { platform: true });
+    const [move] = checkedMoves(ctx, [{ ...p.admit, order: p.row }]);
     p.admitted = move!;
     p.row = { ...p.row, status: move!.to, ...move!.patch };
   }
   return prepared;
-}
-
-/** What an admission writes besides the status (an order admitted on hold remembers the channel's status it was held at). */
-function admissionPatch(p: PlannedTransition): repo.OrderStatusPatch {
-  return isStopped(p.to) ? { statusReason: p.reason, heldFrom: p.order.status } : { statusReason: null, heldFrom: null };
 }
 
 /** The rows that record these items as new orders: the orders, their lines, their first events. */

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { transition as lifecycleTransition, transitionMany as lifecycleTransitionMany, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
+import { planMoves, transition as lifecycleTransition, transitionMany as lifecycleTransitionMany, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
 import type { TransitionInput } from './orders.input.ts';
 import { isStopped, orderLifecycle, waitingForWarehouse, type OrderStatus, type StoppedStatus, type StopReason } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
@@ -67,7 +67,16 @@ export type PlannedTransition = { order: OrderRow; data?: Record<string, unknown
   | { to: Exclude<OrderStatus, StoppedStatus>; reason: string }
 );
 
+/** A planned move without its order: a step an order is to take, or the status a new one is admitted to. */
+export type PlannedStep = DistributiveOmit<PlannedTransition, 'order'>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
 const plannedMove = (p: PlannedTransition) => ({ row: p.order, to: p.to, reason: p.reason, data: p.data, patch: statusPatch(p.order, p.to, p.reason) });
+
+/** The platform's moves checked against the lifecycle, for a caller that writes them in a statement of its own (new orders admitted at insert). */
+export function checkedMoves(ctx: RequestContext, planned: PlannedTransition[]): repo.OrderMove[] {
+  return planMoves(ctx, lifecycle, store, planned.map(plannedMove), { platform: true });
+}
 
 /**
  * The platform's own transitions for many orders at once, in the caller's transaction: checked
@@ -88,7 +97,7 @@ export async function moveOrder(ctx: RequestContext, planned: PlannedTransition)
  * the caller's transaction: every order's first step in one statement, then every second step,
  * and so on. Returns the orders as they end up.
  */
-export async function transitionPaths(ctx: RequestContext, paths: { order: OrderRow; steps: DistributiveOmit<PlannedTransition, 'order'>[] }[]): Promise<Map<string, OrderRow>> {
+export async function transitionPaths(ctx: RequestContext, paths: { order: OrderRow; steps: PlannedStep[] }[]): Promise<Map<string, OrderRow>> {
   const current = new Map(paths.map((p) => [p.order.id, p.order]));
   const longest = Math.max(0, ...paths.map((p) => p.steps.length));
   for (let i = 0; i < longest; i++) {
@@ -96,14 +105,12 @@ export async function transitionPaths(ctx: RequestContext, paths: { order: Order
       const step = p.steps[i];
       const order = current.get(p.order.id)!;
       // An order that did not take the step before stops there.
-      return step && (i === 0 || order.status === p.steps[i - 1]!.to) ? [{ ...step, order } as PlannedTransition] : [];
+      return step && (i === 0 || order.status === p.steps[i - 1]!.to) ? [{ ...step, order }] : [];
     });
     for (const [id, order] of await transitionMany(ctx, planned)) current.set(id, order);
   }
   return current;
 }
-
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 /** Notes on many orders at once (no status change), in the caller's transaction. */
 export async function noteMany(ctx: RequestContext, notes: { orderId: string; type: string; reason?: string; data?: Record<string, unknown> }[]): Promise<void> {
