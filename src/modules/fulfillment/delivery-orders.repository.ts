@@ -267,7 +267,7 @@ export const claimNoticesDue = (db: Database, now: Date, leaseUntil: Date, limit
 
 export interface NoticeResult {
   code: string;
-  status: 'due' | 'sent' | 'skipped' | 'failed';
+  status: StoredNoticeStatus;
   error?: string | null;
   nextAt?: Date | null;
 }
