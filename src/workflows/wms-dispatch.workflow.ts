@@ -153,7 +153,7 @@ async function settle(base: RequestContext, leased: DeliveryOrderRow[], results:
     // Orders first, then their delivery orders: the order every writer locks them in.
     const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
     const { changed, live } = await recordDeliveryResults(ctx, results.map((r) => orderOf.get(r.code)!), results);
-    // Each order its delivery orders moved on, in one statement per step.
+    // Every order moves as far as its delivery orders took it, one statement per step.
     await transitionPaths(ctx, [...new Set(changed.map((d) => d.orderId))].flatMap((id) => {
       const order = locked.get(id);
       return order ? [{ order, steps: orderProgress(order, live.get(id) ?? []) }] : [];
