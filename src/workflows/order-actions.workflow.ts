@@ -3,14 +3,14 @@ import { AppError } from '../platform/errors.ts';
 import { inTransaction } from '../platform/transaction.ts';
 import type { Wake } from '../platform/wake.ts';
 import { liveDeliveriesOf } from '../modules/fulfillment/delivery-orders.service.ts';
-import { ADDRESS_HOLD } from '../modules/orders/orders.address.ts';
 import type { ReceiverCorrection, TransitionInput } from '../modules/orders/orders.input.ts';
-import type { OrderStatus } from '../modules/orders/orders.lifecycle.ts';
+import { ADDRESS_HOLD, beingSent, claimsStock } from '../modules/orders/orders.lifecycle.ts';
+import { takenByWarehouse } from '../modules/fulfillment/delivery-orders.lifecycle.ts';
 import { correctReceiver } from '../modules/orders/orders.receiver.ts';
 import { lockOrders, transition, type OrderRow } from '../modules/orders/orders.service.ts';
 import { linkedWarehouses } from '../modules/warehouses/warehouses.service.ts';
 import { resumeDelivery } from './steps/delivery-progress.ts';
-import { giveBack, holdsStock, takeStock } from './steps/stock-allocation.ts';
+import { giveBack, takeStock } from './steps/stock-allocation.ts';
 
 /** People's order actions (人工处理): status changes and receiver corrections, each with its stock and delivery consequences in one transaction. */
 export interface OrderActions {
@@ -39,7 +39,8 @@ async function changeOrderStatus(ctx: RequestContext, orderId: string, request: 
     if (request.to === 'paid' || request.to === 'allocated') await refuseRestartAtWarehouse(c, orderId, request.to);
     const order = await transition(c, orderId, request);
     if (order.status === 'cancelled') await giveBack(c, [order.id], 'released', `order cancelled: ${request.reason}`);
-    if (order.status === 'routed' || order.status === 'pushed' || order.status === 'allocated') return resumeDelivery(c, order, await linkedWarehouses(c), deliveriesDue);
+    // Released to a step of its delivery: it takes it up where it stands.
+    if (order.status === 'allocated' || beingSent.includes(order.status)) return resumeDelivery(c, order, await linkedWarehouses(c), deliveriesDue);
     return order.status === 'paid' ? takeStock(c, order) : order;
   });
 }
@@ -50,7 +51,7 @@ async function changeOrderStatus(ctx: RequestContext, orderId: string, request: 
  */
 async function refuseRestartAtWarehouse(ctx: RequestContext, orderId: string, to: string): Promise<void> {
   await lockOrders(ctx, [orderId]);
-  const taken = ((await liveDeliveriesOf(ctx, [orderId])).get(orderId) ?? []).filter((d) => d.status === 'accepted' || d.status === 'shipped');
+  const taken = ((await liveDeliveriesOf(ctx, [orderId])).get(orderId) ?? []).filter((d) => takenByWarehouse.includes(d.status));
   if (taken.length === 0) return;
   throw new AppError('ORDER_AT_WAREHOUSE', `a warehouse has taken this order (${taken.map((d) => `${d.code} ${d.status}`).join(', ')}); release it to routed, not ${to}`, {
     deliveryOrders: taken.map((d) => ({ code: d.code, status: d.status })),
@@ -67,7 +68,7 @@ async function correctOrderReceiver(ctx: RequestContext, orderId: string, receiv
   return inTransaction(ctx, async (c) => {
     const order = await correctReceiver(c, orderId, receiver);
     if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || !order.heldFrom) return order;
-    const released = await transition(c, order.id, { to: order.heldFrom as OrderStatus, reason: 'address corrected' });
-    return holdsStock(released.status) ? takeStock(c, released) : released;
+    const released = await transition(c, order.id, { to: order.heldFrom, reason: 'address corrected' });
+    return claimsStock.includes(released.status) ? takeStock(c, released) : released;
   });
 }

@@ -12,9 +12,10 @@ import { placeReceiver } from '../modules/orders/orders.address.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
 import { anyRecorded } from '../modules/orders/orders.service.ts';
+import { claimsStock } from '../modules/orders/orders.lifecycle.ts';
 import { allActiveShopIds } from '../modules/channels/shops.service.ts';
 import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules/inventory/stock-listings.service.ts';
-import { allocate, allocationContext, giveBack, holdsStock, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
+import { allocate, allocationContext, giveBack, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingCandidate } from './steps/warehouse-routing.ts';
 import { recordAllocated } from './order-intake.repository.ts';
 
@@ -102,7 +103,7 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
   const plan = await planBatch(ctx, items, alloc);
   if (!plan) return null;
   const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
-  const holding = items.filter(({ input }, i) => holdsStock(input.status) && plan.admissions[i]?.to !== 'on_hold');
+  const holding = items.filter(({ input }, i) => claimsStock.includes(input.status) && plan.admissions[i]?.to !== 'on_hold');
   const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
   const deliveries = plan.deliveries.length ? (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, plan.deliveries, after) : null;
   const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
@@ -124,11 +125,11 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
 
     const candidates: AllocationCandidate[] = [];
     results.forEach((r, i) => {
-      if (!r.linesReplaced || r.outcome === 'unchanged' || !holdsStock(r.order.status)) return;
+      if (!r.linesReplaced || r.outcome === 'unchanged' || !claimsStock.includes(r.order.status)) return;
       const lines = items[i]!.input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity }));
       candidates.push({ order: r.order, lines, firstAttempt: r.outcome === 'created' || r.previousStatus === 'created', isNew: r.outcome === 'created' });
     });
-    const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && holdsStock(r.order.status) ? [items[i]!.input] : []));
+    const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && claimsStock.includes(r.order.status) ? [items[i]!.input] : []));
     await ensureListings(ctx, soldListings(activeShops, newlyHolding));
     const moved = await allocate(ctx, candidates, alloc);
     return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
@@ -154,7 +155,7 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
   const holds = items.map(({ input }) => addressHold(input));
   const orders: RoutingCandidate[] = [];
   items.forEach(({ input }, i) => {
-    if (holds[i] || !holdsStock(input.status)) return;
+    if (holds[i] || !claimsStock.includes(input.status)) return;
     const place = placeReceiver(input.receiver);
     orders.push({
       orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',

@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.ts';
 import { inTransaction } from '../platform/transaction.ts';
 import { dueForExpiry, holdUntilShipped } from '../modules/inventory/reservations.service.ts';
 import { linesOfOrders, lockOrders, noteMany, ordersAwaitingStock, transitionMany, type OrderRow } from '../modules/orders/orders.service.ts';
+import { atWarehouse, holdsStock } from '../modules/orders/orders.lifecycle.ts';
 import { tenantsWithWarehouses } from '../modules/warehouses/warehouses.service.ts';
 import { allocate, allocationContext, giveBack } from './steps/stock-allocation.ts';
 
@@ -19,12 +20,6 @@ export interface OrderUpkeepDeps {
   clock: Clock;
   logger: Logger;
 }
-
-/** Statuses in which an order holds stock it has not shipped. */
-const holding = new Set(['allocated', 'routed']);
-
-/** Statuses in which an order's goods are with a warehouse (or stopped there): its stock is no longer a hold that can run out. */
-const atWarehouse = new Set(['pushed', 'accepted_by_wms']);
 
 /**
  * Releases reservations past their expiry (unpaid orders after 30 minutes by default), each with
@@ -42,13 +37,14 @@ export async function expireDueReservations(deps: OrderUpkeepDeps, limit = 200):
     const base: RequestContext = { tenantId, actor: systemActor('reservation-expiry'), clock: deps.clock, db: deps.db };
     released += await inTransaction(base, async (ctx) => {
       const locked = await lockOrders(ctx, orderIds);
-      const sent = locked.filter((o) => atWarehouse.has(o.status) || atWarehouse.has(o.heldFrom ?? ''));
+      // Goods with a warehouse (or stopped there) are no longer a hold that can run out.
+      const sent = locked.filter((o) => atWarehouse.includes(o.status) || (o.heldFrom !== null && atWarehouse.includes(o.heldFrom)));
       await holdUntilShipped(ctx, sent.map((o) => o.id));
       const orders = locked.filter((o) => !sent.includes(o));
       const count = await giveBack(ctx, orders.map((o) => o.id), 'expired', 'reservation expired', true);
-      const stopped = orders.filter((o) => holding.has(o.status));
+      const stopped = orders.filter((o) => holdsStock.includes(o.status));
       await transitionMany(ctx, stopped.map((order) => ({ order, to: 'exception', reason: 'reservation_expired' })));
-      await noteMany(ctx, orders.filter((o) => !holding.has(o.status)).map((o) => ({ orderId: o.id, type: 'reservation_expired' })));
+      await noteMany(ctx, orders.filter((o) => !holdsStock.includes(o.status)).map((o) => ({ orderId: o.id, type: 'reservation_expired' })));
       return count;
     });
   }

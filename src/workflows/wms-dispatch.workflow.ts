@@ -8,15 +8,16 @@ import { loggableError, type Logger } from '../platform/logger.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { raiseAlerts } from '../modules/fulfillment/alerts.service.ts';
 import {
-  claimDueDeliveries, claimDueNotices, liveDeliveriesOf, recordDeliveryResults, recordNotices, type DeliveryOrderRow, type DeliveryResult, type NoticeResult,
+  claimDueDeliveries, claimDueNotices, recordDeliveryResults, recordNotices, type DeliveryOrderRow, type DeliveryResult, type NoticeResult,
 } from '../modules/fulfillment/delivery-orders.service.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import { ChannelApiError } from '../modules/channels/connector.ts';
 import { credentialsOf } from '../modules/channels/shops.service.ts';
 import { isAppError } from '../platform/errors.ts';
-import type { OrderRow, PlannedTransition } from '../modules/orders/orders.service.ts';
-import { lockOrders, ordersWithLines, transitionMany } from '../modules/orders/orders.service.ts';
-import { PUSH_FAILED, WMS_REJECTED } from '../modules/orders/orders.lifecycle.ts';
+import type { OrderRow } from '../modules/orders/orders.service.ts';
+import { lockOrders, ordersWithLines, transitionPaths } from '../modules/orders/orders.service.ts';
+import { beingSent } from '../modules/orders/orders.lifecycle.ts';
+import { orderProgress } from '../modules/fulfillment/delivery-orders.lifecycle.ts';
 import { wmsLinks, type WmsLink } from '../modules/warehouses/warehouses.service.ts';
 import { adapterFor, sourcePlatformCode } from '../modules/wms/wms.adapters.ts';
 import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../modules/wms/wms.message.ts';
@@ -83,8 +84,6 @@ export function retryDelay(options: DispatchOptions, attempts: number): number {
   return options.backoffMs[attempts - 1] ?? options.everyMs;
 }
 
-const sendable = new Set(['routed', 'pushed']);
-
 function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, number>, link: WmsLink): DeliveryOrderMessage {
   return {
     code: d.code, warehouseCode: d.warehouseCode, timeZone: link.timeZone, sourcePlatformCode: sourcePlatformCode(order.channel),
@@ -123,7 +122,7 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
     const now = ctx.clock.now().getTime();
     const found = orders.get(d.orderId);
     if (!found || found.order.status === 'cancelled') return { code: d.code, status: 'cancelled', lastError: 'order cancelled' };
-    if (!sendable.has(found.order.status)) {
+    if (!beingSent.includes(found.order.status)) {
       return { code: d.code, status: 'pending', refund: 1, lastError: `waiting: order is ${found.order.status}`, nextAttemptAt: new Date(now + options.heldRecheckMs) };
     }
     const link = links.get(d.warehouseCode);
@@ -133,21 +132,6 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
       : { kind: 'retry', reason: `warehouse ${d.warehouseCode} has no WMS link` };
     return resultOf(d, outcome, options, ctx.clock.now().getTime());
   });
-}
-
-/** Where an order goes once its delivery orders have been answered, if anywhere. */
-function orderMove(order: OrderRow, deliveries: DeliveryOrderRow[]): PlannedTransition | null {
-  if (!sendable.has(order.status) || deliveries.length === 0) return null;
-  const rejected = deliveries.find((d) => d.status === 'rejected');
-  if (rejected) return { order, to: 'exception', reason: WMS_REJECTED, data: { deliveryOrder: rejected.code, warehouseCode: rejected.warehouseCode, error: rejected.lastError } };
-  const failed = deliveries.find((d) => d.status === 'failed');
-  if (failed) return { order, to: 'exception', reason: PUSH_FAILED, data: { deliveryOrder: failed.code, warehouseCode: failed.warehouseCode, error: failed.lastError, attempts: failed.attempts } };
-  const codes = deliveries.map((d) => d.code);
-  if (deliveries.every((d) => d.status === 'accepted' || d.status === 'shipped')) {
-    return { order, to: 'accepted_by_wms', reason: 'accepted by the WMS', data: { deliveryOrders: codes, wmsIds: deliveries.map((d) => d.wmsId) } };
-  }
-  if (order.status === 'routed' && deliveries.some((d) => d.attempts > 0)) return { order, to: 'pushed', reason: 'sent to the WMS, not yet accepted', data: { deliveryOrders: codes } };
-  return null;
 }
 
 /** What people must hear of a round: delivery orders failed for good or refused, and ones a WMS took for an order cancelled meanwhile. */
@@ -168,12 +152,11 @@ async function settle(base: RequestContext, leased: DeliveryOrderRow[], results:
   const alerts = await inTransaction(base, async (ctx) => {
     // Orders first, then their delivery orders: the order every writer locks them in.
     const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
-    const changed = await recordDeliveryResults(ctx, results);
-    const orderIds = [...new Set(changed.map((d) => d.orderId))];
-    const live = await liveDeliveriesOf(ctx, orderIds);
-    await transitionMany(ctx, orderIds.flatMap((id) => {
+    const { changed, live } = await recordDeliveryResults(ctx, results.map((r) => orderOf.get(r.code)!), results);
+    // Every order moves as far as its delivery orders took it, one statement per step.
+    await transitionPaths(ctx, [...new Set(changed.map((d) => d.orderId))].flatMap((id) => {
       const order = locked.get(id);
-      return order ? (orderMove(order, live.get(id) ?? []) ?? []) : [];
+      return order ? [{ order, steps: orderProgress(order, live.get(id) ?? []) }] : [];
     }));
     const raised = alertsOf(changed, locked);
     await raiseAlerts(ctx, raised);

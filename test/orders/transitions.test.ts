@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
-import { transition, getOrder } from '../../src/modules/orders/orders.service.ts';
+import { transition, transitionMany, getOrder, lockOrders } from '../../src/modules/orders/orders.service.ts';
 import { ingestOrder } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput } from '../../src/modules/orders/orders.input.ts';
 import { orderStatuses, transitions, type OrderStatus } from '../../src/modules/orders/orders.lifecycle.ts';
@@ -59,6 +59,19 @@ for (const backend of testBackends()) {
       const inTable = orderStatuses.reduce((n, s) => n + Object.keys(transitions[s]).length, 0);
       assert.equal(count, inTable);
       assert.ok(count >= 30);
+    });
+
+    test('the platform moving many orders at once skips one that left its status since it was read, and writes it no event', async () => {
+      const [stale, fresh] = await Promise.all([orderAt('paid'), orderAt('paid')]);
+      const read = await lockOrders(ctx, [stale, fresh]);
+      await transition(ctx, stale, { to: 'on_hold', reason: 'a person looked first' });
+      const eventsBefore = (await getOrder(ctx, stale)).events.length;
+      const moved = await transitionMany(ctx, read.map((order) => ({ order, to: 'exception', reason: 'out_of_stock' })));
+      assert.deepEqual([...moved.keys()], [fresh]);
+      assert.deepEqual([moved.get(fresh)?.status, moved.get(fresh)?.statusReason, moved.get(fresh)?.heldFrom], ['exception', 'out_of_stock', 'paid']);
+      const left = await getOrder(ctx, stale);
+      assert.deepEqual([left.status, left.statusReason, left.events.length], ['on_hold', 'a person looked first', eventsBefore]);
+      assert.equal((await getOrder(ctx, fresh)).status, 'exception');
     });
 
     test('on hold and exception keep their reason and where the order stopped', async () => {

@@ -1,13 +1,14 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import { deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
-import { fromStatusesOf, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
+import type { Move } from '../../platform/lifecycle.ts';
+import { countsTowardCapacity, type DeliveryState, type DeliveryStatus, type NoticeStatus, type StoredNoticeStatus } from './delivery-orders.lifecycle.ts';
 
 export type DeliveryOrderRow = typeof deliveryOrders.$inferSelect;
 export type NewDeliveryOrderRow = typeof deliveryOrders.$inferInsert;
 
 /** A paid order's delivery order counts toward its warehouse's work day; an unpaid one's not yet. */
-const counts = (r: Pick<NewDeliveryOrderRow, 'status'>) => r.status !== 'awaiting_payment' && r.status !== 'cancelled';
+const counts = (r: Pick<NewDeliveryOrderRow, 'status'>) => countsTowardCapacity(r.status);
 
 /** How many delivery orders the rows add to (or, with -1, take from) each warehouse's work day, as JSON rows. */
 function loadsOf(rows: Pick<NewDeliveryOrderRow, 'status' | 'warehouseCode' | 'workDay'>[], sign = 1): string {
@@ -77,8 +78,8 @@ export async function findByCode(db: Database, tenantId: string, code: string, l
   return rows[0] ?? null;
 }
 
+/** What a delivery order's status change writes besides its status. */
 export interface DeliveryPatch {
-  status?: DeliveryStatus;
   attempts?: number;
   nextAttemptAt?: Date | null;
   leaseUntil?: Date | null;
@@ -88,21 +89,49 @@ export interface DeliveryPatch {
   shippedAt?: Date | null;
   carrier?: string | null;
   trackingNo?: string | null;
-  noticeStatus?: string | null;
+  /** Only with a notice move the notice lifecycle allowed (a delivery order that ships). */
+  noticeStatus?: StoredNoticeStatus | null;
   noticeNextAt?: Date | null;
   workDay?: string;
 }
 
-/**
- * Changes these delivery orders if they are still in a status `patch.status` may be reached from
- * (or, without a status, still pending). Returns the rows changed.
- */
-export async function updateMany(db: Database, tenantId: string, codes: string[], patch: DeliveryPatch, at: Date): Promise<DeliveryOrderRow[]> {
+/** A status change checked against the delivery order lifecycle (see delivery-orders.service), ready to be saved. */
+export type DeliveryMove = Move<DeliveryStatus, DeliveryState & { code: string }, DeliveryPatch>;
+
+/** The delivery orders with these codes, locked when asked, in code order. */
+export async function findByCodes(db: Database, tenantId: string, codes: string[], lock = false): Promise<DeliveryOrderRow[]> {
   if (codes.length === 0) return [];
-  const from = patch.status ? fromStatusesOf(patch.status) : ['pending' as const];
-  return db.update(deliveryOrders).set({ ...patch, updatedAt: at })
-    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.code, codes), inArray(deliveryOrders.status, from)))
-    .returning();
+  const query = db.select().from(deliveryOrders)
+    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.code, codes)))
+    .orderBy(asc(deliveryOrders.tenantId), asc(deliveryOrders.code));
+  return lock ? query.for('update') : query;
+}
+
+/**
+ * Saves checked moves, each only while its delivery order is still in the status it was checked
+ * from: one update per destination and patch (a warehouse's paid delivery orders, an order's
+ * cancelled ones). Returns the rows moved, as they are now, by code.
+ */
+export async function saveMoves(db: Database, tenantId: string, moves: DeliveryMove[]): Promise<Map<string, DeliveryOrderRow>> {
+  const groups = new Map<string, DeliveryMove[]>();
+  for (const m of moves) {
+    const key = JSON.stringify([m.to, m.patch]);
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const saved = new Map<string, DeliveryOrderRow>();
+  for (const group of groups.values()) {
+    const { to, patch, at } = group[0]!;
+    const expected = JSON.stringify(group.map((m) => ({ code: m.id, from_status: m.from })));
+    const rows = await db.update(deliveryOrders).set({ ...patch, status: to, updatedAt: at })
+      .where(and(
+        eq(deliveryOrders.tenantId, tenantId),
+        inArray(deliveryOrders.code, group.map((m) => m.id)),
+        sql`(${deliveryOrders.code}, ${deliveryOrders.status}) in (select code, from_status from json_to_recordset(${expected}::json) as e(code text, from_status text))`,
+      ))
+      .returning();
+    for (const row of rows) saved.set(row.code, row);
+  }
+  return saved;
 }
 
 /** The two queues delivery orders sit in: owed to their WMS, and shipped with the channel still to be told. */
@@ -142,12 +171,12 @@ const date = (v: unknown) => (v === null || v === undefined ? null : v instanceo
 function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
   const json = <T>(v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
   return {
-    tenantId: String(r.tenant_id), code: String(r.code), orderId: String(r.order_id), warehouseCode: String(r.warehouse_code), status: String(r.status),
+    tenantId: String(r.tenant_id), code: String(r.code), orderId: String(r.order_id), warehouseCode: String(r.warehouse_code), status: String(r.status) as DeliveryStatus,
     lines: json(r.lines), decision: json(r.decision), workDay: String(r.work_day), attempts: Number(r.attempts),
     nextAttemptAt: date(r.next_attempt_at), leaseUntil: date(r.lease_until), lastError: (r.last_error as string | null) ?? null,
     wmsId: (r.wms_id as string | null) ?? null, carrier: (r.carrier as string | null) ?? null, trackingNo: (r.tracking_no as string | null) ?? null,
     createdAt: date(r.created_at)!, updatedAt: date(r.updated_at)!, acceptedAt: date(r.accepted_at), shippedAt: date(r.shipped_at),
-    noticeStatus: (r.notice_status as string | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: date(r.notice_next_at),
+    noticeStatus: (r.notice_status as StoredNoticeStatus | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: date(r.notice_next_at),
     noticeLeaseUntil: date(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null,
   };
 }
@@ -182,37 +211,39 @@ export interface DeliveryResult {
   refund?: number;
 }
 
+/** A dispatch round's result as a checked move: what it writes besides the status. */
+export type ResultMove = Move<DeliveryStatus, DeliveryState & { code: string }, Omit<DeliveryResult, 'code' | 'status'>>;
+
 /**
- * Writes the results of a dispatch round in one statement, each only on a delivery order still
- * pending, and lets the leases go. One cancelled while it was being sent takes only an
- * acceptance: the WMS has it all the same. Returns the rows changed.
+ * Writes the results of a dispatch round in one statement, each only on a delivery order still in
+ * the status its move was checked from, and lets the leases go. Returns the rows changed.
  */
-export async function recordResults(db: Database, tenantId: string, results: DeliveryResult[], at: Date): Promise<DeliveryOrderRow[]> {
-  if (results.length === 0) return [];
-  const payload = JSON.stringify(results.map((r) => ({
-    code: r.code, status: r.status, wms_id: r.wmsId ?? null, last_error: r.lastError ?? null,
-    next_attempt_at: r.nextAttemptAt?.toISOString() ?? null, refund: r.refund ?? 0,
+export async function recordResults(db: Database, tenantId: string, moves: ResultMove[]): Promise<DeliveryOrderRow[]> {
+  if (moves.length === 0) return [];
+  const payload = JSON.stringify(moves.map((m) => ({
+    code: m.id, from_status: m.from, status: m.to, wms_id: m.patch.wmsId ?? null, last_error: m.patch.lastError ?? null,
+    next_attempt_at: m.patch.nextAttemptAt?.toISOString() ?? null, refund: m.patch.refund ?? 0,
   })));
-  const now = at.toISOString();
+  const now = moves[0]!.at.toISOString();
   const result = await executeNamed(db, sql`
     with r as (
-      select * from json_to_recordset(${payload}::json) as r(code text, status text, wms_id text, last_error text, next_attempt_at timestamptz, refund int)
+      select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, wms_id text, last_error text, next_attempt_at timestamptz, refund int)
     )
     update delivery_orders d
       set status = r.status, wms_id = coalesce(r.wms_id, d.wms_id), last_error = r.last_error, next_attempt_at = r.next_attempt_at,
           lease_until = null, attempts = d.attempts - r.refund, updated_at = ${now}::timestamptz,
           accepted_at = case when r.status = 'accepted' then ${now}::timestamptz else d.accepted_at end
     from r
-    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code
-      and (d.status = 'pending' or (d.status = 'cancelled' and r.status = 'accepted' and d.accepted_at is null))
+    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.status = r.from_status
     returning d.*`);
   return rowsOf(result).map(fromRaw);
 }
 
 /** Sets fields of a delivery order whatever its status (what a WMS says it did stands even for a cancelled one). */
-export async function annotate(db: Database, tenantId: string, code: string, patch: Omit<DeliveryPatch, 'status'>, at: Date): Promise<DeliveryOrderRow | null> {
-  const rows = await db.update(deliveryOrders).set({ ...patch, updatedAt: at })
-    .where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.code, code))).returning();
+export async function annotate(db: Database, tenantId: string, code: string, patch: Omit<DeliveryPatch, 'noticeStatus' | 'noticeNextAt'>, at: Date, notice?: NoticeMove): Promise<DeliveryOrderRow | null> {
+  const noticeFrom = notice ? (notice.from === 'none' ? sql`${deliveryOrders.noticeStatus} is null` : eq(deliveryOrders.noticeStatus, notice.from)) : undefined;
+  const rows = await db.update(deliveryOrders).set({ ...patch, ...(notice ? { noticeStatus: stored(notice.to) } : {}), updatedAt: at })
+    .where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.code, code), noticeFrom)).returning();
   return rows[0] ?? null;
 }
 
@@ -236,18 +267,24 @@ export const claimNoticesDue = (db: Database, now: Date, leaseUntil: Date, limit
 
 export interface NoticeResult {
   code: string;
-  status: 'due' | 'sent' | 'skipped' | 'failed';
+  status: StoredNoticeStatus;
   error?: string | null;
   nextAt?: Date | null;
 }
 
-export async function recordNotices(db: Database, tenantId: string, results: NoticeResult[]): Promise<void> {
-  if (results.length === 0) return;
-  const payload = JSON.stringify(results.map((r) => ({ code: r.code, status: r.status, error: r.error ?? null, next_at: r.nextAt?.toISOString() ?? null })));
+/** A shipment notice's status change, checked against the notice lifecycle. */
+export type NoticeMove = Move<NoticeStatus, { code: string; noticeStatus: StoredNoticeStatus | null }, { error?: string | null; nextAt?: Date | null }>;
+
+const stored = (s: NoticeStatus): StoredNoticeStatus | null => (s === 'none' ? null : s);
+
+/** Writes what came of a round of notices, each only while the notice is still in the status its move was checked from, and lets the leases go. */
+export async function recordNotices(db: Database, tenantId: string, moves: NoticeMove[]): Promise<void> {
+  if (moves.length === 0) return;
+  const payload = JSON.stringify(moves.map((m) => ({ code: m.id, from_status: stored(m.from), status: stored(m.to), error: m.patch.error ?? null, next_at: m.patch.nextAt?.toISOString() ?? null })));
   await executeNamed(db, sql`
-    with r as (select * from json_to_recordset(${payload}::json) as r(code text, status text, error text, next_at timestamptz))
+    with r as (select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, error text, next_at timestamptz))
     update delivery_orders d
       set notice_status = r.status, notice_error = r.error, notice_next_at = r.next_at, notice_lease_until = null
     from r
-    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.notice_status = 'due'`);
+    where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.notice_status = r.from_status`);
 }

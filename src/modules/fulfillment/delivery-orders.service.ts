@@ -3,11 +3,29 @@ import type { SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { pageOf, pageProbe } from '../../platform/paging.ts';
+import { planMoves, refuse, transitionMany, type Lifecycle, type LifecycleStore, type PlanOptions, type Planned } from '../../platform/lifecycle.ts';
 import type { RoutingDecision } from '../routing/routing.service.ts';
-import { retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
+import { beforeWarehouseTook, countsTowardCapacity, deliveryLifecycle, live, noticeLifecycle, retryable, type DeliveryStatus } from './delivery-orders.lifecycle.ts';
 import * as repo from './delivery-orders.repository.ts';
 import type { DeliveryOrderRow, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
 import type { DeliveryLine } from './fulfillment.schema.ts';
+
+/** The delivery order lifecycle (delivery-orders.lifecycle) over the delivery_orders table. */
+const lifecycle: Lifecycle<DeliveryStatus, DeliveryOrderRow> = deliveryLifecycle;
+const store: LifecycleStore<DeliveryStatus, DeliveryOrderRow, repo.DeliveryPatch> = {
+  idOf: (row) => row.code,
+  lock: (db, tenantId, code) => repo.findByCode(db, tenantId, code, true),
+  notFound: (code) => new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`),
+  save: repo.saveMoves,
+};
+
+/**
+ * Moves delivery orders the caller holds locked, checked against the lifecycle (as the platform's
+ * own moves unless `options` say otherwise); returns those moved, by code.
+ */
+function move(ctx: RequestContext, planned: Planned<DeliveryStatus, DeliveryOrderRow, repo.DeliveryPatch>[], options: PlanOptions = { platform: true }) {
+  return transitionMany(ctx, lifecycle, store, planned, options);
+}
 
 /** An order whose stock was reserved, to be shipped from the warehouses it was routed to. */
 export interface RoutedDelivery {
@@ -47,9 +65,15 @@ export function deliveryRows(ctx: RequestContext, deliveries: RoutedDelivery[], 
 /** Whether some delivery order of an order is owed to a WMS (the order is then routed; else people ship it from allocated). */
 export const anySent = (rows: Pick<NewDeliveryOrderRow, 'status'>[]) => rows.some((r) => r.status === 'pending');
 
+/** New delivery orders, each checked to start out in a status the lifecycle lets one be written in. */
+function admitted(rows: NewDeliveryOrderRow[]): NewDeliveryOrderRow[] {
+  for (const r of rows) refuse(lifecycle.checkEntry(r.status, null), { code: r.code });
+  return rows;
+}
+
 /** The CTEs writing these delivery orders in a caller's statement (see repo.newDeliveryOrdersCtes). */
 export function newDeliveriesCtes(ctx: RequestContext, rows: NewDeliveryOrderRow[], after?: SQL): CteParts {
-  return repo.newDeliveryOrdersCtes(ctx.tenantId, rows, after);
+  return repo.newDeliveryOrdersCtes(ctx.tenantId, admitted(rows), after);
 }
 
 /** Writes delivery orders for orders routed in the caller's transaction; an order routed again gets new codes. */
@@ -57,7 +81,7 @@ export async function writeDeliveries(ctx: RequestContext, deliveries: RoutedDel
   const earlier = new Map<string, number>();
   for (const r of await repo.ofOrders(ctx.db, ctx.tenantId, deliveries.map((d) => d.orderId))) earlier.set(r.orderId, (earlier.get(r.orderId) ?? 0) + 1);
   const rows = deliveryRows(ctx, deliveries.map((d) => ({ ...d, earlier: earlier.get(d.orderId) ?? 0 })), dc);
-  await repo.insertDeliveryOrders(ctx.db, ctx.tenantId, rows);
+  await repo.insertDeliveryOrders(ctx.db, ctx.tenantId, admitted(rows));
   return rows;
 }
 
@@ -70,20 +94,16 @@ export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc
   const rows = await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true);
   const now = ctx.clock.now();
   const waiting = rows.filter((r) => r.status === 'awaiting_payment');
-  // One update per warehouse (its status and work day follow from it), not one per order.
-  const byWarehouse = new Map<string, string[]>();
-  for (const r of waiting) byWarehouse.set(r.warehouseCode, [...(byWarehouse.get(r.warehouseCode) ?? []), r.code]);
-  const moved = new Map<string, DeliveryOrderRow>();
-  for (const [warehouseCode, codes] of byWarehouse) {
-    const status = openingStatus(true, dc.linked.has(warehouseCode));
-    const patch = { status, workDay: dc.workDay(warehouseCode), ...(status === 'pending' ? { nextAttemptAt: now } : {}) };
-    for (const row of await repo.updateMany(ctx.db, ctx.tenantId, codes, patch, now)) moved.set(row.code, row);
-  }
+  // Its status and work day follow from its warehouse, so the save makes one update per warehouse, not one per order.
+  const moved = await move(ctx, waiting.map((r) => {
+    const to = openingStatus(true, dc.linked.has(r.warehouseCode));
+    return { row: r, to, patch: { workDay: dc.workDay(r.warehouseCode), ...(to === 'pending' ? { nextAttemptAt: now } : {}) } };
+  }));
   await repo.addLoads(ctx.db, ctx.tenantId, [...moved.values()], 1);
   const byOrder = new Map<string, DeliveryOrderRow[]>();
   for (const r of rows) {
     const row = moved.get(r.code) ?? r;
-    if (row.status !== 'cancelled') byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), row]);
+    if (live(row.status)) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), row]);
   }
   return byOrder;
 }
@@ -93,9 +113,9 @@ export async function deliveriesPaid(ctx: RequestContext, orderIds: string[], dc
  * back). One a WMS has accepted stays as it is: taking it back is the warehouse's to do.
  */
 export async function cancelDeliveries(ctx: RequestContext, orderIds: string[], reason: string): Promise<DeliveryOrderRow[]> {
-  const open = (await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)).filter((r) => r.status !== 'accepted' && r.status !== 'shipped' && r.status !== 'cancelled');
-  const cancelled = await repo.updateMany(ctx.db, ctx.tenantId, open.map((r) => r.code), { status: 'cancelled', lastError: reason, nextAttemptAt: null }, ctx.clock.now());
-  const wasCounted = open.filter((r) => r.status !== 'awaiting_payment' && cancelled.some((c) => c.code === r.code));
+  const open = (await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)).filter((r) => beforeWarehouseTook.includes(r.status));
+  const cancelled = [...(await move(ctx, open.map((row) => ({ row, to: 'cancelled' as const, reason, patch: { lastError: reason, nextAttemptAt: null } })))).values()];
+  const wasCounted = open.filter((r) => countsTowardCapacity(r.status) && cancelled.some((c) => c.code === r.code));
   await repo.addLoads(ctx.db, ctx.tenantId, wasCounted, -1);
   return cancelled;
 }
@@ -150,13 +170,13 @@ export async function getDelivery(ctx: RequestContext, code: string) {
 export async function retryDelivery(ctx: RequestContext, code: string, linked: ReadonlySet<string>): Promise<DeliveryOrderRow> {
   const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
   if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
-  if (!retryable.includes(row.status as DeliveryStatus)) {
+  if (!retryable.includes(row.status)) {
     throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only ${retryable.join(', ')} ones can be sent again`);
   }
   if (!linked.has(row.warehouseCode)) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${row.warehouseCode} has no WMS link to send ${code} to`);
   const now = ctx.clock.now();
-  const [updated] = await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null }, now);
-  return updated!;
+  const moved = await move(ctx, [{ row, to: 'pending', reason: 'sent again by hand', patch: { attempts: 0, nextAttemptAt: now, leaseUntil: null } }], {});
+  return moved.get(code)!;
 }
 
 /** Delivery orders a dispatcher takes to send now (see repo.claimDue); every tenant's. */
@@ -165,15 +185,33 @@ export function claimDueDeliveries(ctx: Pick<RequestContext, 'db' | 'clock'>, le
   return repo.claimDue(ctx.db, now, new Date(now.getTime() + leaseMs), limit);
 }
 
-export function recordDeliveryResults(ctx: RequestContext, results: repo.DeliveryResult[]) {
-  return repo.recordResults(ctx.db, ctx.tenantId, results, ctx.clock.now());
+/**
+ * Writes what came of sending these orders' leased delivery orders, in the caller's transaction
+ * (which holds the orders locked): each result checked against the lifecycle from the delivery
+ * order as it is now (one cancelled while it was sent takes only an acceptance; the WMS has it
+ * all the same), all written in one statement. Returns the rows changed, and every order's live
+ * delivery orders as they are now.
+ */
+export async function recordDeliveryResults(ctx: RequestContext, orderIds: string[], results: repo.DeliveryResult[]) {
+  const rows = await repo.ofOrders(ctx.db, ctx.tenantId, [...new Set(orderIds)], true);
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const planned = results.flatMap(({ code, status, ...patch }) => {
+    const row = byCode.get(code);
+    return row ? [{ row, to: status, patch }] : [];
+  });
+  const moves = planMoves(ctx, lifecycle, { idOf: (r) => r.code }, planned, { platform: true, skipRefused: true });
+  const changed = await repo.recordResults(ctx.db, ctx.tenantId, moves);
+  for (const row of changed) byCode.set(row.code, row);
+  const liveByOrder = new Map<string, DeliveryOrderRow[]>();
+  for (const r of byCode.values()) if (live(r.status)) liveByOrder.set(r.orderId, [...(liveByOrder.get(r.orderId) ?? []), r]);
+  return { changed, live: liveByOrder };
 }
 
 /** The orders' delivery orders that still count (not cancelled), locked. */
 export async function liveDeliveriesOf(ctx: RequestContext, orderIds: string[]): Promise<Map<string, DeliveryOrderRow[]>> {
   const byOrder = new Map<string, DeliveryOrderRow[]>();
   for (const r of await repo.ofOrders(ctx.db, ctx.tenantId, orderIds, true)) {
-    if (r.status !== 'cancelled') byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
+    if (live(r.status)) byOrder.set(r.orderId, [...(byOrder.get(r.orderId) ?? []), r]);
   }
   return byOrder;
 }
@@ -204,13 +242,18 @@ export async function deliveryShipped(
   const now = ctx.clock.now();
   const shipment = { wmsId: report.wmsId ?? row.wmsId, carrier: report.carrier, trackingNo: report.trackingNo, shippedAt: report.shippedAt };
   if (row.status === 'cancelled') {
-    return { row: (await repo.annotate(ctx.db, ctx.tenantId, code, { ...shipment, noticeStatus: 'skipped' }, now))!, effect: 'cancelled' };
+    const [notice] = planMoves(ctx, noticeLifecycle, { idOf: () => code }, [{ row, to: 'skipped' as const, patch: {} }], { platform: true });
+    return { row: (await repo.annotate(ctx.db, ctx.tenantId, code, shipment, now, notice))!, effect: 'cancelled' };
   }
-  if (row.status !== 'accepted') {
-    await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'accepted', wmsId: shipment.wmsId, acceptedAt: now, nextAttemptAt: null, leaseUntil: null, lastError: null }, now);
+  // People ship a manual one by hand; its WMS reports the others (accepted first if its acceptance never reached us).
+  let current = row;
+  if (current.status !== 'accepted') {
+    current = (await move(ctx, [{ row: current, to: 'accepted', patch: { wmsId: shipment.wmsId, acceptedAt: now, nextAttemptAt: null, leaseUntil: null, lastError: null } }], { skipRefused: true })).get(code) ?? current;
   }
   const due = notify && report.trackingNo;
-  const [shipped] = await repo.updateMany(ctx.db, ctx.tenantId, [code], { status: 'shipped', ...shipment, noticeStatus: due ? 'due' : 'skipped', noticeNextAt: due ? now : null }, now);
+  const notice = noticeLifecycle.check({ row: current, from: noticeLifecycle.statusOf(current), to: due ? 'due' : 'skipped', role: null });
+  refuse(notice, { code });
+  const shipped = (await move(ctx, [{ row: current, to: 'shipped', patch: { ...shipment, noticeStatus: due ? 'due' : 'skipped', noticeNextAt: due ? now : null } }], { skipRefused: true })).get(code);
   if (!shipped) throw new AppError('CONFLICT', `delivery order ${code} is ${row.status} and cannot be shipped`);
   return { row: shipped, effect: 'shipped' };
 }
@@ -231,8 +274,13 @@ export function claimDueNotices(ctx: Pick<RequestContext, 'db' | 'clock'>, lease
   return repo.claimNoticesDue(ctx.db, now, new Date(now.getTime() + leaseMs), limit);
 }
 
+/**
+ * Writes what came of a round of shipment notices, each checked against the notice lifecycle:
+ * a leased notice is due (the queue leases only those), and is written only while it still is.
+ */
 export function recordNotices(ctx: RequestContext, results: repo.NoticeResult[]) {
-  return repo.recordNotices(ctx.db, ctx.tenantId, results);
+  const planned = results.map(({ code, status, ...patch }) => ({ row: { code, noticeStatus: 'due' as const }, to: status, patch }));
+  return repo.recordNotices(ctx.db, ctx.tenantId, planMoves(ctx, noticeLifecycle, { idOf: (r) => r.code }, planned, { platform: true }));
 }
 
 export type { NoticeResult } from './delivery-orders.repository.ts';

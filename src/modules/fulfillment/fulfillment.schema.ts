@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { RoutingDecision } from '../routing/routing.service.ts';
+import type { DeliveryStatus, StoredNoticeStatus } from './delivery-orders.lifecycle.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -24,7 +25,7 @@ export const deliveryOrders = pgTable(
     orderId: text('order_id').notNull(),
     warehouseCode: text('warehouse_code').notNull(),
     /** See delivery-orders.lifecycle. */
-    status: text('status').notNull(),
+    status: text('status').$type<DeliveryStatus>().notNull(),
     lines: jsonb('lines').$type<DeliveryLine[]>().notNull(),
     decision: jsonb('decision').$type<RoutingDecision>().notNull(),
     /** The warehouse's work day it counts toward (its capacity). */
@@ -42,8 +43,8 @@ export const deliveryOrders = pgTable(
     updatedAt: instant('updated_at').notNull(),
     acceptedAt: instant('accepted_at'),
     shippedAt: instant('shipped_at'),
-    /** Telling the channel it shipped (carrier, tracking): due, sent, skipped (the shop is not registered here) or failed. */
-    noticeStatus: text('notice_status'),
+    /** Telling the channel it shipped (carrier, tracking): see noticeLifecycle in delivery-orders.lifecycle; null until it ships. */
+    noticeStatus: text('notice_status').$type<StoredNoticeStatus>(),
     noticeAttempts: integer('notice_attempts').notNull().default(0),
     noticeNextAt: instant('notice_next_at'),
     noticeLeaseUntil: instant('notice_lease_until'),

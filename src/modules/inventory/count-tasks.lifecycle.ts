@@ -1,7 +1,8 @@
-import type { Role } from '../../platform/context.ts';
+import { defineLifecycle, type Allowed, type TransitionTable } from '../../platform/lifecycle.ts';
 
 /**
- * The stock-count task (盘点任务) lifecycle as data. Every status change goes through
+ * The stock-count task (盘点任务) lifecycle as data, run by the platform's lifecycle engine: a
+ * task is opened in `open` (checked as an entry) and every later status change goes through
  * `count-tasks.service` `transition()`, which consults this table.
  */
 export const countTaskStatuses = [
@@ -12,11 +13,9 @@ export const countTaskStatuses = [
 
 export type CountTaskStatus = (typeof countTaskStatuses)[number];
 
-/** Who may ask for a transition: the platform itself always may; people only with these roles. */
-type Allowed = readonly Role[];
 const OPS: Allowed = ['admin', 'ops'];
 
-export const transitions: Readonly<Record<CountTaskStatus, Partial<Record<CountTaskStatus, Allowed>>>> = {
+export const transitions: TransitionTable<CountTaskStatus> = {
   open: { completed: OPS, cancelled: OPS },
   completed: {},
   cancelled: {},
@@ -25,13 +24,10 @@ export const transitions: Readonly<Record<CountTaskStatus, Partial<Record<CountT
 /** Roles that may open a task by hand; the daily reconciliation opens them as the platform. */
 export const openers: Allowed = OPS;
 
-export type TransitionCheck = { ok: true } | { ok: false; code: 'ILLEGAL_TRANSITION' | 'FORBIDDEN'; message: string };
-
-export function checkTransition(from: CountTaskStatus, to: CountTaskStatus, role: Role | null): TransitionCheck {
-  const allowed = transitions[from][to];
-  if (!allowed) return { ok: false, code: 'ILLEGAL_TRANSITION', message: `a count task cannot go from ${from} to ${to}` };
-  if (role !== null && !allowed.includes(role)) {
-    return { ok: false, code: 'FORBIDDEN', message: `role ${role} may not move a count task from ${from} to ${to}` };
-  }
-  return { ok: true };
-}
+export const countTaskLifecycle = defineLifecycle<CountTaskStatus, { status: CountTaskStatus }>({
+  noun: 'a count task',
+  statuses: countTaskStatuses,
+  table: transitions,
+  entry: { open: openers },
+  statusOf: (row) => row.status,
+});

@@ -1,5 +1,7 @@
 import { and, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/index.ts';
+import type { Move } from '../../platform/lifecycle.ts';
+import type { CountTaskStatus } from './count-tasks.lifecycle.ts';
 import { stockCountTasks } from './reconciliation.schema.ts';
 
 export type CountTaskRow = typeof stockCountTasks.$inferSelect;
@@ -46,17 +48,26 @@ export async function findTask(db: Database, tenantId: string, id: string, lock 
   return rows[0] ?? null;
 }
 
-export async function updateTask(db: Database, tenantId: string, id: string, patch: Partial<NewCountTaskRow>): Promise<CountTaskRow> {
-  const rows = await db
-    .update(stockCountTasks)
-    .set(patch)
-    .where(and(eq(stockCountTasks.tenantId, tenantId), eq(stockCountTasks.id, id)))
-    .returning();
-  return rows[0]!;
+/** What closing a task writes besides its status. */
+export type CountTaskPatch = Pick<Partial<NewCountTaskRow>, 'countedQty' | 'correctionMovementId' | 'note' | 'closedAt' | 'closedBy'>;
+export type CountTaskMove = Move<CountTaskStatus, CountTaskRow, CountTaskPatch>;
+
+/** Saves checked moves, each only while its task is still in the status it was checked from; returns the tasks moved, by id. */
+export async function saveMoves(db: Database, tenantId: string, moves: CountTaskMove[]): Promise<Map<string, CountTaskRow>> {
+  const saved = new Map<string, CountTaskRow>();
+  for (const m of moves) {
+    const rows = await db
+      .update(stockCountTasks)
+      .set({ ...m.patch, status: m.to })
+      .where(and(eq(stockCountTasks.tenantId, tenantId), eq(stockCountTasks.id, m.id), eq(stockCountTasks.status, m.from)))
+      .returning();
+    if (rows[0]) saved.set(m.id, rows[0]);
+  }
+  return saved;
 }
 
 export interface TaskFilter {
-  status?: string;
+  status?: CountTaskStatus;
   warehouseCode?: string;
   sku?: string;
   runId?: number;

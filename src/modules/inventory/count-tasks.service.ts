@@ -2,7 +2,8 @@ import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
-import { checkTransition, openers, type CountTaskStatus } from './count-tasks.lifecycle.ts';
+import { refuse, transition as lifecycleTransition, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
+import { countTaskLifecycle, type CountTaskStatus } from './count-tasks.lifecycle.ts';
 import * as repo from './count-tasks.repository.ts';
 import type { CountTaskRow, NewCountTaskRow } from './count-tasks.repository.ts';
 import * as inventory from './inventory.repository.ts';
@@ -15,7 +16,7 @@ export function countTaskView(row: CountTaskRow) {
     id: row.id,
     warehouseCode: row.warehouseCode,
     sku: row.sku,
-    status: row.status as CountTaskStatus,
+    status: row.status,
     runId: row.runId === null ? null : String(row.runId),
     bookQty: row.bookQty,
     physicalQty: row.physicalQty,
@@ -46,6 +47,8 @@ export interface Discrepancy {
 /** Opens a task for each difference, skipping those with one already open; returns those opened. */
 export async function openTasks(ctx: RequestContext, found: Discrepancy[], runId: number | null, note: string | null = null): Promise<CountTaskRow[]> {
   const now = ctx.clock.now();
+  // Opened by the platform's reconciliation, or by hand (openTaskByHand checks the role).
+  refuse(countTaskLifecycle.checkEntry('open', null));
   const rows: NewCountTaskRow[] = found.map((d) => ({
     tenantId: ctx.tenantId, id: newId(), warehouseCode: d.warehouseCode, sku: d.sku, status: 'open', runId,
     bookQty: d.bookQty, physicalQty: d.physicalQty, differenceBp: differenceBp(d.bookQty, d.physicalQty), openedAt: now, note,
@@ -58,9 +61,7 @@ export async function openTasks(ctx: RequestContext, found: Discrepancy[], runId
  * physical quantity is taken as the book's until the count says otherwise.
  */
 export async function openTaskByHand(ctx: RequestContext, input: { warehouseCode: string; sku: string; physicalQty?: number; note?: string }): Promise<CountTask> {
-  if (ctx.actor.role !== null && !openers.includes(ctx.actor.role)) {
-    throw new AppError('FORBIDDEN', `role ${ctx.actor.role} may not open a count task`);
-  }
+  refuse(countTaskLifecycle.checkEntry('open', ctx.actor.role));
   await getWarehouse(ctx, input.warehouseCode);
   return ctx.db.transaction(async (tx) => {
     const level = await inventory.findLevel(tx, ctx.tenantId, { sku: input.sku, warehouseCode: input.warehouseCode });
@@ -97,28 +98,29 @@ export async function listTasks(ctx: RequestContext, filter: repo.TaskFilter) {
   return { items: page.map(countTaskView), nextBefore: rows.length > filter.limit && last ? last.id : null };
 }
 
+const lifecycle: Lifecycle<CountTaskStatus, CountTaskRow> = countTaskLifecycle;
+const store: LifecycleStore<CountTaskStatus, CountTaskRow, repo.CountTaskPatch> = {
+  idOf: (task) => task.id,
+  lock: (db, tenantId, id) => repo.findTask(db, tenantId, id, true),
+  notFound: (id) => new AppError('COUNT_TASK_NOT_FOUND', `count task ${id} not found`),
+  save: repo.saveMoves,
+};
+
 /**
- * The one way a task changes status: locks it, checks the transition table and the actor's
- * role, lets `effect` do the work of the step in the same transaction, then saves.
+ * The one way a task changes status (the lifecycle engine): locks it, checks the transition table
+ * and the actor's role, lets `effect` do the work of the step in the same transaction, then saves.
  */
 async function transition(
   ctx: RequestContext,
   id: string,
   to: CountTaskStatus,
-  effect: (tx: RequestContext, task: CountTaskRow) => Promise<Partial<NewCountTaskRow>>,
+  effect: (tx: RequestContext, task: CountTaskRow) => Promise<repo.CountTaskPatch>,
 ): Promise<CountTask> {
-  return ctx.db.transaction(async (db) => {
-    const tx = { ...ctx, db };
-    const task = await repo.findTask(db, ctx.tenantId, id, true);
-    if (!task) throw new AppError('COUNT_TASK_NOT_FOUND', `count task ${id} not found`);
-    const check = checkTransition(task.status as CountTaskStatus, to, ctx.actor.role);
-    if (!check.ok) throw new AppError(check.code, check.message, { taskId: id, status: task.status });
-    const patch = await effect(tx, task);
-    const saved = await repo.updateTask(db, ctx.tenantId, id, {
-      ...patch, status: to, closedAt: ctx.clock.now(), closedBy: `${ctx.actor.kind}:${ctx.actor.id}`,
-    });
-    return countTaskView(saved);
+  const saved = await lifecycleTransition(ctx, lifecycle, store, id, {
+    to,
+    effect: async (tx, task) => ({ ...(await effect(tx, task)), closedAt: ctx.clock.now(), closedBy: `${ctx.actor.kind}:${ctx.actor.id}` }),
   });
+  return countTaskView(saved);
 }
 
 /** Completes a count: the book's on-hand becomes the counted figure, written as a count_correction movement. */

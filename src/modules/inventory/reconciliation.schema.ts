@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { CountTaskStatus } from './count-tasks.lifecycle.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -60,7 +61,7 @@ export const stockCountTasks = pgTable(
     warehouseCode: text('warehouse_code').notNull(),
     sku: text('sku').notNull(),
     /** open | completed | cancelled */
-    status: text('status').notNull(),
+    status: text('status').$type<CountTaskStatus>().notNull(),
     runId: bigint('run_id', { mode: 'number' }),
     bookQty: integer('book_qty').notNull(),
     physicalQty: integer('physical_qty').notNull(),

@@ -1,7 +1,7 @@
-import { resolvePlace } from '../addresses/addresses.resolve.ts';
-import type { OrderInput } from './orders.input.ts';
+import { resolvePlace, type PlaceInput } from '../addresses/addresses.resolve.ts';
 
-type Receiver = OrderInput['receiver'];
+/** What placing a receiver reads: the names, and the codes a channel sent for an address abroad. */
+type Receiver = PlaceInput & { country: string; provinceCode?: string | null; cityCode?: string | null; districtCode?: string | null };
 
 export interface ReceiverPlace {
   provinceCode: string | null;
@@ -25,6 +25,3 @@ export function placeReceiver(r: Receiver): ReceiverPlace {
   const { provinceCode, cityCode, districtCode } = resolved.place;
   return { provinceCode, cityCode, districtCode, unplaced: null };
 }
-
-/** The status reason of an order held because its address could not be placed. */
-export const ADDRESS_HOLD = 'address_unresolved';

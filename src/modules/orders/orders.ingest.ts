@@ -3,16 +3,16 @@ import type { SQL } from 'drizzle-orm';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
-import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
-import { beforeWarehouse, checkTransition, flowRank, isStopped, type OrderStatus } from './orders.lifecycle.ts';
-import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
+import { refuse } from '../../platform/lifecycle.ts';
+import { ADDRESS_HOLD, beforeWarehouse, claimsStock, flowRank, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
+import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
 import type { NewOrderRow, OrderRow } from './orders.repository.ts';
-import { event, saveTransition } from './orders.service.ts';
+import { checkedMoves, event, moveOrder, type PlannedStep } from './orders.service.ts';
 
 /** Later channel news outranks earlier news when the channel's modified times are equal. */
 const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
@@ -23,9 +23,6 @@ const trackedFields = [
   'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
   'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
 ] as const satisfies readonly (keyof NewOrderRow)[];
-
-/** Only before stock is touched may the channel change what was bought. */
-const linesEditableIn: readonly string[] = ['created', 'paid', 'on_hold'];
 
 export interface IngestResult {
   created: boolean;
@@ -134,11 +131,8 @@ export interface IngestItem {
   admit?: Admission;
 }
 
-export interface Admission {
-  to: OrderStatus;
-  reason: string;
-  data?: Record<string, unknown>;
-}
+/** The status a new order is admitted to at insert, checked against the lifecycle like any move. */
+export type Admission = PlannedStep;
 
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
 
@@ -147,6 +141,9 @@ interface PreparedItem extends IngestItem {
   id: string;
   fields: ReturnType<typeof fieldsFrom>;
   key: string;
+  /** The row as the channel's word makes it, then as its admission (checked) leaves it. */
+  row: OrderRow;
+  admitted: repo.OrderMove | null;
 }
 
 /**
@@ -155,55 +152,50 @@ interface PreparedItem extends IngestItem {
  * payment are left to the channel's word.
  */
 export function addressHold(input: OrderInput): Admission | undefined {
-  if (input.status !== 'created' && input.status !== 'paid') return undefined;
+  if (!claimsStock.includes(input.status)) return undefined;
   const { unplaced } = placeReceiver(input.receiver);
   return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
 }
 
 /**
- * The items with their ids and fields, in channel-key order, each new order admitted as the
- * caller says or held for its address; an admission the lifecycle forbids is refused.
+ * The items with their ids, fields and rows, in channel-key order: each new order recorded in the
+ * channel's status, then admitted as the caller says or held for its address, both checked
+ * against the lifecycle (a status or an admission it forbids is refused).
  */
-function prepare(items: IngestItem[]): PreparedItem[] {
-  const prepared = items.map((item, index) => ({
-    ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input),
-  }));
+function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
+  const now = ctx.clock.now();
+  const prepared = items.map((item, index): PreparedItem => {
+    const id = item.id ?? newId();
+    const fields = fieldsFrom(item.input);
+    const status: OrderStatus = item.input.status;
+    refuse(orderLifecycle.checkEntry(status, null), { id, status }, `order ${id}: `);
+    const row = repo.insertedRow({
+      ...fields, tenantId: ctx.tenantId, id, channel: item.input.channel, shopId: item.input.shopId, channelOrderId: item.input.channelOrderId,
+      status, createdAt: now, updatedAt: now,
+    });
+    return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input), row, admitted: null };
+  });
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
-    const check = checkTransition(p.input.status as OrderStatus, p.admit.to, null, null);
-    if (!check.ok) throw new AppError(check.code, `order ${p.id}: ${check.message}`, { from: p.input.status, to: p.admit.to });
+    const [move] = checkedMoves(ctx, [{ ...p.admit, order: p.row }]);
+    p.admitted = move!;
+    p.row = { ...p.row, status: move!.to, ...move!.patch };
   }
   return prepared;
 }
 
 /** The rows that record these items as new orders: the orders, their lines, their first events. */
-function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.NewOrderRecords {
+function recordsOf(ctx: RequestContext, byKey: PreparedItem[]): repo.NewOrderRecords {
   return {
-    orders: byKey.map((p) => ({
-      ...p.fields,
-      tenantId: ctx.tenantId,
-      id: p.id,
-      channel: p.input.channel,
-      shopId: p.input.shopId,
-      channelOrderId: p.input.channelOrderId,
-      status: p.admit?.to ?? p.input.status,
-      ...(p.admit && isStopped(p.admit.to) ? { statusReason: p.admit.reason, heldFrom: p.input.status } : {}),
-      createdAt: now,
-      updatedAt: now,
-    })),
+    orders: byKey.map((p) => p.row),
     lines: byKey.flatMap((p) => linesFrom(ctx.tenantId, p.id, p.input)),
     events: byKey.flatMap((p) => [
       {
-        tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
+        tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
         fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
       },
-      ...(p.admit
-        ? [{
-            tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id, type: 'transition',
-            fromStatus: p.input.status, toStatus: p.admit.to, reason: p.admit.reason, data: p.admit.data ?? null,
-          }]
-        : []),
+      ...(p.admitted ? repo.moveEvents(ctx.tenantId, [p.admitted]) : []),
     ]),
   };
 }
@@ -217,8 +209,8 @@ const createdResult = (order: OrderRow): IngestResult => ({ created: true, outco
  * ignored. Results come back in the items' order.
  */
 export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
-  const byKey = prepare(items);
-  const inserted = await repo.insertNewOrders(ctx.db, recordsOf(ctx, byKey, ctx.clock.now()));
+  const byKey = prepare(ctx, items);
+  const inserted = await repo.insertNewOrders(ctx.db, recordsOf(ctx, byKey));
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
   const results: IngestResult[] = new Array(items.length);
   for (const p of byKey) {
@@ -235,8 +227,8 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
  * already; `results` are what the items get once the statement has run.
  */
 export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes: CteParts; results: IngestResult[] } {
-  const byKey = prepare(items);
-  const records = recordsOf(ctx, byKey, ctx.clock.now());
+  const byKey = prepare(ctx, items);
+  const records = recordsOf(ctx, byKey);
   const results: IngestResult[] = new Array(items.length);
   byKey.forEach((p, i) => (results[p.index] = createdResult(repo.insertedRow(records.orders[i]!))));
   return { ctes: repo.newOrdersCtes(records, false), results };
@@ -245,7 +237,7 @@ export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes
 async function ingestExisting(ctx: RequestContext, input: OrderInput, fields: ReturnType<typeof fieldsFrom>): Promise<IngestResult> {
   const existing = await repo.findByChannelKey(ctx.db, ctx.tenantId, input, true);
   if (!existing) throw new Error('order disappeared between insert and select');
-  const previousStatus = existing.status as OrderStatus;
+  const previousStatus = existing.status;
   if (!isNewer(fields, existing)) return { created: false, outcome: 'unchanged', order: existing, previousStatus, linesReplaced: false };
   const linesReplaced = linesEditableIn.includes(existing.status);
   const order = await applyChannelUpdate(ctx.db, ctx, existing, input, fields);
@@ -288,7 +280,7 @@ async function applyChannelUpdate(
       ...rawStatus(input),
     },
   });
-  const followed = await followChannel(tx, ctx, order, input.status as OrderStatus);
+  const followed = await followChannel(tx, ctx, order, input.status);
   return holdForAddress(tx, ctx, followed, input);
 }
 
@@ -305,36 +297,37 @@ function receiverOf(o: OrderRow): Partial<OrderRow> {
  * warehouse yet, as a new order with it would have been; what it holds stays held.
  */
 async function holdForAddress(tx: Database, ctx: RequestContext, order: OrderRow, input: OrderInput): Promise<OrderRow> {
-  if (order.receiverCorrectedAt !== null || !beforeWarehouse.includes(order.status as OrderStatus)) return order;
+  if (order.receiverCorrectedAt !== null || !beforeWarehouse.includes(order.status)) return order;
   const { unplaced } = placeReceiver(input.receiver);
   if (!unplaced) return order;
-  return saveTransition(tx, ctx, order, 'on_hold', ADDRESS_HOLD, { code: unplaced.code, detail: unplaced.reason });
+  return moveOrder({ ...ctx, db: tx }, { order, to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } });
 }
 
 /**
  * What the channel's status means for our lifecycle. The channel only ever moves an order forward
  * or cancels it: it never lifts a hold or clears an exception a person or the platform set.
  */
-async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: OrderStatus): Promise<OrderRow> {
-  const current = order.status as OrderStatus;
+async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow, target: ChannelStatus): Promise<OrderRow> {
+  const current = order.status;
   if (target === current) return order;
-  const stopped = isStopped(current);
+  const c = { ...ctx, db: tx };
   if (target === 'cancelled') {
-    const check = checkTransition(current, target, null, null);
-    if (check.ok) return saveTransition(tx, ctx, order, target, 'channel reports cancelled');
+    const check = checkChannelMove(order, target);
+    if (check.ok) return moveOrder(c, { order, to: target, reason: 'channel reports cancelled' });
     // The buyer cancelled after the goods left: an after-sales case, not a lifecycle step.
     await event(tx, ctx, order.id, { type: 'channel_cancel_after_dispatch', reason: check.message });
     return order;
   }
-  if (stopped) {
+  if (isStopped(current)) {
     // Paid while stopped: when released, it resumes as a paid order.
-    const heldFrom = order.heldFrom as OrderStatus | null;
-    if (target === 'paid' && heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
+    if (target === 'paid' && order.heldFrom === 'created') return repo.update(tx, ctx.tenantId, order.id, { heldFrom: 'paid' });
     return order;
   }
-  if (flowRank(target) > flowRank(current) && checkTransition(current, target, null, null).ok) {
-    return saveTransition(tx, ctx, order, target, `channel reports ${target}`);
+  if (flowRank(target) > flowRank(current) && checkChannelMove(order, target).ok) {
+    return moveOrder(c, { order, to: target, reason: `channel reports ${target}` });
   }
   return order;
 }
 
+/** Whether the channel's word may move the order there (the platform relays it). */
+const checkChannelMove = (order: OrderRow, to: OrderStatus) => orderLifecycle.check({ row: order, from: order.status, to, role: null });

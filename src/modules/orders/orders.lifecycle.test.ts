@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkTransition, isTerminal, orderStatuses, transitions } from './orders.lifecycle.ts';
+import { atWarehouse, beforeWarehouse, checkTransition, isTerminal, orderStatuses, transitions, waitingForWarehouse } from './orders.lifecycle.ts';
 
 test('the happy path is a chain of legal system transitions', () => {
   const path = ['created', 'paid', 'allocated', 'routed', 'pushed', 'accepted_by_wms', 'shipped', 'delivered', 'closed'] as const;
@@ -50,4 +50,10 @@ test('a held order is released to where it stopped or earlier, never past it', (
 
 test('every status appears in the table', () => {
   assert.deepEqual(Object.keys(transitions).sort(), [...orderStatuses].sort());
+});
+
+test('waiting for a warehouse is every paid status before a warehouse accepted the order, and the stopped ones', () => {
+  assert.deepEqual([...waitingForWarehouse].sort(), ['allocated', 'exception', 'on_hold', 'paid', 'pushed', 'routed']);
+  assert.deepEqual(beforeWarehouse, ['created', 'paid', 'allocated', 'routed']);
+  assert.deepEqual(atWarehouse, ['pushed', 'accepted_by_wms']);
 });

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { placeReceiver } from './orders.address.ts';
 import { receiverFields } from './orders.ingest.ts';
 import type { ReceiverCorrection } from './orders.input.ts';
-import { beforeWarehouse, isStopped, WMS_REJECTED, type OrderStatus } from './orders.lifecycle.ts';
+import { beforeWarehouse, isStopped, WMS_REJECTED } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 import { event } from './orders.service.ts';
@@ -13,9 +13,9 @@ import { event } from './orders.service.ts';
  * receiver can still be corrected; so too when the WMS refused it (wms_rejected), often for its address.
  */
 function correctable(order: OrderRow): boolean {
-  const status = order.status as OrderStatus;
-  if (status === 'exception' && order.statusReason === WMS_REJECTED) return true;
-  return beforeWarehouse.includes((isStopped(status) ? order.heldFrom : status) as OrderStatus);
+  if (order.status === 'exception' && order.statusReason === WMS_REJECTED) return true;
+  const at = isStopped(order.status) ? order.heldFrom : order.status;
+  return at !== null && beforeWarehouse.includes(at);
 }
 
 /**

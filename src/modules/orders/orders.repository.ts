@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertRows, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
+import type { Move } from '../../platform/lifecycle.ts';
+import type { OrderStatus } from './orders.lifecycle.ts';
 import { orderEvents, orderLines, orders } from './orders.schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -9,14 +11,17 @@ export type OrderEventRow = typeof orderEvents.$inferSelect;
 export type NewOrderEvent = typeof orderEvents.$inferInsert;
 export type NewOrderLine = typeof orderLines.$inferInsert;
 
-/** One order's planned status change: applied only while the order is still in `from`. */
-export interface StatusMove {
-  id: string;
-  from: string;
-  to: string;
+/** What an order's status change writes besides the status: why it stopped and where from (null when it goes on). */
+export interface OrderStatusPatch {
   statusReason: string | null;
-  heldFrom: string | null;
+  heldFrom: OrderStatus | null;
 }
+
+/** A status change checked against the order lifecycle (see orders.service), ready to be saved. */
+export type OrderMove = Move<OrderStatus, OrderRow, OrderStatusPatch>;
+
+/** What a change that is not a status change may write: the status is the lifecycle's to save. */
+export type OrderPatch = Omit<Partial<NewOrderRow>, 'status' | 'statusReason'>;
 
 export interface ChannelKey {
   channel: string;
@@ -25,14 +30,14 @@ export interface ChannelKey {
 }
 
 export interface OrderFilter {
-  statuses?: string[];
+  statuses?: OrderStatus[];
   channel?: string;
   shopId?: string;
   /** The channel's own order id, exactly; across shops and channels (orders_channel_order_idx). */
   channelOrderId?: string;
   priority?: string;
   /** Orders past their processing deadline while still waiting in one of these statuses. */
-  overdue?: { now: Date; waitingStatuses: readonly string[] };
+  overdue?: { now: Date; waitingStatuses: readonly OrderStatus[] };
   createdFrom?: Date;
   createdTo?: Date;
   /** Keyset position: rows strictly after this (created_at, id) in newest-first order. */
@@ -79,14 +84,24 @@ export async function insertNewOrders(db: Database, records: NewOrderRecords): P
   return records.orders.filter((row) => ids.has(row.id!)).map(insertedRow);
 }
 
+/** The events that record these moves. */
+export function moveEvents(tenantId: string, moves: OrderMove[]): NewOrderEvent[] {
+  return moves.map((m) => ({
+    tenantId, orderId: m.id, at: m.at, actorKind: m.actor.kind, actorId: m.actor.id,
+    type: 'transition', fromStatus: m.from, toStatus: m.to, reason: m.reason, data: m.data,
+  }));
+}
+
 /**
- * Moves each order still in its expected status to its new status, and appends the events of the
- * orders moved, in one statement. Returns the ids it moved. (`id = any(array(…))` keeps the orders
- * side an index lookup whatever the planner believes about the table's size.)
+ * Saves checked moves: each order still in its expected status takes its new status, and the
+ * events of the orders moved are appended, in one statement. Returns the orders moved as they are
+ * now. (`id = any(array(…))` keeps the orders side an index lookup whatever the planner believes
+ * about the table's size.)
  */
-export async function moveStatuses(db: Database, tenantId: string, moves: StatusMove[], at: Date, events: NewOrderEvent[]): Promise<Set<string>> {
-  if (moves.length === 0) return new Set();
-  const planned = JSON.stringify(moves.map((m) => ({ id: m.id, from_status: m.from, status: m.to, status_reason: m.statusReason, held_from: m.heldFrom })));
+export async function saveMoves(db: Database, tenantId: string, moves: OrderMove[]): Promise<Map<string, OrderRow>> {
+  if (moves.length === 0) return new Map();
+  const at = moves[0]!.at;
+  const planned = JSON.stringify(moves.map((m) => ({ id: m.id, from_status: m.from, status: m.to, status_reason: m.patch.statusReason, held_from: m.patch.heldFrom })));
   const result = await executeNamed(db, sql`
     with planned as (
       select * from json_to_recordset(${planned}::json) as p(id text, from_status text, status text, status_reason text, held_from text)
@@ -97,9 +112,10 @@ export async function moveStatuses(db: Database, tenantId: string, moves: Status
       from planned p
       where o.tenant_id = ${tenantId} and o.id = any(array(select id from planned)) and o.id = p.id and o.status = p.from_status
       returning o.id
-    ), moved_events as (${insertStatement(orderEvents, events, { where: sql`r.order_id in (select id from moved)` })})
+    ), moved_events as (${insertStatement(orderEvents, moveEvents(tenantId, moves), { where: sql`r.order_id in (select id from moved)` })})
     select id from moved`);
-  return new Set(rowsOf(result).map((r) => String(r.id)));
+  const ids = new Set(rowsOf(result).map((r) => String(r.id)));
+  return new Map(moves.filter((m) => ids.has(m.id)).map((m) => [m.id, { ...m.row, status: m.to, ...m.patch, updatedAt: at, version: m.row.version + 1 }]));
 }
 
 export async function findByIds(db: Database, tenantId: string, ids: string[]): Promise<OrderRow[]> {
@@ -117,7 +133,7 @@ export async function lockByIds(db: Database, tenantId: string, ids: string[]): 
     .for('update');
 }
 
-export async function listByStatusOldestPaid(db: Database, tenantId: string, status: string, limit: number): Promise<OrderRow[]> {
+export async function listByStatusOldestPaid(db: Database, tenantId: string, status: OrderStatus, limit: number): Promise<OrderRow[]> {
   return db
     .select()
     .from(orders)
@@ -164,7 +180,7 @@ export async function findById(db: Database, tenantId: string, id: string, lock 
   return rows[0] ?? null;
 }
 
-export async function update(db: Database, tenantId: string, id: string, patch: Partial<NewOrderRow>): Promise<OrderRow> {
+export async function update(db: Database, tenantId: string, id: string, patch: OrderPatch): Promise<OrderRow> {
   const rows = await db
     .update(orders)
     .set({ ...patch, version: sql`${orders.version} + 1` })

@@ -32,7 +32,7 @@ const listQuery = z.object({
   shopId: z.string().max(64).optional(),
   channelOrderId: z.string().min(1).max(64).optional().describe('the channel\'s own order id, exactly; finds it in every shop and channel'),
   priority: z.enum(priorities).optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline and not yet with a warehouse'),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('only orders past their processing deadline that no warehouse has accepted yet (paid up to pushed, or stopped)'),
   createdFrom: instant().optional(),
   createdTo: instant().optional(),
   cursor: z.string().max(200).optional(),

@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { OrderStatus } from './orders.lifecycle.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
@@ -26,11 +27,12 @@ export const orders = pgTable(
     /** The channel's status word as last received, before mapping. */
     channelStatus: text('channel_status').notNull(),
     buyerRef: text('buyer_ref'),
-    status: text('status').notNull(),
-    /** Why the order is on hold or in exception (e.g. out_of_stock, push_failed). */
+    /** See orders.lifecycle. */
+    status: text('status').$type<OrderStatus>().notNull(),
+    /** Why the order is on hold or in exception: a StopReason (orders.lifecycle) when the platform stopped it, a person's words when they did. */
     statusReason: text('status_reason'),
     /** The status an order had when it was put on hold or into exception. */
-    heldFrom: text('held_from'),
+    heldFrom: text('held_from').$type<OrderStatus>(),
     priority: text('priority').notNull(),
     currency: text('currency').notNull(),
     goodsFen: fen('goods_fen').notNull(),
@@ -108,8 +110,8 @@ export const orderEvents = pgTable(
     actorKind: text('actor_kind').notNull(),
     actorId: text('actor_id').notNull(),
     type: text('type').notNull(),
-    fromStatus: text('from_status'),
-    toStatus: text('to_status'),
+    fromStatus: text('from_status').$type<OrderStatus>(),
+    toStatus: text('to_status').$type<OrderStatus>(),
     reason: text('reason'),
     data: jsonb('data').$type<Record<string, unknown>>(),
   },

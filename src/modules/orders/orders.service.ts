@@ -2,20 +2,21 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, encodeCursor, pageOf, pageProbe } from '../../platform/paging.ts';
-import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
-import type { ReceiverInput, TransitionInput } from './orders.input.ts';
-import { awaitingProcessing, checkTransition, isStopped, type OrderStatus } from './orders.lifecycle.ts';
+import { planMoves, transition as lifecycleTransition, transitionMany as lifecycleTransitionMany, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
+import type { TransitionInput } from './orders.input.ts';
+import { isStopped, orderLifecycle, waitingForWarehouse, type OrderStatus, type StoppedStatus, type StopReason } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 
 export type { OrderRow };
 import { eventView, lineView, orderView } from './orders.view.ts';
 
+/** Notes something that happened to an order (no status change: those are the lifecycle's events). */
 export async function event(
   tx: Database,
   ctx: RequestContext,
   orderId: string,
-  e: { type: string; fromStatus?: string; toStatus?: string; reason?: string; data?: Record<string, unknown> },
+  e: { type: string; reason?: string; data?: Record<string, unknown> },
 ): Promise<void> {
   await repo.appendEvent(tx, {
     tenantId: ctx.tenantId,
@@ -24,69 +25,58 @@ export async function event(
     actorKind: ctx.actor.kind,
     actorId: ctx.actor.id,
     type: e.type,
-    fromStatus: e.fromStatus ?? null,
-    toStatus: e.toStatus ?? null,
+    fromStatus: null,
+    toStatus: null,
     reason: e.reason ?? null,
     data: e.data ?? null,
   });
 }
 
-export async function saveTransition(
-  tx: Database,
-  ctx: RequestContext,
-  order: OrderRow,
-  to: OrderStatus,
-  reason: string,
-  data?: Record<string, unknown>,
-): Promise<OrderRow> {
-  const from = order.status as OrderStatus;
-  const stopping = isStopped(to);
-  const heldFrom = stopping ? (isStopped(from) ? order.heldFrom : from) : null;
-  const updated = await repo.update(tx, ctx.tenantId, order.id, {
-    status: to,
-    statusReason: stopping ? reason : null,
-    heldFrom,
-    updatedAt: ctx.clock.now(),
-  });
-  await event(tx, ctx, order.id, { type: 'transition', fromStatus: from, toStatus: to, reason, data });
-  return updated;
+/** What stopping writes: why, and the step it stopped at (kept when it stops again); going on clears both. */
+function statusPatch(order: OrderRow, to: OrderStatus, reason: string): repo.OrderStatusPatch {
+  if (!isStopped(to)) return { statusReason: null, heldFrom: null };
+  return { statusReason: reason, heldFrom: isStopped(order.status) ? order.heldFrom : order.status };
 }
 
-/** An order held for its address goes on only once its receiver can be placed (or is cancelled). */
-function assertAddressPlaced(order: OrderRow, to: OrderStatus): void {
-  if (order.status !== 'on_hold' || order.statusReason !== ADDRESS_HOLD || to === 'cancelled') return;
-  const { unplaced } = placeReceiver({
-    country: order.receiverCountry, province: order.receiverProvince, city: order.receiverCity, district: order.receiverDistrict ?? undefined,
-  } as ReceiverInput);
-  if (unplaced) {
-    throw new AppError('ADDRESS_HOLD', `the order is held because its address cannot be placed (${unplaced.reason}); correct it with PUT /api/v1/orders/${order.id}/receiver`, { code: unplaced.code });
-  }
-}
+/** The order lifecycle (orders.lifecycle) over the orders table. */
+const lifecycle: Lifecycle<OrderStatus, OrderRow> = orderLifecycle;
+const store: LifecycleStore<OrderStatus, OrderRow, repo.OrderStatusPatch> = {
+  idOf: (order) => order.id,
+  lock: (db, tenantId, id) => repo.findById(db, tenantId, id, true),
+  notFound: (id) => new AppError('ORDER_NOT_FOUND', `order ${id} not found`),
+  save: repo.saveMoves,
+};
 
 /**
- * The one way an order changes status. Validates against the transition table and the actor's
- * role, saves, and appends an event. Runs in the caller's transaction when `ctx.db` is one.
+ * The one way a person changes an order's status: validated against the transition table, its
+ * guards and the actor's role, saved with an event. Runs in the caller's transaction when
+ * `ctx.db` is one.
  */
 export async function transition(
   ctx: RequestContext,
   orderId: string,
   request: TransitionInput & { data?: Record<string, unknown> },
 ): Promise<OrderRow> {
-  return ctx.db.transaction(async (tx) => {
-    const order = await repo.findById(tx, ctx.tenantId, orderId, true);
-    if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} not found`);
-    const check = checkTransition(order.status as OrderStatus, request.to, ctx.actor.role, order.heldFrom as OrderStatus | null);
-    if (!check.ok) throw new AppError(check.code, check.message, { from: order.status, to: request.to });
-    assertAddressPlaced(order, request.to);
-    return saveTransition(tx, ctx, order, request.to, request.reason, request.data);
+  return lifecycleTransition(ctx, lifecycle, store, orderId, {
+    to: request.to, reason: request.reason, data: request.data, effect: async (_tx, order) => statusPatch(order, request.to, request.reason),
   });
 }
 
-export interface PlannedTransition {
-  order: OrderRow;
-  to: OrderStatus;
-  reason: string;
-  data?: Record<string, unknown>;
+/** A move the platform plans for an order: a stop always says why, as a StopReason. */
+export type PlannedTransition = { order: OrderRow; data?: Record<string, unknown> } & (
+  | { to: StoppedStatus; reason: StopReason }
+  | { to: Exclude<OrderStatus, StoppedStatus>; reason: string }
+);
+
+/** A planned move without its order: a step an order is to take, or the status a new one is admitted to. */
+export type PlannedStep = DistributiveOmit<PlannedTransition, 'order'>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+const plannedMove = (p: PlannedTransition) => ({ row: p.order, to: p.to, reason: p.reason, data: p.data, patch: statusPatch(p.order, p.to, p.reason) });
+
+/** The platform's moves checked against the lifecycle, for a caller that writes them in a statement of its own (new orders admitted at insert). */
+export function checkedMoves(ctx: RequestContext, planned: PlannedTransition[]): repo.OrderMove[] {
+  return planMoves(ctx, lifecycle, store, planned.map(plannedMove), { platform: true });
 }
 
 /**
@@ -95,24 +85,32 @@ export interface PlannedTransition {
  * its expected status meanwhile is not moved. Returns the updated orders by id.
  */
 export async function transitionMany(ctx: RequestContext, planned: PlannedTransition[]): Promise<Map<string, OrderRow>> {
-  const now = ctx.clock.now();
-  const moves = planned.map((p): repo.StatusMove => {
-    const from = p.order.status as OrderStatus;
-    const check = checkTransition(from, p.to, null, p.order.heldFrom as OrderStatus | null);
-    if (!check.ok) throw new AppError(check.code, `order ${p.order.id}: ${check.message}`, { from, to: p.to });
-    const stopping = isStopped(p.to);
-    return { id: p.order.id, from, to: p.to, statusReason: stopping ? p.reason : null, heldFrom: stopping ? from : null };
-  });
-  const moved = await repo.moveStatuses(ctx.db, ctx.tenantId, moves, now, planned.map((p) => ({
-    tenantId: ctx.tenantId, orderId: p.order.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id,
-    type: 'transition', fromStatus: p.order.status, toStatus: p.to, reason: p.reason, data: p.data ?? null,
-  })));
-  const updated = new Map<string, OrderRow>();
-  planned.forEach((p, i) => {
-    const m = moves[i]!;
-    if (moved.has(m.id)) updated.set(m.id, { ...p.order, status: m.to, statusReason: m.statusReason, heldFrom: m.heldFrom, updatedAt: now, version: p.order.version + 1 });
-  });
-  return updated;
+  return lifecycleTransitionMany(ctx, lifecycle, store, planned.map(plannedMove), { platform: true });
+}
+
+/** The platform moves one order it holds locked, in the caller's transaction; returns it as it is now (as it was, if it had moved on meanwhile). */
+export async function moveOrder(ctx: RequestContext, planned: PlannedTransition): Promise<OrderRow> {
+  return (await transitionMany(ctx, [planned])).get(planned.order.id) ?? planned.order;
+}
+
+/**
+ * Moves orders through several steps each (see orderProgress in delivery-orders.lifecycle), in
+ * the caller's transaction: every order's first step in one statement, then every second step,
+ * and so on. Returns the orders as they end up.
+ */
+export async function transitionPaths(ctx: RequestContext, paths: { order: OrderRow; steps: PlannedStep[] }[]): Promise<Map<string, OrderRow>> {
+  const current = new Map(paths.map((p) => [p.order.id, p.order]));
+  const longest = Math.max(0, ...paths.map((p) => p.steps.length));
+  for (let i = 0; i < longest; i++) {
+    const planned = paths.flatMap((p) => {
+      const step = p.steps[i];
+      const order = current.get(p.order.id)!;
+      // An order that did not take the step before stops there.
+      return step && (i === 0 || order.status === p.steps[i - 1]!.to) ? [{ ...step, order }] : [];
+    });
+    for (const [id, order] of await transitionMany(ctx, planned)) current.set(id, order);
+  }
+  return current;
 }
 
 /** Notes on many orders at once (no status change), in the caller's transaction. */
@@ -191,7 +189,7 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
     shopId: query.shopId,
     channelOrderId: query.channelOrderId,
     priority: query.priority,
-    overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: awaitingProcessing } : undefined,
+    overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: waitingForWarehouse } : undefined,
     createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
     createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
     after: query.cursor ? afterCursor(query.cursor) : undefined,

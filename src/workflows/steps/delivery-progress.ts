@@ -4,33 +4,17 @@ import { acknowledgeAlertsAbout, raiseAlerts } from '../../modules/fulfillment/a
 import { deliveriesDueNow, deliveryShipped, getDelivery, liveDeliveriesOf, retryDelivery, type DeliveryOrderRow, type ShipmentReport } from '../../modules/fulfillment/delivery-orders.service.ts';
 import { shipOrder } from '../../modules/inventory/reservations.service.ts';
 import { changeStock } from '../../modules/inventory/stock.service.ts';
-import { PUSH_FAILED, WMS_REJECTED, type OrderStatus } from '../../modules/orders/orders.lifecycle.ts';
-import { lockOrders, noteMany, transitionMany, type OrderRow } from '../../modules/orders/orders.service.ts';
-
-/** Why an order may be stopped while its delivery orders still reach their WMS (a failure that turned out not to be one). */
-const deliveryStops = new Set([PUSH_FAILED, WMS_REJECTED]);
-
-const done = (d: DeliveryOrderRow) => d.status === 'accepted' || d.status === 'shipped';
+import { orderProgress, sendingStopped } from '../../modules/fulfillment/delivery-orders.lifecycle.ts';
+import { beingSent } from '../../modules/orders/orders.lifecycle.ts';
+import { lockOrders, noteMany, transitionPaths, type OrderRow } from '../../modules/orders/orders.service.ts';
 
 /**
- * Moves an order on as far as its delivery orders have gone, in the caller's transaction: to
- * accepted_by_wms once every one is accepted or shipped (through routed for one people handed to
- * the warehouse from allocated), then to shipped once every one has shipped. An order on hold, or
- * stopped for another reason, stays where it is until released. Returns it as it ends up.
+ * Moves an order on as far as its live delivery orders have gone (orderProgress), in the caller's
+ * transaction, with `data` on every step. Returns it as it ends up.
  */
 export async function moveOn(ctx: RequestContext, order: OrderRow, live: DeliveryOrderRow[], data: Record<string, unknown>): Promise<OrderRow> {
-  let current = order;
-  const step = async (to: OrderStatus, reason: string) => {
-    current = (await transitionMany(ctx, [{ order: current, to, reason, data }])).get(order.id) ?? current;
-  };
-  if (live.length === 0 || !live.every(done)) return current;
-  const stoppedForDelivery = current.status === 'exception' && deliveryStops.has(current.statusReason ?? '');
-  if (current.status === 'allocated') await step('routed', 'handed to the warehouse');
-  if (current.status === 'routed' || current.status === 'pushed' || stoppedForDelivery) await step('accepted_by_wms', 'accepted by the warehouse');
-  if (current.status === 'accepted_by_wms' && live.every((d) => d.status === 'shipped')) {
-    await step('shipped', `shipped from ${[...new Set(live.map((d) => d.warehouseCode))].join(' + ')}`);
-  }
-  return current;
+  const steps = orderProgress(order, live).map((step) => ({ ...step, data: { ...step.data, ...data } }));
+  return (await transitionPaths(ctx, [{ order, steps }])).get(order.id) ?? order;
 }
 
 /**
@@ -72,8 +56,8 @@ export async function shipped(ctx: RequestContext, warehouseCode: string, code: 
 export async function resumeDelivery(ctx: RequestContext, order: OrderRow, linked: ReadonlySet<string>, deliveriesDue: Wake): Promise<OrderRow> {
   const live = (await liveDeliveriesOf(ctx, [order.id])).get(order.id) ?? [];
   const moved = await moveOn(ctx, order, live, { deliveryOrders: live.map((d) => d.code) });
-  if (moved.status !== order.status || (order.status !== 'routed' && order.status !== 'pushed')) return moved;
-  for (const d of live.filter((x) => (x.status === 'failed' || x.status === 'rejected') && linked.has(x.warehouseCode))) {
+  if (moved.status !== order.status || !beingSent.includes(order.status)) return moved;
+  for (const d of live.filter((x) => sendingStopped.includes(x.status) && linked.has(x.warehouseCode))) {
     await retryDelivery(ctx, d.code, linked);
     await acknowledgeAlertsAbout(ctx, d.code);
   }

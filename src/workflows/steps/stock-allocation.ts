@@ -3,6 +3,7 @@ import { anySent, cancelDeliveries, deliveriesPaid, writeDeliveries, type Routed
 import { settingsFor, type InventorySettings } from '../../modules/inventory/inventory.settings.ts';
 import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../../modules/inventory/reservations.service.ts';
 import type { OrderRow } from '../../modules/orders/orders.service.ts';
+import type { DeliveryStatus } from '../../modules/fulfillment/delivery-orders.lifecycle.ts';
 import { linesOfOrders, noteMany, transitionMany, type PlannedTransition } from '../../modules/orders/orders.service.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, routingConfig, type RoutingConfig } from './warehouse-routing.ts';
 
@@ -26,9 +27,6 @@ export interface AllocationContext {
   settings: InventorySettings;
   routing: RoutingConfig;
 }
-
-/** Statuses in which an order should hold stock: placed (held for its payment) or paid. */
-export const holdsStock = (status: string) => status === 'created' || status === 'paid';
 
 /** What allocation needs of a tenant; null for a tenant without warehouses, which keeps no stock here (its orders are recorded and left as they are). */
 export async function allocationContext(ctx: RequestContext): Promise<AllocationContext | null> {
@@ -57,7 +55,7 @@ export async function giveBack(ctx: RequestContext, orderIds: string[], kind: Re
 }
 
 /** Where a paid order that holds stock goes: routed when a delivery order of it is owed to a WMS, else allocated (people ship it). */
-function heldTransition(order: OrderRow, deliveries: { status: string; code: string; warehouseCode: string }[]): PlannedTransition {
+function heldTransition(order: OrderRow, deliveries: { status: DeliveryStatus; code: string; warehouseCode: string }[]): PlannedTransition {
   const warehouses = [...new Set(deliveries.map((d) => d.warehouseCode))];
   const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: deliveries.map((d) => d.code) };
   return anySent(deliveries)
