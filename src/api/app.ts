@@ -35,6 +35,8 @@ export interface AppDeps {
   /** Marketplace connectors; the real platforms' unless a test or the demo points elsewhere per shop. */
   connectors?: ConnectorRegistry;
   version?: string;
+  /** How far a signed channel or WMS message's timestamp may be from our clock (OMS_SIGNATURE_MAX_SKEW_S). */
+  signatureMaxSkewMs?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -101,7 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   routingRoutes(app);
   fulfillmentRoutes(app);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
-  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger });
-  wmsInboundRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger });
+  const signatureMaxSkewMs = deps.signatureMaxSkewMs;
+  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger, signatureMaxSkewMs });
+  wmsInboundRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger, signatureMaxSkewMs });
   return app;
 }

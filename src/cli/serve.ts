@@ -28,7 +28,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets);
 
   const connectors = connectorRegistry({ clock });
-  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, signatureMaxSkewMs: env.OMS_SIGNATURE_MAX_SKEW_S * 1000 });
   const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env) });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SIGNATURE_MAX_SKEW_S } from './signed-time.ts';
 
 /**
  * The environment, read once at start-up, validated, and handed down. Nothing else in the code
@@ -17,6 +18,8 @@ const envSchema = z.object({
   OMS_WMS_RETRY_EVERY_MS: z.coerce.number().int().min(1000).optional(),
   /** Attempts after which a delivery order fails and its order stops as push_failed. */
   OMS_WMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
+  /** How far, in seconds either way, a signed channel or WMS message's own timestamp may be from our clock. */
+  OMS_SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_SIGNATURE_MAX_SKEW_S),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

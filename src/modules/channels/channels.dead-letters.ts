@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './channels.repository.ts';
 
-export type DeadLetterReason = 'bad_signature' | 'malformed' | 'unknown_shop' | 'invalid_order';
+export type DeadLetterReason = 'bad_signature' | 'stale_timestamp' | 'malformed' | 'unknown_shop' | 'invalid_order';
 
 /**
  * Keeps a refused channel message for inspection: who sent it, why it was refused, and a digest of

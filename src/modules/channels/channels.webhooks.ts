@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/index.ts';
 import { isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { recordDeadLetter } from './channels.dead-letters.ts';
+import { signedTimeIsFresh } from '../../platform/signed-time.ts';
+import { recordDeadLetter, type DeadLetterReason } from './channels.dead-letters.ts';
 import { ingestFromChannel } from './channels.ingest.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import * as repo from './channels.repository.ts';
@@ -18,6 +19,8 @@ export interface WebhookDeps {
   secrets: SecretBox;
   connectors: ConnectorRegistry;
   logger: Logger;
+  /** How far a delivery's signed timestamp may be from our clock; the platform default when left out. */
+  signatureMaxSkewMs?: number;
 }
 
 export interface WebhookOutcome {
@@ -39,7 +42,7 @@ export async function receivePush(deps: WebhookDeps, channel: string, shopRef: s
   const dot = shopRef.indexOf('.');
   const tenantId = dot > 0 ? shopRef.slice(0, dot) : '';
   const shopId = dot > 0 ? shopRef.slice(dot + 1) : '';
-  const refuse = async (reason: 'bad_signature' | 'malformed' | 'unknown_shop', detail: string, reply: WebhookReply) => {
+  const refuse = async (reason: DeadLetterReason, detail: string, reply: WebhookReply) => {
     await recordDeadLetter(deps.db, deps.clock, { tenantId: tenantId || '-', channel, shopRef, reason, detail, body: request.rawBody });
     return { reply, accepted: 0, duplicates: 0 };
   };
@@ -48,6 +51,10 @@ export async function receivePush(deps: WebhookDeps, channel: string, shopRef: s
   const shop = tenantId && shopId ? await credentialsOf(base, deps.secrets, shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err))) : null;
   if (!shop || shop.channel !== channel) return refuse('unknown_shop', `no ${channel} shop ${shopRef}`, connector.replies.unknownShop);
   if (!connector.verifyPush(shop, request)) return refuse('bad_signature', 'signature does not match', connector.replies.badSignature);
+  // Refused as a bad signature is: a stale delivery proves nothing about who sends it now.
+  if (connector.signedTime && !signedTimeIsFresh(connector.signedTime(request), { now: deps.clock.now(), maxSkewMs: deps.signatureMaxSkewMs })) {
+    return refuse('stale_timestamp', 'the signed timestamp is missing, unreadable or too far from our clock', connector.replies.badSignature);
+  }
 
   let messages;
   try {

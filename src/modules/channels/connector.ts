@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import type { SignedTime } from '../../platform/signed-time.ts';
 import type { ChannelStatus, OrderInput } from '../orders/orders.input.ts';
 import type { Marketplace } from './shops.input.ts';
 import type { ShopCredentials } from './shops.service.ts';
@@ -72,6 +73,12 @@ export interface ChannelConnector {
   fetchOrder(shop: ShopCredentials, channelOrderId: string): Promise<OrderInput | null>;
   /** Checks the platform's signature on a push delivery. */
   verifyPush(shop: ShopCredentials, request: InboundRequest): boolean;
+  /**
+   * The timestamp a push delivery is signed with, where the protocol signs one (JD, Pinduoduo);
+   * absent where it does not (Douyin's event-sign covers the body only, Taobao's TMC messages carry
+   * no send time). A delivery whose signed timestamp is missing, unreadable or stale is refused.
+   */
+  signedTime?(request: InboundRequest): SignedTime;
   /** Reads a verified push delivery; throws ChannelPayloadError when it is malformed. */
   parsePush(shop: ShopCredentials, request: InboundRequest): ChannelMessage[];
   pushStock(shop: ShopCredentials, levels: StockLevel[]): Promise<void>;

@@ -83,6 +83,8 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
       return verifyJd({ ...q, '360buy_param_json': request.rawBody }, shop.appSecret);
     },
 
+    signedTime: (request) => ({ value: request.query.timestamp, format: 'china-wall-clock' }),
+
     parsePush(_shop, request): ChannelMessage[] {
       let body: unknown;
       try {

@@ -89,6 +89,8 @@ export function pddConnector(deps: ConnectorDeps): ChannelConnector {
       return verifyPdd(fields, shop.appSecret);
     },
 
+    signedTime: (request) => ({ value: pushFields(request.rawBody)?.timestamp, format: 'unix-seconds' }),
+
     parsePush(_shop, request): ChannelMessage[] {
       const fields = pushFields(request.rawBody);
       if (!fields) throw new ChannelPayloadError('body is not a flat JSON object');
