@@ -156,8 +156,10 @@ for (const backend of testBackends()) {
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as any).error_response.code, '400');
 
+      // An unknown shop is answered exactly as a bad signature is.
       const unknown = await send('default.nope', good);
-      assert.equal(unknown.status, 404);
+      assert.equal(unknown.status, 401);
+      assert.deepEqual(await unknown.json(), { error_response: { code: '19', zh_desc: '无效签名', en_desc: 'Invalid signature' } });
 
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());

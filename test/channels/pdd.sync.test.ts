@@ -156,8 +156,10 @@ for (const backend of testBackends()) {
       assert.equal(malformed.status, 400);
       assert.equal(((await malformed.json()) as any).error_response.error_code, 10000);
 
+      // An unknown shop is answered exactly as a bad signature is.
       const unknown = await send('/webhooks/pdd/default.nope', JSON.stringify({ ...fields, sign: signPdd(fields, APP.appSecret) }));
-      assert.equal(unknown.status, 404);
+      assert.equal(unknown.status, 401);
+      assert.deepEqual(await unknown.json(), { error_response: { error_code: 10016, error_msg: 'sign check failed', sub_code: 'sign_invalid' } });
 
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());

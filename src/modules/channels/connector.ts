@@ -40,9 +40,9 @@ export interface WebhookReply {
 
 export interface WebhookReplies {
   accepted: WebhookReply;
+  /** Also the answer for an unknown shop or a stale timestamp: probing must not tell them apart. */
   badSignature: WebhookReply;
   malformed: WebhookReply;
-  unknownShop: WebhookReply;
   /** We could not finish (the platform's own API failed): the platform should deliver again. */
   retryLater: WebhookReply;
 }

@@ -24,7 +24,6 @@ export function douyinConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { code: 0, msg: 'success' } },
       badSignature: { status: 401, body: { code: 40004, msg: 'event-sign verification failed' } },
       malformed: { status: 400, body: { code: 40001, msg: 'malformed message body' } },
-      unknownShop: { status: 404, body: { code: 40400, msg: 'unknown shop' } },
       retryLater: { status: 503, body: { code: 50300, msg: 'temporarily unavailable, deliver again' } },
     },
 

@@ -49,7 +49,6 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { code: '0', zh_desc: '成功', en_desc: 'success' } },
       badSignature: { status: 401, body: { error_response: { code: '19', zh_desc: '无效签名', en_desc: 'Invalid signature' } } },
       malformed: { status: 400, body: { error_response: { code: '400', zh_desc: '消息格式错误', en_desc: 'Malformed message' } } },
-      unknownShop: { status: 404, body: { error_response: { code: '404', zh_desc: '未知店铺', en_desc: 'Unknown shop' } } },
       retryLater: { status: 503, body: { error_response: { code: '503', zh_desc: '暂不可用，请重新投递', en_desc: 'Temporarily unavailable, deliver again' } } },
     },
 

@@ -55,7 +55,6 @@ export function pddConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { message_ack_response: { success: true } } },
       badSignature: { status: 401, body: { error_response: { error_code: 10016, error_msg: 'sign check failed', sub_code: 'sign_invalid' } } },
       malformed: { status: 400, body: { error_response: { error_code: 10000, error_msg: 'malformed message', sub_code: 'param_invalid' } } },
-      unknownShop: { status: 404, body: { error_response: { error_code: 10001, error_msg: 'unknown mall', sub_code: 'mall_not_found' } } },
       retryLater: { status: 503, body: { error_response: { error_code: 50000, error_msg: 'temporarily unavailable, deliver again', sub_code: 'retry_later' } } },
     },
 

@@ -43,7 +43,6 @@ export function taobaoConnector(deps: ConnectorDeps, channel: 'taobao' | 'tmall'
       accepted: { status: 200, body: { tmc_message_confirm_response: { is_success: true } } },
       badSignature: { status: 401, body: { error_response: { code: 25, msg: 'Invalid signature' } } },
       malformed: { status: 400, body: { error_response: { code: 41, msg: 'Invalid arguments', sub_msg: 'malformed TMC message' } } },
-      unknownShop: { status: 404, body: { error_response: { code: 27, msg: 'Invalid session', sub_msg: 'unknown shop' } } },
       retryLater: { status: 503, body: { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.remote-service-unavailable' } } },
     },
 
