@@ -101,10 +101,23 @@ export class ChannelApiError extends Error {
   constructor(
     readonly channel: Marketplace,
     readonly code: string,
-    message: string,
+    readonly detail: string,
     readonly retryable: boolean,
   ) {
-    super(`${channel} ${code}: ${message}`);
+    super(`${channel} ${code}: ${detail}`);
     this.name = 'ChannelApiError';
+  }
+}
+
+/**
+ * Runs a write to the platform; a refusal `passes` recognises (the order's status there does not
+ * allow it yet, say) comes back retryable, since the platform may allow it later.
+ */
+export async function retryableWhen<T>(passes: (err: ChannelApiError) => boolean, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ChannelApiError && !err.retryable && passes(err)) throw new ChannelApiError(err.channel, err.code, err.detail, true);
+    throw err;
   }
 }

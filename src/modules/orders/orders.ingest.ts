@@ -5,13 +5,13 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
-import { beforeWarehouse, checkTransition, flowRank, isStopped, type OrderStatus } from './orders.lifecycle.ts';
+import { beforeWarehouse, CHANNEL_HOLD, checkTransition, flowRank, isStopped, type OrderStatus } from './orders.lifecycle.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
 import type { NewOrderRow, OrderRow } from './orders.repository.ts';
-import { event, saveTransition } from './orders.service.ts';
+import { event, saveTransition, transitionMany, type PlannedTransition } from './orders.service.ts';
 
 /** Later channel news outranks earlier news when the channel's modified times are equal. */
 const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
@@ -20,7 +20,7 @@ const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shippe
 const trackedFields = [
   'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
   'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
-  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
+  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold',
 ] as const satisfies readonly (keyof NewOrderRow)[];
 
 /** Only before stock is touched may the channel change what was bought. */
@@ -65,6 +65,7 @@ function fieldsFrom(input: OrderInput) {
   const paidAt = input.paidAt ? new Date(input.paidAt) : null;
   return {
     channelStatus: input.status,
+    channelHold: input.channelHold ?? null,
     buyerRef: input.buyerRef ?? null,
     currency: input.currency,
     goodsFen: goods,
@@ -137,6 +138,8 @@ export interface Admission {
   to: OrderStatus;
   reason: string;
   data?: Record<string, unknown>;
+  /** Then stopped on hold there, keeping what it took (a channel hold): released back to `to`. */
+  hold?: { reason: string; data?: Record<string, unknown> };
 }
 
 const channelKeyOf = (i: OrderInput) => `${i.channel}\u0000${i.shopId}\u0000${i.channelOrderId}`;
@@ -159,21 +162,49 @@ export function addressHold(input: OrderInput): Admission | undefined {
   return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
 }
 
+/** Statuses in which a paid order holds its stock and has not gone to a warehouse: where a channel hold stops it. */
+const holdsStockUnsent: readonly OrderStatus[] = ['allocated', 'routed'];
+
+const channelHoldData = (input: OrderInput) => ({ channelHold: input.channelHold, ...rawStatus(input) });
+
+/**
+ * A paid order its channel does not let ship yet takes its stock as any paid order does and then
+ * stops on hold there (channel_hold), so nothing goes to a warehouse until the channel says so.
+ * An order admitted without stock (held for its address, or not yet allocated) is left as it is.
+ */
+function withChannelHold(admit: Admission | undefined, input: OrderInput): Admission | undefined {
+  if (!input.channelHold || !admit || !holdsStockUnsent.includes(admit.to)) return admit;
+  return { ...admit, hold: { reason: CHANNEL_HOLD, data: channelHoldData(input) } };
+}
+
 /**
  * The items with their ids and fields, in channel-key order, each new order admitted as the
- * caller says or held for its address; an admission the lifecycle forbids is refused.
+ * caller says or held for its address (and held for its channel once it holds stock); an
+ * admission the lifecycle forbids is refused.
  */
 function prepare(items: IngestItem[]): PreparedItem[] {
   const prepared = items.map((item, index) => ({
-    ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input),
+    ...item, index, id: item.id ?? newId(), fields: fieldsFrom(item.input), key: channelKeyOf(item.input),
+    admit: withChannelHold(item.admit ?? addressHold(item.input), item.input),
   }));
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
-    const check = checkTransition(p.input.status as OrderStatus, p.admit.to, null, null);
-    if (!check.ok) throw new AppError(check.code, `order ${p.id}: ${check.message}`, { from: p.input.status, to: p.admit.to });
+    const steps: [OrderStatus, OrderStatus][] = [[p.input.status as OrderStatus, p.admit.to], ...(p.admit.hold ? [[p.admit.to, 'on_hold'] as [OrderStatus, OrderStatus]] : [])];
+    for (const [from, to] of steps) {
+      const check = checkTransition(from, to, null, null);
+      if (!check.ok) throw new AppError(check.code, `order ${p.id}: ${check.message}`, { from, to });
+    }
   }
   return prepared;
+}
+
+/** Where an admitted order ends up: its status, and why and from where it stopped if it did. */
+function admittedStatus(p: PreparedItem) {
+  const { admit } = p;
+  if (admit?.hold) return { status: 'on_hold', statusReason: admit.hold.reason, heldFrom: admit.to };
+  if (admit && isStopped(admit.to)) return { status: admit.to, statusReason: admit.reason, heldFrom: p.input.status };
+  return { status: admit?.to ?? p.input.status };
 }
 
 /** The rows that record these items as new orders: the orders, their lines, their first events. */
@@ -186,8 +217,7 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.
       channel: p.input.channel,
       shopId: p.input.shopId,
       channelOrderId: p.input.channelOrderId,
-      status: p.admit?.to ?? p.input.status,
-      ...(p.admit && isStopped(p.admit.to) ? { statusReason: p.admit.reason, heldFrom: p.input.status } : {}),
+      ...admittedStatus(p),
       createdAt: now,
       updatedAt: now,
     })),
@@ -201,6 +231,12 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[], now: Date): repo.
         ? [{
             tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id, type: 'transition',
             fromStatus: p.input.status, toStatus: p.admit.to, reason: p.admit.reason, data: p.admit.data ?? null,
+          }]
+        : []),
+      ...(p.admit?.hold
+        ? [{
+            tenantId: ctx.tenantId, orderId: p.id, at: now, actorKind: ctx.actor.kind, actorId: ctx.actor.id, type: 'transition',
+            fromStatus: p.admit.to, toStatus: 'on_hold', reason: p.admit.hold.reason, data: p.admit.hold.data ?? null,
           }]
         : []),
     ]),
@@ -288,7 +324,33 @@ async function applyChannelUpdate(
     },
   });
   const followed = await followChannel(tx, ctx, order, input.status as OrderStatus);
-  return holdForAddress(tx, ctx, followed, input);
+  return followChannelHold(tx, ctx, await holdForAddress(tx, ctx, followed, input), input);
+}
+
+/**
+ * The channel's hold, as its latest message says: an order held for its channel goes back to
+ * where it stopped once the channel lets it ship (the dispatcher then sends it); one holding its
+ * stock and not yet sent stops when the channel holds it. An order not yet holding stock is held
+ * once it takes it (holdForChannel).
+ */
+async function followChannelHold(tx: Database, ctx: RequestContext, order: OrderRow, input: OrderInput): Promise<OrderRow> {
+  const status = order.status as OrderStatus;
+  if (!input.channelHold && status === 'on_hold' && order.statusReason === CHANNEL_HOLD && order.heldFrom) {
+    return saveTransition(tx, ctx, order, order.heldFrom as OrderStatus, 'released by the channel', rawStatus(input));
+  }
+  if (input.channelHold && holdsStockUnsent.includes(status)) return saveTransition(tx, ctx, order, 'on_hold', CHANNEL_HOLD, channelHoldData(input));
+  return order;
+}
+
+/**
+ * Orders that have just taken their stock (the pipeline's allocation) while their channel still
+ * holds them stop on hold there, in the caller's transaction. Returns the orders it moved.
+ */
+export async function holdForChannel(ctx: RequestContext, items: { order: OrderRow; input: OrderInput }[]): Promise<Map<string, OrderRow>> {
+  const planned: PlannedTransition[] = items
+    .filter(({ order, input }) => input.channelHold && holdsStockUnsent.includes(order.status as OrderStatus))
+    .map(({ order, input }) => ({ order, to: 'on_hold', reason: CHANNEL_HOLD, data: channelHoldData(input) }));
+  return transitionMany(ctx, planned);
 }
 
 let receiverColumns: string[] | undefined;

@@ -9,6 +9,14 @@ export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'] as 
 export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'delivered', 'closed'] as const;
 export type ChannelStatus = (typeof channelStatuses)[number];
 
+/**
+ * Why a channel does not yet let a paid order ship: under its risk check (Douyin 105, Pinduoduo
+ * risk_control_status 1), shipping forbidden for now (Taobao PAID_FORBID_CONSIGN), locked or paused
+ * (JD LOCKED, POP_ORDER_PAUSE). Such an order takes its stock but is held until the channel releases it.
+ */
+export const channelHolds = ['risk_check', 'consign_forbidden', 'locked', 'paused'] as const;
+export type ChannelHold = (typeof channelHolds)[number];
+
 const fen = minorUnits();
 
 const line = z.object({
@@ -72,6 +80,7 @@ export const orderInput = z
     status: z.enum(channelStatuses).describe('What the channel says: created (awaiting payment), paid, cancelled, shipped, delivered, closed'),
     /** The channel's own status word, kept for reference. */
     channelStatus: str().max(64).optional(),
+    channelHold: z.enum(channelHolds).optional().describe('A paid order the channel does not let ship yet: risk_check, consign_forbidden, locked, paused'),
     buyerRef: str().max(100).optional(),
     currency: str().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
     goodsFen: fen.optional(),
@@ -91,6 +100,9 @@ export const orderInput = z
     lines: z.array(line).min(1).max(500),
   })
   .superRefine((order, ctx) => {
+    if (order.channelHold && order.status !== 'paid') {
+      ctx.addIssue({ code: 'custom', path: ['channelHold'], message: 'only a paid order can be held by its channel' });
+    }
     const skus = new Set<string>();
     let goods = 0;
     order.lines.forEach((l, i) => {

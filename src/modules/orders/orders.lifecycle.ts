@@ -83,6 +83,9 @@ export const beforeWarehouse: readonly OrderStatus[] = ['created', 'paid', 'allo
 export const PUSH_FAILED = 'push_failed';
 export const WMS_REJECTED = 'wms_rejected';
 
+/** Why a paid order holding its stock is on hold: its channel does not let it ship yet (see ChannelHold). */
+export const CHANNEL_HOLD = 'channel_hold';
+
 /** Statuses that leave no way out. */
 export function isTerminal(status: OrderStatus): boolean {
   return Object.keys(transitions[status]).length === 0;

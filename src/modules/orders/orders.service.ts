@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ADDRESS_HOLD, placeReceiver } from './orders.address.ts';
 import type { ReceiverInput, TransitionInput } from './orders.input.ts';
-import { awaitingProcessing, checkTransition, isStopped, type OrderStatus } from './orders.lifecycle.ts';
+import { awaitingProcessing, CHANNEL_HOLD, checkTransition, isStopped, type OrderStatus } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
 
@@ -62,6 +62,14 @@ function assertAddressPlaced(order: OrderRow, to: OrderStatus): void {
   }
 }
 
+/** An order its channel holds goes on when the channel releases it; people may only cancel it meanwhile. */
+function assertChannelReleased(order: OrderRow, to: OrderStatus): void {
+  if (order.status !== 'on_hold' || order.statusReason !== CHANNEL_HOLD || to === 'cancelled') return;
+  throw new AppError('CHANNEL_HOLD', `the channel does not let this order ship yet (${order.channelHold ?? 'held'}); it goes on by itself when the channel releases it`, {
+    channelHold: order.channelHold,
+  });
+}
+
 /**
  * The one way an order changes status. Validates against the transition table and the actor's
  * role, saves, and appends an event. Runs in the caller's transaction when `ctx.db` is one.
@@ -77,6 +85,7 @@ export async function transition(
     const check = checkTransition(order.status as OrderStatus, request.to, ctx.actor.role, order.heldFrom as OrderStatus | null);
     if (!check.ok) throw new AppError(check.code, check.message, { from: order.status, to: request.to });
     assertAddressPlaced(order, request.to);
+    assertChannelReleased(order, request.to);
     return saveTransition(tx, ctx, order, request.to, request.reason, request.data);
   });
 }

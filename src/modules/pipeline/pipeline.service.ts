@@ -7,7 +7,7 @@ import { concurrentTransactions, type Database } from '../../platform/db/index.t
 import { newId } from '../../platform/ids.ts';
 import { settingsFor } from '../inventory/inventory.settings.ts';
 import { planReservations, takePlannedCtes, type ReservationPlan } from '../inventory/reservations.service.ts';
-import { anySent, deliveryRows, getDelivery, liveDeliveriesOf, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
+import { anySent, deliveriesDueNow, deliveryRows, getDelivery, liveDeliveriesOf, newDeliveriesCtes, retryDelivery, type DeliveryOrderRow, type NewDeliveryOrderRow } from '../fulfillment/delivery-orders.service.ts';
 import { ADDRESS_HOLD, placeReceiver } from '../orders/orders.address.ts';
 import { linkedWarehouses } from '../warehouses/warehouses.service.ts';
 import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
@@ -15,7 +15,7 @@ import { resumeDelivery } from './pipeline.delivery.ts';
 import type { OrderInput, ReceiverCorrection, TransitionInput } from '../orders/orders.input.ts';
 import type { OrderStatus } from '../orders/orders.lifecycle.ts';
 import { correctReceiver } from '../orders/orders.receiver.ts';
-import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
+import { addressHold, holdForChannel, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../orders/orders.ingest.ts';
 import type { OrderRow } from '../orders/orders.service.ts';
 import { anyRecorded, linesOfOrders, lockOrders, transition, transitionMany } from '../orders/orders.service.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -143,7 +143,12 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
       const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && holdsStock(r.order.status) ? [items[i]!.input] : []));
       await ensureListings(ctx, soldListings(activeShops, newlyHolding));
       const moved = await allocate(ctx, candidates, alloc);
-      return results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+      const allocated = results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+      // What the channel still holds stops once it holds its stock; what it released goes out now.
+      const held = await holdForChannel(ctx, allocated.map((r, i) => ({ order: r.order, input: items[i]!.input })));
+      const released = allocated.filter((r) => r.previousStatus === 'on_hold' && r.order.status === 'routed').map((r) => r.order.id);
+      if (released.length) await deliveriesDueNow(ctx, released);
+      return allocated.map((r) => ({ ...r, order: held.get(r.order.id) ?? r.order }));
     }),
   );
 }

@@ -194,6 +194,8 @@ test('every Douyin order status maps, and an unknown one is a typed error carryi
     const order = normaliseDouyinOrder(sampleOrder({ order_status: String(code) }), shop);
     assert.equal(order.status, status, `order_status ${code}`);
     assert.equal(order.channelStatus, code);
+    // 105: paid, but Douyin's risk check has not released it to the shop.
+    assert.equal(order.channelHold, code === '105' ? 'risk_check' : undefined, `order_status ${code}`);
   }
   assert.throws(
     () => normaliseDouyinOrder(sampleOrder({ order_status: 7 }), shop),

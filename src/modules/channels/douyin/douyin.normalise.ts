@@ -1,5 +1,5 @@
 import { fromUnixSeconds } from '../../../platform/wallclock.ts';
-import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { ChannelApiError } from '../connector.ts';
 import {
   DouyinPayloadError,
@@ -121,13 +121,13 @@ function flag(value: unknown): boolean {
 // Responses
 
 /**
- * Douyin's error families (unverified beyond third-party code): 2xxxx service unavailable and 9xxxx
- * rate limits pass with time; authorisation (3xxxx), parameter (4xxxx) and business (5xxxx) errors
- * do not.
+ * Douyin's error families (unverified beyond third-party code): 2xxxx service unavailable, 6xxxx
+ * traffic limited (isv.traffic-limited) and 9xxxx rate limits pass with time; authorisation
+ * (3xxxx), parameter (4xxxx) and business (5xxxx) errors do not.
  */
 function retryable(code: number): boolean {
   const family = Math.floor(code / 10000);
-  return family === 2 || family === 9;
+  return family === 2 || family === 6 || family === 9;
 }
 
 /** The data of a successful response: `code == 10000`, or `err_no == 0` in older samples. */
@@ -171,11 +171,19 @@ const statusByOrderStatus: Readonly<Record<string, ChannelStatus>> = {
   '5': 'closed', // 已完成 (已收货)
 };
 
+/** Paid, but Douyin's risk check has not released the order to the shop: it must not ship yet. */
+const holdByOrderStatus: Readonly<Record<string, ChannelHold>> = { '105': 'risk_check' };
+
 export function douyinChannelStatus(orderStatus: unknown, path = 'order_status'): { status: ChannelStatus; channelStatus: string } {
   const code = String(requiredInt(orderStatus, path));
   const status = statusByOrderStatus[code];
   if (!status) throw new DouyinUnknownStatusError(code, path);
   return { status, channelStatus: code };
+}
+
+function withHold(state: { status: ChannelStatus; channelStatus: string }) {
+  const channelHold = holdByOrderStatus[state.channelStatus];
+  return channelHold ? { ...state, channelHold } : state;
 }
 
 /** Douyin ciphertext is wrapped in #, $ or ~ (`##…#1##`, `$$…$1$$`); it is no use to a person. */
@@ -334,7 +342,7 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
     channel: 'douyin',
     shopId: shop.shopId,
     channelOrderId: douyinId(raw.order_id, 'order_id'),
-    ...douyinChannelStatus(raw.order_status),
+    ...withHold(douyinChannelStatus(raw.order_status)),
     buyerRef: buyerRef && buyerRef.length <= 100 ? buyerRef : undefined,
     currency: 'CNY',
     goodsFen,

@@ -1,6 +1,6 @@
 import { formatWallClock } from '../../../platform/wallclock.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
-import { ChannelApiError, ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { callJd, parseJdJson } from './jd.client.ts';
 import { isRecord, jdChannelStatus, jdDetailOrder, jdId, jdSearchResult, normaliseJdOrder } from './jd.normalise.ts';
@@ -13,6 +13,9 @@ const OPTIONAL_FIELDS =
   'orderId,venderId,orderState,orderTotalPrice,orderSellerPrice,orderPayment,freightPrice,paymentConfirmTime,orderStartTime,modified,venderRemark,orderRemark,consigneeInfo,itemInfoList';
 /** The method name the push delivery is signed under (ours: JD's JMQ is not HTTP). */
 export const JD_PUSH_METHOD = 'jingdong.pop.order.changed';
+
+/** 订单状态…不允许出库: a LOCKED or paused order may not ship yet, and may once JD lifts it. */
+const shipmentMayPass = (err: ChannelApiError) => /订单状态|order in state/.test(err.detail);
 
 /**
  * JD (京东 POP, 宙斯/JOS): pull with jingdong.pop.order.enSearch over modified-time windows, pages
@@ -120,11 +123,11 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
     },
 
     async writeBackShipment(shop, shipment) {
-      await callJd(shop, 'jingdong.pop.order.shipment', {
+      await retryableWhen(shipmentMayPass, () => callJd(shop, 'jingdong.pop.order.shipment', {
         orderId: shipment.channelOrderId,
         logiCoprId: shipment.carrierCode,
         logiNo: shipment.trackingNumber,
-      }, deps);
+      }, deps));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { decimalToMinor, MoneyFormatError } from '../../../platform/money.ts';
 import { parseWallClock, WallClockError } from '../../../platform/wallclock.ts';
-import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -14,8 +14,8 @@ import { ChannelPayloadError } from '../connector.ts';
  * Times: `yyyy-MM-dd HH:mm:ss` on the GMT+8 wall clock.
  *
  * Status: LOCKED (锁定, e.g. a pending after-sale or risk check) and POP_ORDER_PAUSE (暂停) are paid
- * orders the shop must not ship yet: they read as `paid` with the tag `jd_locked`, and the channel
- * status keeps the JD word. JD's POP search does not return unpaid orders in these states, so the
+ * orders the shop must not ship yet: they read as `paid` with the tag `jd_locked` and the hold
+ * `locked` / `paused` (stock taken, nothing sent to a warehouse), and the channel status keeps the JD word. JD's POP search does not return unpaid orders in these states, so the
  * OMS never sees a JD order as `created`.
  */
 
@@ -29,6 +29,7 @@ export const JD_STATUS: Readonly<Record<string, ChannelStatus>> = {
   POP_ORDER_PAUSE: 'paid',
 };
 export const JD_LOCKED_STATES = new Set(['LOCKED', 'POP_ORDER_PAUSE']);
+const JD_HOLDS: Readonly<Record<string, ChannelHold>> = { LOCKED: 'locked', POP_ORDER_PAUSE: 'paused' };
 export const JD_LOCKED_TAG = 'jd_locked';
 
 function malformed(path: string, message: string): never {
@@ -155,6 +156,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
     shopId: shop.shopId,
     channelOrderId: jdId(raw.orderId, 'orderId'),
     ...state,
+    ...(JD_HOLDS[state.channelStatus] ? { channelHold: JD_HOLDS[state.channelStatus] } : {}),
     currency: 'CNY',
     goodsFen,
     shippingFen,

@@ -79,4 +79,10 @@ describe('PDD order normalisation', () => {
     assert.throws(() => normalisePddOrder({ ...base, created_time: '2024/11/24' }, { shopId: 's' }), ChannelPayloadError);
     assert.throws(() => normalisePddOrder({ ...base, pay_amount: 500 }, { shopId: 's' }), ChannelPayloadError);
   });
+  test('risk_control_status 1 (审核中) holds a paid order; 0 or absent does not', () => {
+    const held = orderInput.parse(normalisePddOrder({ ...base, risk_control_status: 1 }, { shopId: 'pdd-1' }));
+    assert.deepEqual([held.status, held.channelHold], ['paid', 'risk_check']);
+    assert.equal(normalisePddOrder({ ...base, risk_control_status: 0 }, { shopId: 'pdd-1' }).channelHold, undefined);
+    assert.equal(normalisePddOrder(base, { shopId: 'pdd-1' }).channelHold, undefined);
+  });
 });

@@ -116,6 +116,8 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
     channelOrderId: orderSn,
     status,
     channelStatus,
+    // risk_control_status 1: 审核中, under PDD's review; the order must not ship until it is 0.
+    ...(status === 'paid' && int(order, 'risk_control_status') === 1 ? { channelHold: 'risk_check' as const } : {}),
     currency: 'CNY',
     goodsFen,
     shippingFen,

@@ -1,4 +1,4 @@
-import { ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { callTop, parseTopJson } from './taobao.client.ts';
@@ -6,6 +6,9 @@ import { knownTaobaoStatus, normaliseTaobaoTrade, taobaoTradesOf, topId } from '
 import { topTimestamp, verifyTop } from './taobao.sign.ts';
 
 const PAGE_SIZE = 100;
+
+/** 当前交易状态不支持此操作: the trade may not ship yet (PAID_FORBID_CONSIGN), and may later. */
+const shipmentMayPass = (err: ChannelApiError) => err.detail.includes('isv.logistics-offline-service-error');
 
 /** The trade fields we read, for both the incremental list and fullinfo. */
 export const TRADE_FIELDS = [
@@ -142,11 +145,11 @@ export function taobaoConnector(deps: ConnectorDeps, channel: 'taobao' | 'tmall'
     },
 
     async writeBackShipment(shop, shipment) {
-      await callTop(shop, 'taobao.logistics.offline.send', {
+      await retryableWhen(shipmentMayPass, () => callTop(shop, 'taobao.logistics.offline.send', {
         tid: shipment.channelOrderId,
         out_sid: shipment.trackingNumber,
         company_code: shipment.carrierCode,
-      }, deps);
+      }, deps));
     },
   };
 }

@@ -87,8 +87,9 @@ export function topTimeToIso(value: unknown, path: string): string | undefined {
  * TOP trade `status` → what the channel says.
  * - SELLER_CONSIGNED_PART (partly shipped) reads as `shipped`, as Douyin's 部分发货 does: the
  *   platform has seen a dispatch, so the order must not be cancelled or re-routed as unshipped.
- * - PAID_FORBID_CONSIGN (paid, shipping blocked, e.g. a 拼团 not yet complete) reads as `paid`:
- *   the money is in; the block is the channel's and lifts without a new status from us.
+ * - PAID_FORBID_CONSIGN (paid, shipping blocked, e.g. a 拼团 not yet complete) reads as `paid`
+ *   with the hold `consign_forbidden`: the money is in and the stock is taken, but nothing goes to
+ *   a warehouse until TOP lifts the block (the trade moves on to WAIT_SELLER_SEND_GOODS).
  * - PAY_PENDING / WAIT_PRE_AUTH_CONFIRM (payment in progress, 0-yuan pre-authorisation) read as
  *   `created`: not yet paid.
  * - A step (presale) trade whose deposit is paid but not the balance is still WAIT_BUYER_PAY on
@@ -188,6 +189,7 @@ export function normaliseTaobaoTrade(raw: unknown, shop: { shopId: string; chann
     channelOrderId: topId(raw.tid, 'tid'),
     status: taobaoChannelStatus(status),
     channelStatus: status,
+    ...(status === 'PAID_FORBID_CONSIGN' ? { channelHold: 'consign_forbidden' as const } : {}),
     buyerRef: buyerRef && buyerRef.length <= 100 ? buyerRef : undefined,
     currency: 'CNY',
     goodsFen,
