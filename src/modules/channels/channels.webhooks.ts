@@ -11,7 +11,7 @@ import { ingestFromChannel } from './channels.ingest.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import * as repo from './channels.repository.ts';
 import { ChannelApiError, ChannelPayloadError, type InboundRequest, type WebhookReply } from './connector.ts';
-import { marketplaces, type Marketplace } from './shops.input.ts';
+import { isMarketplace, type Marketplace } from './channels.input.ts';
 import { credentialsOf, type ShopCredentials } from './shops.service.ts';
 
 export interface WebhookDeps {
@@ -45,8 +45,8 @@ function decoyShop(channel: Marketplace, tenantId: string, shopId: string): Shop
  * when the message does not carry it, then ingested. Anything refused leaves only a dead letter.
  */
 export async function receivePush(deps: WebhookDeps, channel: string, shopRef: string, request: InboundRequest): Promise<WebhookOutcome> {
-  if (!(marketplaces as readonly string[]).includes(channel)) return { reply: unknownChannel, accepted: 0, duplicates: 0 };
-  const connector = deps.connectors(channel as Marketplace);
+  if (!isMarketplace(channel)) return { reply: unknownChannel, accepted: 0, duplicates: 0 };
+  const connector = deps.connectors(channel);
   const dot = shopRef.indexOf('.');
   const tenantId = dot > 0 ? shopRef.slice(0, dot) : '';
   const shopId = dot > 0 ? shopRef.slice(dot + 1) : '';
@@ -62,7 +62,7 @@ export async function receivePush(deps: WebhookDeps, channel: string, shopRef: s
   const found = tenantId && shopId ? await credentialsOf(base, deps.secrets, shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err))) : null;
   const shop = found?.channel === channel ? found : null;
   // An unknown shop's post is still checked, against a secret nobody has, so it takes the same path.
-  const signed = connector.verifyPush(shop ?? decoyShop(channel as Marketplace, tenantId, shopId), request);
+  const signed = connector.verifyPush(shop ?? decoyShop(channel, tenantId, shopId), request);
   if (!shop) return unauthenticated('unknown_shop', `no ${channel} shop ${shopRef}`);
   if (!signed) return unauthenticated('bad_signature', 'signature does not match');
   // A stale delivery proves nothing about who sends it now.

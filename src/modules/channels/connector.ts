@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { SignedTime } from '../../platform/signed-time.ts';
 import type { ChannelStatus, OrderInput } from '../orders/orders.input.ts';
-import type { Marketplace } from './shops.input.ts';
+import type { Marketplace } from './channels.input.ts';
 import type { ShopCredentials } from './shops.service.ts';
 
 /**

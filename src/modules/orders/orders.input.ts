@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
 import { priorities } from './orders.priority.ts';
-
-export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'] as const;
 
 /** What a channel may say about an order; the lifecycle beyond this is the platform's own. */
 export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'delivered', 'closed'] as const;

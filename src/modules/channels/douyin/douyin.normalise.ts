@@ -1,5 +1,6 @@
 import { fromUnixSeconds } from '../../../platform/wallclock.ts';
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { buyerRefOf, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
 import { ChannelApiError } from '../connector.ts';
 import {
   DouyinPayloadError,
@@ -55,10 +56,6 @@ function malformed(path: string, message: string): never {
   throw new DouyinPayloadError('DOUYIN_MALFORMED_PAYLOAD', path, message);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * An id as a string, digit for digit. Numbers are accepted only while exact; one wrapping pair of
  * quotes is removed (the after-sale samples send `"\"6986…\""`).
@@ -104,13 +101,6 @@ export function unixToIso(value: unknown, path: string): string | undefined {
   if (seconds === undefined || seconds === 0) return undefined;
   if (seconds < 0) return malformed(path, 'must be Unix seconds');
   return fromUnixSeconds(seconds).toISOString().replace('.000Z', 'Z');
-}
-
-/** Trimmed text from a string or an exact number; undefined when empty. */
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  return value.trim() || undefined;
 }
 
 function flag(value: unknown): boolean {
@@ -333,26 +323,20 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
   const goodsFen = lines.reduce((sum, l) => sum + (l.amountFen ?? 0), 0);
   const shippingFen = optionalFen(raw.post_amount, 'post_amount') ?? 0;
   const totalFen = optionalFen(raw.pay_amount, 'pay_amount') ?? malformed('pay_amount', 'missing');
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) {
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => {
     throw new DouyinPayloadError('DOUYIN_AMOUNTS_INCONSISTENT', 'pay_amount', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`);
-  }
-  const buyerRef = text(raw.doudian_open_id);
+  });
   return {
     channel: 'douyin',
     shopId: shop.shopId,
     channelOrderId: douyinId(raw.order_id, 'order_id'),
     ...withHold(douyinChannelStatus(raw.order_status)),
-    buyerRef: buyerRef && buyerRef.length <= 100 ? buyerRef : undefined,
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    buyerRef: buyerRefOf(raw.doudian_open_id),
+    ...amounts,
     receiver: receiverOf(raw),
     tags: tagsOf(raw),
-    buyerMessage: text(raw.buyer_words)?.slice(0, 1000),
-    sellerMemo: text(raw.seller_words)?.slice(0, 1000),
+    buyerMessage: memo(raw.buyer_words),
+    sellerMemo: memo(raw.seller_words),
     orderedAt: unixToIso(raw.create_time, 'create_time') ?? malformed('create_time', 'missing'),
     paidAt: unixToIso(raw.pay_time, 'pay_time'),
     channelModifiedAt: unixToIso(raw.update_time, 'update_time'),

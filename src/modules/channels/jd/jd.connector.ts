@@ -3,7 +3,8 @@ import type { OrderInput } from '../../orders/orders.input.ts';
 import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { callJd, parseJdJson } from './jd.client.ts';
-import { isRecord, jdChannelStatus, jdDetailOrder, jdId, jdSearchResult, normaliseJdOrder } from './jd.normalise.ts';
+import { isRecord } from '../channels.normalise.ts';
+import { jdChannelStatus, jdDetailOrder, jdId, jdSearchResult, normaliseJdOrder } from './jd.normalise.ts';
 import { verifyJd } from './jd.sign.ts';
 
 const PAGE_SIZE = 100;

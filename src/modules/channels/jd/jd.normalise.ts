@@ -1,6 +1,5 @@
-import { decimalToMinor, MoneyFormatError } from '../../../platform/money.ts';
-import { parseWallClock, WallClockError } from '../../../platform/wallclock.ts';
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -36,16 +35,6 @@ function malformed(path: string, message: string): never {
   throw new ChannelPayloadError(`jd order ${path}: ${message}`, { path });
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  return value.trim() || undefined;
-}
-
 /** An id as a digit string; a number is accepted only while exact. */
 export function jdId(value: unknown, path: string): string {
   if (typeof value === 'number') {
@@ -58,28 +47,10 @@ export function jdId(value: unknown, path: string): string {
 }
 
 function yuan(value: unknown, path: string, required = true): number {
-  const s = text(value) ?? (typeof value === 'number' ? String(value) : undefined);
-  if (s === undefined) return required ? malformed(path, 'missing') : 0;
-  try {
-    const fen = decimalToMinor(s);
-    if (fen < 0) malformed(path, 'must not be negative');
-    return fen;
-  } catch (err) {
-    if (err instanceof MoneyFormatError) return malformed(path, err.message);
-    throw err;
-  }
+  return yuanToFen(value, path, malformed) ?? (required ? malformed(path, 'missing') : 0);
 }
 
-function wallTime(value: unknown, path: string): string | undefined {
-  const s = text(value);
-  if (s === undefined) return undefined;
-  try {
-    return parseWallClock(s).toISOString().replace('.000Z', 'Z');
-  } catch (err) {
-    if (err instanceof WallClockError) return malformed(path, err.message);
-    throw err;
-  }
-}
+const wallTime = (value: unknown, path: string) => chinaTimeToIso(value, path, malformed);
 
 export function jdChannelStatus(state: unknown): { status: ChannelStatus; channelStatus: string } {
   const s = text(state);
@@ -146,8 +117,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
   const goodsFen = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceFen, 0);
   const shippingFen = yuan(raw.freightPrice, 'freightPrice', false);
   const totalFen = yuan(raw.orderPayment, 'orderPayment');
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) malformed('orderPayment', `paid ${totalFen} exceeds goods ${goodsFen} + freight ${shippingFen}`);
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => malformed('orderPayment', `paid ${totalFen} exceeds goods ${goodsFen} + freight ${shippingFen}`));
   const state = jdChannelStatus(raw.orderState);
   const orderedAt = wallTime(raw.orderStartTime, 'orderStartTime') ?? malformed('orderStartTime', 'missing');
   const paidAt = wallTime(raw.paymentConfirmTime, 'paymentConfirmTime');
@@ -157,15 +127,11 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
     channelOrderId: jdId(raw.orderId, 'orderId'),
     ...state,
     ...(JD_HOLDS[state.channelStatus] ? { channelHold: JD_HOLDS[state.channelStatus] } : {}),
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    ...amounts,
     receiver: receiverOf(raw),
     tags: JD_LOCKED_STATES.has(state.channelStatus) ? [JD_LOCKED_TAG] : [],
-    buyerMessage: text(raw.orderRemark)?.slice(0, 1000),
-    sellerMemo: text(raw.venderRemark)?.slice(0, 1000),
+    buyerMessage: memo(raw.orderRemark),
+    sellerMemo: memo(raw.venderRemark),
     orderedAt,
     // JD orders are all paid by the time POP shows them; fall back to the order time if JD omits it.
     paidAt: paidAt ?? (state.status === 'cancelled' ? undefined : orderedAt),

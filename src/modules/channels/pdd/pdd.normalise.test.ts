@@ -48,9 +48,9 @@ describe('PDD order normalisation', () => {
 
   test('GMT+8 wall-clock times become UTC instants; town is the district; masked receiver kept', () => {
     const o = normalisePddOrder(base, { shopId: 'pdd-1' });
-    assert.equal(o.orderedAt, '2024-11-23T16:30:00.000Z');
-    assert.equal(o.paidAt, '2024-11-23T16:31:05.000Z');
-    assert.equal(o.channelModifiedAt, '2024-11-23T16:31:05.000Z');
+    assert.equal(o.orderedAt, '2024-11-23T16:30:00Z');
+    assert.equal(o.paidAt, '2024-11-23T16:31:05Z');
+    assert.equal(o.channelModifiedAt, '2024-11-23T16:31:05Z');
     assert.equal(o.receiver.district, '西湖区');
     assert.equal(o.receiver.phone, '138****5678');
     assert.equal(o.receiver.provinceCode, '330000');

@@ -1,5 +1,6 @@
 import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
+import { isRecord } from '../channels.normalise.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { callTop, parseTopJson } from './taobao.client.ts';
 import { knownTaobaoStatus, normaliseTaobaoTrade, taobaoTradesOf, topId } from './taobao.normalise.ts';
@@ -18,9 +19,6 @@ export const TRADE_FIELDS = [
   'payment', 'post_fee', 'discount_fee', 'total_fee', 'seller_memo', 'buyer_message', 'orders',
 ].join(',');
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const channelOf = (shop: ShopCredentials): 'taobao' | 'tmall' => (shop.channel === 'tmall' ? 'tmall' : 'taobao');
 
