@@ -173,5 +173,19 @@ for (const backend of testBackends()) {
       assert.equal(alerts[0].subject, o.id);
       for (const d of deliveries) assert.ok(alerts[0].message.includes(d.code));
     });
+
+    test('only a message saying the order is paid and free to ship releases it; news of a shipment made elsewhere leaves it held', async () => {
+      const base = { ...world.order(['浙江省', '杭州市', '西湖区'], [['MUG', 1]], { channel: 'taobao', shopId: 'tb-hold' }), channelOrderId: 'TB-HOLD-1' };
+      const held = await world.post({ ...base, channelHold: 'consign_forbidden', channelModifiedAt: '2026-11-11T04:00:00Z' });
+      assert.deepEqual([held.status, held.statusReason, held.channelHold], ['on_hold', 'channel_hold', 'consign_forbidden']);
+      const shippedElsewhere = await world.post({ ...base, status: 'shipped', channelModifiedAt: '2026-11-11T04:01:00Z' });
+      assert.deepEqual([shippedElsewhere.status, shippedElsewhere.statusReason], ['on_hold', 'channel_hold']);
+      await world.dispatchAll();
+      assert.ok((await world.deliveries(held.id)).every((d: any) => !world.qimen.store.orders.has(d.code)), 'nothing reached the WMS');
+      const released = await world.post({ ...base, channelModifiedAt: '2026-11-11T04:02:00Z' });
+      assert.equal(released.status, 'routed');
+      await world.dispatchAll();
+      assert.equal((await get(`/api/v1/orders/${held.id}`)).status, 'accepted_by_wms');
+    });
   });
 }

@@ -329,13 +329,15 @@ async function applyChannelUpdate(
 
 /**
  * The channel's hold, as its latest message says: an order held for its channel goes back to
- * where it stopped once the channel lets it ship (the dispatcher then sends it); one holding its
- * stock and not yet sent stops when the channel holds it. An order not yet holding stock is held
- * once it takes it (holdForChannel).
+ * where it stopped once the channel says it is paid and free to ship (the dispatcher then sends
+ * it); one holding its stock and not yet sent stops when the channel holds it. An order not yet
+ * holding stock is held once it takes it (holdForChannel).
  */
 async function followChannelHold(tx: Database, ctx: RequestContext, order: OrderRow, input: OrderInput): Promise<OrderRow> {
   const status = order.status as OrderStatus;
-  if (!input.channelHold && status === 'on_hold' && order.statusReason === CHANNEL_HOLD && order.heldFrom) {
+  // Released by a message that says the order is paid and free to ship; news of a shipment made
+  // elsewhere while it was held is for a person to look at, so the order stays where it is.
+  if (!input.channelHold && input.status === 'paid' && status === 'on_hold' && order.statusReason === CHANNEL_HOLD && order.heldFrom) {
     return saveTransition(tx, ctx, order, order.heldFrom as OrderStatus, 'released by the channel', rawStatus(input));
   }
   if (input.channelHold && holdsStockUnsent.includes(status)) return saveTransition(tx, ctx, order, 'on_hold', CHANNEL_HOLD, channelHoldData(input));
