@@ -1,7 +1,8 @@
 import { startJdSandbox } from '../../sandbox/jd/jd.sandbox.ts';
 import { jdResponseKey, parseJdJson } from '../../src/modules/channels/jd/jd.client.ts';
 import { jdConnector } from '../../src/modules/channels/jd/jd.connector.ts';
-import { isRecord, jdSearchResult, normaliseJdOrder } from '../../src/modules/channels/jd/jd.normalise.ts';
+import { isRecord } from '../../src/modules/channels/channels.normalise.ts';
+import { jdSearchResult, normaliseJdOrder } from '../../src/modules/channels/jd/jd.normalise.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import type { PlatformEntry } from '../channels.bench.ts';
 

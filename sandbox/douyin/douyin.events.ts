@@ -6,7 +6,7 @@ import type { DouyinOrder } from './douyin.order.ts';
 
 /**
  * The `data` of each trade message (交易消息), field for field as the platform's samples show them
- * (fixtures/douyin/EventSamples/Trade). Order ids travel as bare JSON integers (p_id, s_ids): 19
+ * (test/fixtures/douyin/EventSamples/Trade). Order ids travel as bare JSON integers (p_id, s_ids): 19
  * digits, past 2^53, which is exactly what a receiver must not parse with plain JSON.parse.
  * `order_status` is the status the order has after the change the message reports.
  */

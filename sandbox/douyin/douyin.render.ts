@@ -6,7 +6,7 @@ import type { DouyinOrder, DouyinSkuOrder } from './douyin.store.ts';
 
 /**
  * A shop order as order.searchList and order.orderDetail return it, field names and JSON types as in
- * the platform's samples (fixtures/douyin/ModelSamples/Order) and its official SDK's types: amounts
+ * the platform's samples (test/fixtures/douyin/ModelSamples/Order) and its official SDK's types: amounts
  * in fen, times in Unix seconds, order ids as strings, product_id as a bare 19-digit integer, region
  * ids as strings. Receiver fields come only as ciphers (encrypt_*) and masks (mask_*).
  *

@@ -15,7 +15,7 @@ import type { TradeEvent } from './douyin.store.ts';
  *
  * Wire shape. The platform's pushes, as the SDKs that parse real traffic read them, are
  * `{"tag":"100","msg_id":"…","data":"{…}"}`: tag a string, data a JSON *text* whose ids are bare
- * integers. The samples transcribed from the documentation (fixtures/douyin/EventSamples) show
+ * integers. The samples transcribed from the documentation (test/fixtures/douyin/EventSamples) show
  * `{"tag":100,"msgId":"…","data":{…}}` instead. `envelope: 'platform'` (default) sends the former,
  * `'sample'` the latter, so a receiver can be tested against both.
  */

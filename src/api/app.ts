@@ -45,6 +45,8 @@ export interface AppDeps {
   flows?: Flows;
   /** The cap on concurrent API reads (see ReadLimiter); its defaults unless the environment sets it. */
   readLimits?: ReadLimits;
+  /** How far a signed channel or WMS message's timestamp may be from our clock (OMS_SIGNATURE_MAX_SKEW_S). */
+  signatureMaxSkewMs?: number;
 }
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -123,7 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   routingRoutes(app);
   fulfillmentRoutes(app, flows.deliveries);
   const connectors = deps.connectors ?? connectorRegistry({ clock: deps.clock });
-  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger, sink: flows.intake });
-  wmsInboundRoutes(app, (tenantId, request) => receiveFromWms({ db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger }, tenantId, request));
+  const signatureMaxSkewMs = deps.signatureMaxSkewMs;
+  webhookRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets, connectors, logger: deps.logger, sink: flows.intake, signatureMaxSkewMs });
+  wmsInboundRoutes(app, (tenantId, request) => receiveFromWms({ db: deps.db, clock: deps.clock, secrets: deps.secrets, logger: deps.logger, signatureMaxSkewMs }, tenantId, request));
   return app;
 }

@@ -42,7 +42,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake, { wmsPortBase: portBase === undefined ? undefined : portBase + 4 });
 
   const connectors = connectorRegistry({ clock });
-  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows, readLimits: readLimits(env) });
+  const app = await buildApp({ db: handle.db, clock, logger, secrets, connectors, flows, readLimits: readLimits(env), signatureMaxSkewMs: env.OMS_SIGNATURE_MAX_SKEW_S * 1000 });
   const workers = options.workers === false ? null : startWorkers({ db: handle.db, clock, secrets, connectors, logger, dispatch: retrySchedule(env), flows });
   const port = options.port !== undefined ? Number(options.port) : env.PORT;
   const host = options.host ?? env.HOST;

@@ -4,7 +4,7 @@ import { startJdSandbox } from '../../sandbox/jd/jd.sandbox.ts';
 import { startPddSandbox } from '../../sandbox/pdd/pdd.sandbox.ts';
 import { startTaobaoSandbox } from '../../sandbox/taobao/taobao.sandbox.ts';
 import { createShop, getShop, updateShop } from '../modules/channels/shops.service.ts';
-import type { Marketplace } from '../modules/channels/shops.input.ts';
+import type { Marketplace } from '../modules/channels/channels.input.ts';
 import type { Clock } from '../platform/clock.ts';
 import { systemActor, type RequestContext } from '../platform/context.ts';
 import type { Database } from '../platform/db/index.ts';

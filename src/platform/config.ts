@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultReadLimits, type ReadLimits } from './read-limit.ts';
+import { DEFAULT_SIGNATURE_MAX_SKEW_S } from './signed-time.ts';
 
 /**
  * The environment, read once at start-up, validated, and handed down. Nothing else in the code
@@ -22,6 +23,8 @@ const envSchema = z.object({
   OMS_READ_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   /** Reads that may wait for a place; past them a read is answered 503 OVERLOADED with Retry-After. */
   OMS_READ_QUEUE: z.coerce.number().int().min(0).max(100_000).optional(),
+  /** How far, in seconds either way, a signed channel or WMS message's own timestamp may be from our clock. */
+  OMS_SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_SIGNATURE_MAX_SKEW_S),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

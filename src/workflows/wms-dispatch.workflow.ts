@@ -23,6 +23,7 @@ import { adapterFor, sourcePlatformCode } from '../modules/wms/wms.adapters.ts';
 import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../modules/wms/wms.message.ts';
 import { ConfigCache } from '../platform/config-cache.ts';
 import { inTransaction } from '../platform/transaction.ts';
+import { backoffDelay, defaultStockSyncSettings } from '../modules/inventory/stock-pushes.service.ts';
 
 /**
  * The dispatcher: sends delivery orders owed to WMSs (the outbox), outside any transaction, with
@@ -122,8 +123,9 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
     const now = ctx.clock.now().getTime();
     const found = orders.get(d.orderId);
     if (!found || found.order.status === 'cancelled') return { code: d.code, status: 'cancelled', lastError: 'order cancelled' };
-    if (!beingSent.includes(found.order.status)) {
-      return { code: d.code, status: 'pending', refund: 1, lastError: `waiting: order is ${found.order.status}`, nextAttemptAt: new Date(now + options.heldRecheckMs) };
+    if (!beingSent.includes(found.order.status) || found.order.channelHold) {
+      const waiting = found.order.channelHold ? `its channel holds it (${found.order.channelHold})` : `order is ${found.order.status}`;
+      return { code: d.code, status: 'pending', refund: 1, lastError: `waiting: ${waiting}`, nextAttemptAt: new Date(now + options.heldRecheckMs) };
     }
     const link = links.get(d.warehouseCode);
     const adapter = adapters.get(d.warehouseCode);
@@ -191,9 +193,22 @@ async function noticeAll(ctx: RequestContext, deps: DispatchDeps, leased: Delive
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if ((err instanceof ChannelApiError && !err.retryable) || d.noticeAttempts >= options.maxAttempts) return { code: d.code, status: 'failed', error: reason };
-      return { code: d.code, status: 'due', error: reason, nextAt: new Date(ctx.clock.now().getTime() + retryDelay(options, d.noticeAttempts)) };
+      // Backed off as stock pushes to the channels are.
+      return { code: d.code, status: 'due', error: reason, nextAt: new Date(ctx.clock.now().getTime() + backoffDelay(defaultStockSyncSettings, d.noticeAttempts, true)) };
     }
   });
+}
+
+/** One alert per order whose channel finally refused to hear what shipped, naming its delivery orders. */
+function noticeAlerts(leased: DeliveryOrderRow[], failed: NoticeResult[]) {
+  const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
+  const byOrder = new Map<string, NoticeResult[]>();
+  for (const r of failed) byOrder.set(orderOf.get(r.code)!, [...(byOrder.get(orderOf.get(r.code)!) ?? []), r]);
+  return [...byOrder].map(([orderId, results]) => ({
+    kind: 'shipment_notice_failed',
+    subject: orderId,
+    message: `the channel was not told that ${results.map((r) => r.code).join(', ')} shipped: ${results[0]!.error}`,
+  }));
 }
 
 /** One round of shipment notices to channels; returns how many it leased. */
@@ -210,7 +225,7 @@ export async function noticeRound(deps: DispatchDeps, options: DispatchOptions =
       // Orders first, then their delivery orders: the order every writer locks them in.
       await lockOrders(c, rows.map((d) => d.orderId));
       await recordNotices(c, results);
-      await raiseAlerts(c, failed.map((r) => ({ kind: 'shipment_notice_failed', subject: r.code, message: `the channel was not told that ${r.code} shipped: ${r.error}` })));
+      await raiseAlerts(c, noticeAlerts(rows, failed));
     });
   }));
   return leased.length;

@@ -16,6 +16,7 @@ export interface WmsInboundDeps {
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
+  signatureMaxSkewMs?: number;
 }
 
 async function take(ctx: RequestContext, message: WmsMessage): Promise<void> {
@@ -38,8 +39,9 @@ export async function receiveFromWms(deps: WmsInboundDeps, tenantId: string, req
   const links = [...(await wmsLinks(base, deps.secrets))].filter(([, l]) => l.protocol === protocol && l.appKey === appKey);
   let read: InboundRead = { ok: false, status: 401, code: 'BAD_SIGNATURE', reason: `no ${protocol} WMS link with app key ${appKey || '(none)'}` };
   let signedBy: Set<string> = new Set();
+  const window = { now: deps.clock.now(), maxSkewMs: deps.signatureMaxSkewMs };
   for (const [, link] of links) {
-    read = protocol === 'qimen' ? readQimenInbound(request.query, request.rawBody, link) : readJsonInbound(request.headers, request.rawBody, link);
+    read = protocol === 'qimen' ? readQimenInbound(request.query, request.rawBody, link, window) : readJsonInbound(request.headers, request.rawBody, link, window);
     if (read.ok || read.code !== 'BAD_SIGNATURE') {
       signedBy = new Set(links.filter(([, l]) => l.appSecret === link.appSecret).map(([code]) => code));
       break;

@@ -4,7 +4,9 @@ import { startDouyinSandbox, type DouyinSandbox } from '../../sandbox/douyin/dou
 import { connectorRegistry } from '../../src/modules/channels/channels.connectors.ts';
 import { pullDueShops, defaultPullSettings } from '../../src/modules/channels/channels.pull.ts';
 import { signDouyinEvent } from '../../src/modules/channels/douyin/douyin.sign.ts';
+import { sql } from 'drizzle-orm';
 import { systemClock } from '../../src/platform/clock.ts';
+import { rowsOf } from '../../src/platform/db/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
@@ -119,14 +121,55 @@ for (const backend of testBackends()) {
       assert.equal(malformed.status, 400);
       assert.equal(((await malformed.json()) as any).code, 40001);
 
-      const unknown = await send('/webhooks/douyin/default.nope', body, signDouyinEvent(APP.appKey, APP.appSecret, body));
-      assert.equal(unknown.status, 404);
+      // An unknown shop or tenant is answered exactly as a bad signature is.
+      for (const path of ['/webhooks/douyin/default.nope', '/webhooks/douyin/nobody.dy-live']) {
+        const unknown = await send(path, body, signDouyinEvent(APP.appKey, APP.appSecret, body));
+        assert.equal(unknown.status, 401, path);
+        assert.deepEqual(await unknown.json(), { code: 40004, msg: 'event-sign verification failed' }, path);
+      }
 
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
       const letters = await api.request('GET', '/api/v1/channel-dead-letters');
       assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed', 'unknown_shop']);
       assert.ok(!JSON.stringify(letters.body).includes(APP.appSecret));
+    });
+
+    test('a flood of unsigned posts is counted per tenant but leaves a bounded number of dead letters, and shops cannot be told apart by their answers', async () => {
+      const send = (path: string, raw: string) =>
+        fetch(api.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'event-sign': signDouyinEvent(APP.appKey, 'guessed', raw) }, body: raw });
+      const letters = async () => (await api.request('GET', '/api/v1/channel-dead-letters?limit=500')).body;
+      const kept = (body: any, reason: string) => body.items.filter((l: any) => l.reason === reason).length;
+      const before = await letters();
+
+      const answers = new Set<string>();
+      for (let i = 0; i < 60; i++) {
+        const raw = JSON.stringify([{ tag: '110', msg_id: `flood-${i}`, data: '{}' }]);
+        // Alternately a real shop with a wrong signature, a shop that does not exist, a tenant that does not.
+        const path = ['/webhooks/douyin/default.dy-live', `/webhooks/douyin/default.guess-${i}`, `/webhooks/douyin/t${i}.dy-live`][i % 3]!;
+        const res = await send(path, raw);
+        answers.add(`${res.status} ${await res.text()}`);
+      }
+      assert.deepEqual([...answers], ['401 {"code":40004,"msg":"event-sign verification failed"}']);
+
+      const after = await letters();
+      // 20 wrong signatures and 20 unknown shops of this tenant, each counted; rows kept up to 20 a window each.
+      const count = (body: any, reason: string) => body.refusals.filter((r: any) => r.reason === reason && r.channel === 'douyin').reduce((n: number, r: any) => n + r.count, 0);
+      for (const reason of ['bad_signature', 'unknown_shop']) {
+        assert.equal(count(after, reason) - count(before, reason), 20, reason);
+        // The test clock stands still: every refusal so far is in one window.
+        assert.equal(kept(after, reason), Math.min(20, count(after, reason)), reason);
+      }
+
+      // The window is full now: more posts are counted, and no more rows are written.
+      for (let i = 0; i < 30; i++) await send('/webhooks/douyin/default.dy-live', `[{"tag":"110","msg_id":"more-${i}","data":"{}"}]`);
+      const full = await letters();
+      assert.equal(count(full, 'bad_signature') - count(after, 'bad_signature'), 30);
+      assert.equal(kept(full, 'bad_signature'), 20);
+      assert.ok(full.refusals.every((r: any) => r.keptAsDeadLetters === Math.min(20, r.count)), JSON.stringify(full.refusals));
+      // The posts for made-up tenants share one bucket of their own, bounded the same way.
+      const others = rowsOf(await database.handle.db.execute(sql`SELECT count(*)::int AS n FROM channel_dead_letters WHERE tenant_id <> 'default'`));
+      assert.equal(Number(others[0]?.n), 20);
     });
   });
 }

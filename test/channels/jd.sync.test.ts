@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { signedJdPush, startJdSandbox, type JdSandbox } from '../../sandbox/jd/jd.sandbox.ts';
 import { receivePush } from '../../src/modules/channels/channels.webhooks.ts';
 import { pullDueShops, defaultPullSettings, type ConnectorRegistry } from '../../src/modules/channels/channels.pull.ts';
-import { jdConnector } from '../../src/modules/channels/jd/jd.connector.ts';
+import { JD_PUSH_METHOD, jdConnector } from '../../src/modules/channels/jd/jd.connector.ts';
 import { signJd } from '../../src/modules/channels/jd/jd.sign.ts';
 import { JD_STATUS } from '../../src/modules/channels/jd/jd.normalise.ts';
 import { systemClock } from '../../src/platform/clock.ts';
@@ -156,14 +156,46 @@ for (const backend of testBackends()) {
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as any).error_response.code, '400');
 
+      // An unknown shop is answered exactly as a bad signature is.
       const unknown = await send('default.nope', good);
-      assert.equal(unknown.status, 404);
+      assert.equal(unknown.status, 401);
+      assert.deepEqual(await unknown.json(), { error_response: { code: '19', zh_desc: '无效签名', en_desc: 'Invalid signature' } });
 
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
       const letters = await api.request('GET', '/api/v1/channel-dead-letters');
       assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'bad_signature', 'malformed', 'unknown_shop']);
       assert.ok(!JSON.stringify(letters.body).includes(APP.appSecret));
+    });
+
+    test('a push whose signed timestamp is over ten minutes off or missing is refused as a bad signature; a replay within the window changes nothing', async () => {
+      const before = await allOrders();
+      const target = before.find((o) => o.status !== 'cancelled')!;
+      const base = `${hookUrl}/webhooks/jd/${shopRef}`;
+      const send = (push: { url: string; body: string }) => fetch(push.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: push.body });
+      const message = (id: string) => ({ order_id: target.channelOrderId, order_state: 'TRADE_CANCELED', modified: '2026-01-01 00:00:00', message_id: id, vender_id: SHOP.venderId });
+      const signatureRefusal = { error_response: { code: '19', zh_desc: '无效签名', en_desc: 'Invalid signature' } };
+
+      for (const [i, at] of [Date.now() - 11 * 60_000, Date.now() + 11 * 60_000].entries()) {
+        const stale = await send(signedJdPush(base, APP, message(`stale-${i}`), new Date(at)));
+        assert.equal(stale.status, 401);
+        assert.deepEqual(await stale.json(), signatureRefusal);
+      }
+      // Signed without a timestamp at all.
+      const body = JSON.stringify(message('no-time'));
+      const params = { app_key: APP.appKey, method: JD_PUSH_METHOD, v: '2.0' };
+      const sign = signJd({ ...params, timestamp: '', '360buy_param_json': body }, APP.appSecret);
+      const untimed = await send({ url: `${base}?${new URLSearchParams({ ...params, sign })}`, body });
+      assert.equal(untimed.status, 401);
+      assert.deepEqual(await untimed.json(), signatureRefusal);
+      assert.deepEqual((await allOrders()).map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
+
+      // Eight minutes old is within the window; the same delivery again is harmless.
+      const fresh = signedJdPush(base, APP, message('fresh-1'), new Date(Date.now() - 8 * 60_000));
+      assert.equal((await send(fresh)).status, 200);
+      const once = await allOrders();
+      assert.equal((await send(fresh)).status, 200);
+      assert.deepEqual((await allOrders()).map((o) => [o.id, o.version]).sort(), once.map((o) => [o.id, o.version]).sort());
     });
   });
 }

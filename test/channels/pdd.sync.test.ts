@@ -156,14 +156,39 @@ for (const backend of testBackends()) {
       assert.equal(malformed.status, 400);
       assert.equal(((await malformed.json()) as any).error_response.error_code, 10000);
 
+      // An unknown shop is answered exactly as a bad signature is.
       const unknown = await send('/webhooks/pdd/default.nope', JSON.stringify({ ...fields, sign: signPdd(fields, APP.appSecret) }));
-      assert.equal(unknown.status, 404);
+      assert.equal(unknown.status, 401);
+      assert.deepEqual(await unknown.json(), { error_response: { error_code: 10016, error_msg: 'sign check failed', sub_code: 'sign_invalid' } });
 
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
       const letters = await api.request('GET', '/api/v1/channel-dead-letters');
       assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed', 'unknown_shop']);
       assert.ok(!JSON.stringify(letters.body).includes(APP.appSecret));
+    });
+
+    test('a push whose signed timestamp is over ten minutes off, missing or unreadable is refused as a bad signature; a replay within the window changes nothing', async () => {
+      const before = await allOrders();
+      const send = (fields: Record<string, string | number>) =>
+        fetch(`${receiverUrl}/webhooks/pdd/default.pdd-live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...fields, sign: signPdd(fields as any, APP.appSecret) }) });
+      const message = (id: string, timestamp?: string | number) => ({
+        type: 'pdd_trade_TradeModified', client_id: APP.appKey, mall_id: Number(MALL.shopId), order_sn: before[0].channelOrderId, message_id: id,
+        ...(timestamp === undefined ? {} : { timestamp }),
+      });
+      const now = Math.floor(Date.now() / 1000);
+      for (const [i, timestamp] of [now - 11 * 60, now + 11 * 60, undefined, 'yesterday', now * 1000].entries()) {
+        const refused = await send(message(`stale-${i}`, timestamp));
+        assert.equal(refused.status, 401, String(timestamp));
+        assert.equal(((await refused.json()) as any).error_response.error_code, 10016);
+      }
+      assert.deepEqual((await allOrders()).map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
+
+      const fresh = message('fresh-1', now - 8 * 60);
+      assert.equal((await send(fresh)).status, 200);
+      const once = await allOrders();
+      assert.equal((await send(fresh)).status, 200);
+      assert.deepEqual((await allOrders()).map((o) => [o.id, o.version]).sort(), once.map((o) => [o.id, o.version]).sort());
     });
   });
 }

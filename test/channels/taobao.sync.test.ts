@@ -40,8 +40,8 @@ for (const backend of testBackends()) {
 
     const deps = () => ({ db: database.handle.db, clock: systemClock, secrets: api.app.secrets, connectors, logger: createLogger('silent'), sink: api.flows.intake });
     const pull = () => pullDueShops(deps(), settings);
-    const deliver = async (rawBody: string) => {
-      const outcome = await receivePush(deps(), 'taobao', SHOP_REF, { headers: {}, query: {}, rawBody });
+    const deliver = async (rawBody: string, shopRef = SHOP_REF) => {
+      const outcome = await receivePush(deps(), 'taobao', shopRef, { headers: {}, query: {}, rawBody });
       return { status: outcome.reply.status, body: JSON.stringify(outcome.reply.body) };
     };
 
@@ -119,10 +119,13 @@ for (const backend of testBackends()) {
       const signedOdd = await deliver(JSON.stringify({ ...odd, sign: signTop(odd, APP.appSecret) }));
       assert.equal(signedOdd.status, 400);
       assert.equal(JSON.parse(signedOdd.body).error_response.code, 41);
+      // A message for an unknown shop is answered exactly as a forged one is.
+      const unknown = await deliver(tmcMessageBody(event, 'unknown-1', APP.appKey, APP.appSecret), 'default.nope');
+      assert.deepEqual([unknown.status, JSON.parse(unknown.body)], [forged.status, JSON.parse(forged.body)]);
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
       const letters = await api.request('GET', '/api/v1/channel-dead-letters');
-      assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed']);
+      assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed', 'unknown_shop']);
       assert.ok(!JSON.stringify(letters.body).includes(APP.appSecret));
     });
 

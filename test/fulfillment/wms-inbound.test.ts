@@ -4,6 +4,8 @@ import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { formatWallClock } from '../../src/platform/wallclock.ts';
 import { deliveryConfirmXml, parseQimenXml } from '../../sandbox/wms/qimen.gateway.ts';
+import { jsonSignedHeaders } from '../../sandbox/wms/json.gateway.ts';
+import { signWmsJson } from '../../src/modules/wms/json.sign.ts';
 import { startTaobaoSandbox } from '../../sandbox/taobao/taobao.sandbox.ts';
 import { testBackends } from '../support/databases.ts';
 import { startFulfillmentWorld, wmsAccount, type FulfillmentWorld } from '../support/fulfillment.ts';
@@ -23,8 +25,9 @@ for (const backend of testBackends()) {
     after(() => world.close());
 
     /** A Qimen call to the OMS as the WMS makes it, signed with `secret`. */
-    async function qimenCall(method: string, body: string, secret = wmsAccount.appSecret) {
-      const params = { method, timestamp: formatWallClock(world.api.clock.now()), format: 'xml', app_key: wmsAccount.appKey, v: '2.0', sign_method: 'md5', customerId: wmsAccount.customerId };
+    async function qimenCall(method: string, body: string, secret = wmsAccount.appSecret, at: Date | null = world.api.clock.now()) {
+      const params: Record<string, string> = { method, format: 'xml', app_key: wmsAccount.appKey, v: '2.0', sign_method: 'md5', customerId: wmsAccount.customerId };
+      if (at) params.timestamp = formatWallClock(at);
       const query = new URLSearchParams({ ...params, sign: signQimen(params, body, secret) });
       const res = await fetch(`${world.api.url}/wms/default?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
       return { status: res.status, response: parseQimenXml(await res.text()) };
@@ -104,6 +107,40 @@ for (const backend of testBackends()) {
       assert.equal(unknown.response?.code, 'DELIVERY_ORDER_NOT_FOUND');
       const malformed = await qimenCall('taobao.qimen.deliveryorder.confirm', '<request><deliveryOrder/></request>');
       assert.equal(malformed.status, 400);
+    });
+
+    test('a report whose signed timestamp is over ten minutes off, missing or unreadable is refused as a bad signature and changes nothing', async () => {
+      const o = await world.post(world.order(['浙江省', '杭州市', '西湖区'], [['MUG', 1]]));
+      await world.dispatchAll();
+      const [d] = await world.deliveries(o.id);
+      const xml = deliveryConfirmXml(world.qimen.store.ship(d.code), 'Asia/Shanghai');
+      const now = world.api.clock.now().getTime();
+      const confirm = 'taobao.qimen.deliveryorder.confirm';
+      for (const at of [new Date(now - 11 * 60_000), new Date(now + 11 * 60_000), null]) {
+        const refused = await qimenCall(confirm, xml, wmsAccount.appSecret, at);
+        assert.equal(refused.status, 401, String(at));
+        assert.deepEqual([refused.response?.flag, refused.response?.code], ['failure', 'BAD_SIGNATURE']);
+      }
+      assert.equal((await world.deliveries(o.id))[0].status, 'accepted');
+
+      const onHand = async () => (await level('LAMP', 'US-LA1'))?.onHand ?? 0;
+      const la = await onHand();
+      const body = JSON.stringify({ event: 'stock_changed', outBizCode: 'SC-STALE-1', warehouseCode: 'US-LA1', sku: 'LAMP', quantity: 4, changedAt: new Date(now).toISOString() });
+      const postJson = (headers: Record<string, string>) => fetch(`${world.api.url}/wms/default`, { method: 'POST', headers, body });
+      const stale = await postJson(jsonSignedHeaders(wmsAccount.appKey, wmsAccount.appSecret, body, now - 11 * 60_000, 'America/Los_Angeles'));
+      assert.equal(stale.status, 401);
+      assert.equal(((await stale.json()) as any).error.code, 'BAD_SIGNATURE');
+      const unreadable = { 'content-type': 'application/json', 'x-app-key': wmsAccount.appKey, 'x-timestamp': 'yesterday', 'x-signature': signWmsJson('yesterday', body, wmsAccount.appSecret) };
+      assert.equal((await postJson(unreadable)).status, 401);
+      assert.equal(await onHand(), la);
+
+      // Nine minutes off is within the window: taken.
+      const fresh = await qimenCall(confirm, xml, wmsAccount.appSecret, new Date(now - 9 * 60_000));
+      assert.deepEqual([fresh.status, fresh.response?.flag], [200, 'success']);
+      assert.equal((await world.deliveries(o.id))[0].status, 'shipped');
+      const late = await postJson(jsonSignedHeaders(wmsAccount.appKey, wmsAccount.appSecret, body, now + 9 * 60_000, 'America/Los_Angeles'));
+      assert.equal(late.status, 200);
+      assert.equal(await onHand(), la + 4);
     });
 
     test('stock changes reported by a WMS (Qimen and JSON) enter the ledger once each', async () => {

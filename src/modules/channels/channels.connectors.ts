@@ -5,7 +5,7 @@ import { douyinConnector } from './douyin/douyin.connector.ts';
 import { jdConnector } from './jd/jd.connector.ts';
 import { pddConnector } from './pdd/pdd.connector.ts';
 import { taobaoConnector } from './taobao/taobao.connector.ts';
-import type { Marketplace } from './shops.input.ts';
+import type { Marketplace } from './channels.input.ts';
 
 /** The connector for each marketplace the platform speaks. */
 export function connectorRegistry(deps: ConnectorDeps): ConnectorRegistry {

@@ -5,7 +5,19 @@ import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './channels.repository.ts';
 
-export type DeadLetterReason = 'bad_signature' | 'malformed' | 'unknown_shop' | 'invalid_order';
+export type DeadLetterReason = 'bad_signature' | 'stale_timestamp' | 'malformed' | 'unknown_shop' | 'invalid_order';
+
+/** Refusals anyone can cause without a shop's secret. */
+export type UnauthenticatedReason = Extract<DeadLetterReason, 'bad_signature' | 'stale_timestamp' | 'unknown_shop'>;
+
+/** Unauthenticated refusals are counted in windows this long… */
+export const REFUSAL_WINDOW_MS = 60 * 60_000;
+/** …and only this many per tenant, channel and reason in a window leave a dead letter. */
+export const DEAD_LETTERS_PER_WINDOW = 20;
+/** How far back the dead-letter listing reports refusal counts. */
+const COUNTS_SHOWN_MS = 24 * 60 * 60_000;
+/** Posts naming a tenant that has no shops are counted together, so made-up tenants add no rows. */
+const NO_TENANT = '-';
 
 /**
  * Keeps a refused channel message for inspection: who sent it, why it was refused, and a digest of
@@ -30,9 +42,41 @@ export async function recordDeadLetter(
   });
 }
 
+/**
+ * A post refused before anyone was authenticated: counted per tenant in its window, and kept as a
+ * dead letter only while the window has room, so a flood writes a bounded number of rows.
+ */
+export async function recordUnauthenticated(
+  db: Database,
+  clock: Clock,
+  letter: { tenantId: string; channel: string; shopRef: string; reason: UnauthenticatedReason; detail: string; body: string },
+): Promise<void> {
+  const now = clock.now();
+  const tenantId = letter.tenantId && (await repo.tenantHasShops(db, letter.tenantId)) ? letter.tenantId : NO_TENANT;
+  const windowStart = new Date(Math.floor(now.getTime() / REFUSAL_WINDOW_MS) * REFUSAL_WINDOW_MS);
+  const count = await repo.countWebhookRefusal(db, { tenantId, windowStart, channel: letter.channel, reason: letter.reason });
+  if (count <= DEAD_LETTERS_PER_WINDOW) await recordDeadLetter(db, clock, { ...letter, tenantId });
+}
+
 export async function listDeadLetters(ctx: RequestContext, limit: number) {
-  const rows = await repo.listDeadLetters(ctx.db, ctx.tenantId, limit);
-  return rows.map((r) => ({
+  const [rows, refusals] = await Promise.all([
+    repo.listDeadLetters(ctx.db, ctx.tenantId, limit),
+    repo.listWebhookRefusals(ctx.db, ctx.tenantId, new Date(ctx.clock.now().getTime() - COUNTS_SHOWN_MS)),
+  ]);
+  return {
+    items: rows.map(deadLetterView),
+    refusals: refusals.map((r) => ({
+      windowStart: r.windowStart.toISOString(),
+      channel: r.channel,
+      reason: r.reason,
+      count: r.count,
+      keptAsDeadLetters: Math.min(r.count, DEAD_LETTERS_PER_WINDOW),
+    })),
+  };
+}
+
+function deadLetterView(r: repo.DeadLetterRow) {
+  return {
     id: r.id,
     channel: r.channel,
     shopRef: r.shopRef,
@@ -41,5 +85,5 @@ export async function listDeadLetters(ctx: RequestContext, limit: number) {
     bodySha256: r.bodySha256,
     bodyBytes: r.bodyBytes,
     receivedAt: r.receivedAt.toISOString(),
-  }));
+  };
 }

@@ -6,7 +6,7 @@ import type { SecretBox } from '../../platform/secrets.ts';
 import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
 import * as repo from './channels.repository.ts';
 import type { ChannelConnector, TimeWindow } from './connector.ts';
-import type { Marketplace } from './shops.input.ts';
+import type { Marketplace } from './channels.input.ts';
 import { credentialsOf } from './shops.service.ts';
 
 export type ConnectorRegistry = (channel: Marketplace) => ChannelConnector;

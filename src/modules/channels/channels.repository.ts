@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../platform/db/index.ts';
-import { deadLetters, pullCursors, receivedMessages, shops } from './channels.schema.ts';
+import { deadLetters, pullCursors, receivedMessages, shops, webhookRefusals } from './channels.schema.ts';
 
 export type PullCursorRow = typeof pullCursors.$inferSelect;
 export type NewDeadLetter = typeof deadLetters.$inferInsert;
@@ -92,4 +92,32 @@ export async function listDeadLetters(db: Database, tenantId: string, limit: num
     .where(eq(deadLetters.tenantId, tenantId))
     .orderBy(sql`${deadLetters.receivedAt} desc`)
     .limit(limit);
+}
+
+export type WebhookRefusalRow = typeof webhookRefusals.$inferSelect;
+
+/** Counts one refused post in its window; returns the window's count so far, this one included. */
+export async function countWebhookRefusal(db: Database, key: { tenantId: string; windowStart: Date; channel: string; reason: string }): Promise<number> {
+  const rows = await db
+    .insert(webhookRefusals)
+    .values({ ...key, count: 1 })
+    .onConflictDoUpdate({
+      target: [webhookRefusals.tenantId, webhookRefusals.windowStart, webhookRefusals.channel, webhookRefusals.reason],
+      set: { count: sql`${webhookRefusals.count} + 1` },
+    })
+    .returning({ count: webhookRefusals.count });
+  return rows[0]?.count ?? 1;
+}
+
+export async function listWebhookRefusals(db: Database, tenantId: string, since: Date): Promise<WebhookRefusalRow[]> {
+  return db
+    .select()
+    .from(webhookRefusals)
+    .where(and(eq(webhookRefusals.tenantId, tenantId), gte(webhookRefusals.windowStart, since)))
+    .orderBy(desc(webhookRefusals.windowStart), webhookRefusals.channel, webhookRefusals.reason);
+}
+
+export async function tenantHasShops(db: Database, tenantId: string): Promise<boolean> {
+  const rows = await db.select({ id: shops.id }).from(shops).where(eq(shops.tenantId, tenantId)).limit(1);
+  return rows.length > 0;
 }

@@ -35,11 +35,11 @@ export function deadLetterRoutes(app: Api): void {
   app.get('/api/v1/channel-dead-letters', {
     schema: {
       tags: ['shops'],
-      summary: 'Channel messages that were refused (bad signature, malformed, unknown shop, invalid order), newest first',
+      summary: 'Channel messages that were refused (bad signature, stale timestamp, malformed, unknown shop, invalid order), newest first, with the last day\'s unauthenticated refusals counted per hour',
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     },
   }, async (req) => {
     const ctx = ctxFor(req, 'admin', 'ops');
-    return { items: await listDeadLetters(ctx, req.query.limit) };
+    return listDeadLetters(ctx, req.query.limit);
   });
 }

@@ -76,3 +76,20 @@ export const deadLetters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );
+
+/**
+ * Unauthenticated webhook posts (no valid signature, a stale one, an unknown shop) counted per
+ * tenant, channel and reason in hourly windows. Only the first few of a window leave a dead letter:
+ * a flood costs one counter update per post, never a row per post for ever.
+ */
+export const webhookRefusals = pgTable(
+  'channel_webhook_refusals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    windowStart: instant('window_start').notNull(),
+    channel: text('channel').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.windowStart, t.channel, t.reason] })],
+);

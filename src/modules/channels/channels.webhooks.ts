@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { recordDeadLetter } from './channels.dead-letters.ts';
+import { signedTimeIsFresh } from '../../platform/signed-time.ts';
+import { recordDeadLetter, recordUnauthenticated, type UnauthenticatedReason } from './channels.dead-letters.ts';
 import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
 import type { ConnectorRegistry } from './channels.pull.ts';
 import * as repo from './channels.repository.ts';
 import { ChannelApiError, ChannelPayloadError, type InboundRequest, type WebhookReply } from './connector.ts';
-import { marketplaces, type Marketplace } from './shops.input.ts';
-import { credentialsOf } from './shops.service.ts';
+import { isMarketplace, type Marketplace } from './channels.input.ts';
+import { credentialsOf, type ShopCredentials } from './shops.service.ts';
 
 export interface WebhookDeps {
   db: Database;
@@ -20,6 +22,8 @@ export interface WebhookDeps {
   logger: Logger;
   /** Where pushed orders go. */
   sink: OrderSink;
+  /** How far a delivery's signed timestamp may be from our clock; the platform default when left out. */
+  signatureMaxSkewMs?: number;
 }
 
 export interface WebhookOutcome {
@@ -30,32 +34,52 @@ export interface WebhookOutcome {
 
 const unknownChannel: WebhookReply = { status: 404, body: { error: { code: 'NOT_FOUND', message: 'unknown channel' } } };
 
+/** Made once per process and never stored: no post can be signed with it. */
+const decoySecret = randomBytes(32).toString('hex');
+
+function decoyShop(channel: Marketplace, tenantId: string, shopId: string): ShopCredentials {
+  return { tenantId, shopId, channel, channelShopId: '', appKey: '', appSecret: decoySecret, accessToken: null, apiBaseUrl: null };
+}
+
 /**
  * A push delivery from a marketplace for one shop (`shopRef` = "<tenant>.<shop id>"): verified with
  * the platform's own signature, de-duplicated on the platform's message id, and each order fetched
  * when the message does not carry it, then ingested. Anything refused leaves only a dead letter.
  */
 export async function receivePush(deps: WebhookDeps, channel: string, shopRef: string, request: InboundRequest): Promise<WebhookOutcome> {
-  if (!(marketplaces as readonly string[]).includes(channel)) return { reply: unknownChannel, accepted: 0, duplicates: 0 };
-  const connector = deps.connectors(channel as Marketplace);
+  if (!isMarketplace(channel)) return { reply: unknownChannel, accepted: 0, duplicates: 0 };
+  const connector = deps.connectors(channel);
   const dot = shopRef.indexOf('.');
   const tenantId = dot > 0 ? shopRef.slice(0, dot) : '';
   const shopId = dot > 0 ? shopRef.slice(dot + 1) : '';
-  const refuse = async (reason: 'bad_signature' | 'malformed' | 'unknown_shop', detail: string, reply: WebhookReply) => {
-    await recordDeadLetter(deps.db, deps.clock, { tenantId: tenantId || '-', channel, shopRef, reason, detail, body: request.rawBody });
-    return { reply, accepted: 0, duplicates: 0 };
+  const done = (reply: WebhookReply): WebhookOutcome => ({ reply, accepted: 0, duplicates: 0 });
+  // Unknown shop, bad signature and stale timestamp get one answer, the bad-signature one, so
+  // probing cannot tell which tenants and shops exist; each is counted, and kept only within bounds.
+  const unauthenticated = async (reason: UnauthenticatedReason, detail: string) => {
+    await recordUnauthenticated(deps.db, deps.clock, { tenantId, channel, shopRef, reason, detail, body: request.rawBody });
+    return done(connector.replies.badSignature);
   };
 
   const base: RequestContext = { tenantId, actor: { kind: 'channel', id: `${channel}:${shopId}`, role: null }, clock: deps.clock, db: deps.db };
-  const shop = tenantId && shopId ? await credentialsOf(base, deps.secrets, shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err))) : null;
-  if (!shop || shop.channel !== channel) return refuse('unknown_shop', `no ${channel} shop ${shopRef}`, connector.replies.unknownShop);
-  if (!connector.verifyPush(shop, request)) return refuse('bad_signature', 'signature does not match', connector.replies.badSignature);
+  const found = tenantId && shopId ? await credentialsOf(base, deps.secrets, shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err))) : null;
+  const shop = found?.channel === channel ? found : null;
+  // An unknown shop's post is still checked, against a secret nobody has, so it takes the same path.
+  const signed = connector.verifyPush(shop ?? decoyShop(channel, tenantId, shopId), request);
+  if (!shop) return unauthenticated('unknown_shop', `no ${channel} shop ${shopRef}`);
+  if (!signed) return unauthenticated('bad_signature', 'signature does not match');
+  // A stale delivery proves nothing about who sends it now.
+  if (connector.signedTime && !signedTimeIsFresh(connector.signedTime(request), { now: deps.clock.now(), maxSkewMs: deps.signatureMaxSkewMs })) {
+    return unauthenticated('stale_timestamp', 'the signed timestamp is missing, unreadable or too far from our clock');
+  }
 
   let messages;
   try {
     messages = connector.parsePush(shop, request);
   } catch (err) {
-    if (err instanceof ChannelPayloadError) return refuse('malformed', err.message, connector.replies.malformed);
+    if (err instanceof ChannelPayloadError) {
+      await recordDeadLetter(deps.db, deps.clock, { tenantId, channel, shopRef, reason: 'malformed', detail: err.message, body: request.rawBody });
+      return done(connector.replies.malformed);
+    }
     throw err;
   }
 

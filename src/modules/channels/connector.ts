@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
+import type { SignedTime } from '../../platform/signed-time.ts';
 import type { ChannelStatus, OrderInput } from '../orders/orders.input.ts';
-import type { Marketplace } from './shops.input.ts';
+import type { Marketplace } from './channels.input.ts';
 import type { ShopCredentials } from './shops.service.ts';
 
 /**
@@ -39,9 +40,9 @@ export interface WebhookReply {
 
 export interface WebhookReplies {
   accepted: WebhookReply;
+  /** Also the answer for an unknown shop or a stale timestamp: probing must not tell them apart. */
   badSignature: WebhookReply;
   malformed: WebhookReply;
-  unknownShop: WebhookReply;
   /** We could not finish (the platform's own API failed): the platform should deliver again. */
   retryLater: WebhookReply;
 }
@@ -72,6 +73,12 @@ export interface ChannelConnector {
   fetchOrder(shop: ShopCredentials, channelOrderId: string): Promise<OrderInput | null>;
   /** Checks the platform's signature on a push delivery. */
   verifyPush(shop: ShopCredentials, request: InboundRequest): boolean;
+  /**
+   * The timestamp a push delivery is signed with, where the protocol signs one (JD, Pinduoduo);
+   * absent where it does not (Douyin's event-sign covers the body only, Taobao's TMC messages carry
+   * no send time). A delivery whose signed timestamp is missing, unreadable or stale is refused.
+   */
+  signedTime?(request: InboundRequest): SignedTime;
   /** Reads a verified push delivery; throws ChannelPayloadError when it is malformed. */
   parsePush(shop: ShopCredentials, request: InboundRequest): ChannelMessage[];
   pushStock(shop: ShopCredentials, levels: StockLevel[]): Promise<void>;
@@ -94,10 +101,23 @@ export class ChannelApiError extends Error {
   constructor(
     readonly channel: Marketplace,
     readonly code: string,
-    message: string,
+    readonly detail: string,
     readonly retryable: boolean,
   ) {
-    super(`${channel} ${code}: ${message}`);
+    super(`${channel} ${code}: ${detail}`);
     this.name = 'ChannelApiError';
+  }
+}
+
+/**
+ * Runs a write to the platform; a refusal `passes` recognises (the order's status there does not
+ * allow it yet, say) comes back retryable, since the platform may allow it later.
+ */
+export async function retryableWhen<T>(passes: (err: ChannelApiError) => boolean, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof ChannelApiError && !err.retryable && passes(err)) throw new ChannelApiError(err.channel, err.code, err.detail, true);
+    throw err;
   }
 }

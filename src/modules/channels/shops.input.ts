@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { str, text } from '../../platform/validation.ts';
 
-export const marketplaces = ['taobao', 'tmall', 'jd', 'pdd', 'douyin'] as const;
-export type Marketplace = (typeof marketplaces)[number];
+import { marketplaces } from './channels.input.ts';
+
+export { marketplaces, type Marketplace } from './channels.input.ts';
 
 const shopCode = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, at most 40');
 const secret = text(512);

@@ -1,7 +1,8 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import type { Marketplace, ShopCreate, ShopPatch } from './shops.input.ts';
+import type { Marketplace } from './channels.input.ts';
+import type { ShopCreate, ShopPatch } from './shops.input.ts';
 import * as repo from './shops.repository.ts';
 import type { NewShopRow, ShopRow } from './shops.repository.ts';
 import { configChanged } from '../../platform/config-cache.ts';

@@ -6,13 +6,13 @@ import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { refuse } from '../../platform/lifecycle.ts';
-import { ADDRESS_HOLD, beforeWarehouse, claimsStock, flowRank, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
+import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, claimsStock, flowRank, holdsStockUnsent, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
 import * as repo from './orders.repository.ts';
 import type { NewOrderRow, OrderRow } from './orders.repository.ts';
-import { checkedMoves, event, moveOrder, type PlannedStep } from './orders.service.ts';
+import { checkedMoves, event, moveOrder, transitionMany, type PlannedStep, type PlannedTransition } from './orders.service.ts';
 
 /** Later channel news outranks earlier news when the channel's modified times are equal. */
 const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shipped: 2, delivered: 3, closed: 4, cancelled: 5 };
@@ -21,7 +21,7 @@ const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shippe
 const trackedFields = [
   'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
   'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
-  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy',
+  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold',
 ] as const satisfies readonly (keyof NewOrderRow)[];
 
 export interface IngestResult {
@@ -63,6 +63,7 @@ function fieldsFrom(input: OrderInput) {
   const paidAt = input.paidAt ? new Date(input.paidAt) : null;
   return {
     channelStatus: input.status,
+    channelHold: input.channelHold ?? null,
     buyerRef: input.buyerRef ?? null,
     currency: input.currency,
     goodsFen: goods,
@@ -143,7 +144,8 @@ interface PreparedItem extends IngestItem {
   key: string;
   /** The row as the channel's word makes it, then as its admission (checked) leaves it. */
   row: OrderRow;
-  admitted: repo.OrderMove | null;
+  /** Its admission, then its channel's hold if it has one (see channelHoldOf). */
+  admitted: repo.OrderMove[];
 }
 
 /**
@@ -157,10 +159,23 @@ export function addressHold(input: OrderInput): Admission | undefined {
   return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
 }
 
+const channelHoldData = (input: OrderInput) => ({ channelHold: input.channelHold, ...rawStatus(input) });
+
+/**
+ * A paid order its channel does not let ship yet takes its stock as any paid order does and then
+ * stops on hold there (channel_hold), so nothing goes to a warehouse until the channel says so.
+ * An order admitted without stock (held for its address, or not yet allocated) is left as it is.
+ */
+function channelHoldOf(order: OrderRow, input: OrderInput): PlannedTransition | null {
+  if (!input.channelHold || !holdsStockUnsent.includes(order.status)) return null;
+  return { order, to: 'on_hold', reason: CHANNEL_HOLD, data: channelHoldData(input) };
+}
+
 /**
  * The items with their ids, fields and rows, in channel-key order: each new order recorded in the
- * channel's status, then admitted as the caller says or held for its address, both checked
- * against the lifecycle (a status or an admission it forbids is refused).
+ * channel's status, then admitted as the caller says or held for its address (and held for its
+ * channel once it holds stock), all checked against the lifecycle (a status or an admission it
+ * forbids is refused).
  */
 function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
   const now = ctx.clock.now();
@@ -173,14 +188,16 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
       ...fields, tenantId: ctx.tenantId, id, channel: item.input.channel, shopId: item.input.shopId, channelOrderId: item.input.channelOrderId,
       status, createdAt: now, updatedAt: now,
     });
-    return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input), row, admitted: null };
+    return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input), row, admitted: [] };
   });
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
-    const [move] = checkedMoves(ctx, [{ ...p.admit, order: p.row }]);
-    p.admitted = move!;
-    p.row = { ...p.row, status: move!.to, ...move!.patch };
+    for (let step: PlannedTransition | null = { ...p.admit, order: p.row }; step; step = channelHoldOf(p.row, p.input)) {
+      const [move] = checkedMoves(ctx, [step]);
+      p.admitted.push(move!);
+      p.row = { ...p.row, status: move!.to, ...move!.patch };
+    }
   }
   return prepared;
 }
@@ -195,7 +212,7 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[]): repo.NewOrderRec
         tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
         fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
       },
-      ...(p.admitted ? repo.moveEvents(ctx.tenantId, [p.admitted]) : []),
+      ...repo.moveEvents(ctx.tenantId, p.admitted),
     ]),
   };
 }
@@ -281,7 +298,34 @@ async function applyChannelUpdate(
     },
   });
   const followed = await followChannel(tx, ctx, order, input.status);
-  return holdForAddress(tx, ctx, followed, input);
+  return followChannelHold(tx, ctx, await holdForAddress(tx, ctx, followed, input), input);
+}
+
+/**
+ * The channel's hold, as its latest message says: an order held for its channel goes back to
+ * where it stopped once the channel says it is paid and free to ship (the dispatcher then sends
+ * it); one holding its stock and not yet sent stops when the channel holds it. An order not yet
+ * holding stock is held once it takes it (holdForChannel).
+ */
+async function followChannelHold(tx: Database, ctx: RequestContext, order: OrderRow, input: OrderInput): Promise<OrderRow> {
+  const c = { ...ctx, db: tx };
+  // Released by a message that says the order is paid and free to ship; news of a shipment made
+  // elsewhere while it was held is for a person to look at, so the order stays where it is.
+  if (!input.channelHold && input.status === 'paid' && order.status === 'on_hold' && order.statusReason === CHANNEL_HOLD && order.heldFrom) {
+    const back = order.heldFrom;
+    if (isStopped(back)) return order;
+    return moveOrder(c, { order, to: back, reason: 'released by the channel', data: rawStatus(input) });
+  }
+  const hold = channelHoldOf(order, input);
+  return hold ? moveOrder(c, hold) : order;
+}
+
+/**
+ * Orders that have just taken their stock (the pipeline's allocation) while their channel still
+ * holds them stop on hold there, in the caller's transaction. Returns the orders it moved.
+ */
+export async function holdForChannel(ctx: RequestContext, items: { order: OrderRow; input: OrderInput }[]): Promise<Map<string, OrderRow>> {
+  return transitionMany(ctx, items.flatMap(({ order, input }) => channelHoldOf(order, input) ?? []));
 }
 
 let receiverColumns: string[] | undefined;

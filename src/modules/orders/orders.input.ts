@@ -1,13 +1,20 @@
 import { z } from 'zod';
+import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
 import { priorities } from './orders.priority.ts';
 
-export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'] as const;
-
 /** What a channel may say about an order; the lifecycle beyond this is the platform's own. */
 export const channelStatuses = ['created', 'paid', 'cancelled', 'shipped', 'delivered', 'closed'] as const;
 export type ChannelStatus = (typeof channelStatuses)[number];
+
+/**
+ * Why a channel does not yet let a paid order ship: under its risk check (Douyin 105, Pinduoduo
+ * risk_control_status 1), shipping forbidden for now (Taobao PAID_FORBID_CONSIGN), locked or paused
+ * (JD LOCKED, POP_ORDER_PAUSE). Such an order takes its stock but is held until the channel releases it.
+ */
+export const channelHolds = ['risk_check', 'consign_forbidden', 'locked', 'paused'] as const;
+export type ChannelHold = (typeof channelHolds)[number];
 
 const fen = minorUnits();
 
@@ -75,6 +82,7 @@ export const orderInput = z
     status: z.enum(channelStatuses).describe('What the channel says: created (awaiting payment), paid, cancelled, shipped, delivered, closed'),
     /** The channel's own status word, kept for reference. */
     channelStatus: str().max(64).optional(),
+    channelHold: z.enum(channelHolds).optional().describe('A paid order the channel does not let ship yet: risk_check, consign_forbidden, locked, paused'),
     buyerRef: str().max(100).optional(),
     currency: str().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
     goodsFen: fen.optional(),
@@ -95,6 +103,9 @@ export const orderInput = z
     lines: z.array(line).min(1).max(500),
   })
   .superRefine((order, ctx) => {
+    if (order.channelHold && order.status !== 'paid') {
+      ctx.addIssue({ code: 'custom', path: ['channelHold'], message: 'only a paid order can be held by its channel' });
+    }
     const skus = new Set<string>();
     let goods = 0;
     order.lines.forEach((l, i) => {

@@ -86,15 +86,17 @@ export function isStopped(status: OrderStatus): status is StoppedStatus {
  * no_warehouse: no warehouse may take it;
  * push_failed: no retry got it to its WMS; wms_rejected: the WMS refused it;
  * reservation_expired: its hold on the stock ran out before it went to a warehouse;
- * address_unresolved: its address in China cannot be placed.
+ * address_unresolved: its address in China cannot be placed;
+ * channel_hold: paid and holding its stock, but its channel does not let it ship yet (see ChannelHold).
  */
-export const stopReasons = ['out_of_stock', 'unknown_sku', 'no_warehouse', 'push_failed', 'wms_rejected', 'reservation_expired', 'address_unresolved'] as const;
+export const stopReasons = ['out_of_stock', 'unknown_sku', 'no_warehouse', 'push_failed', 'wms_rejected', 'reservation_expired', 'address_unresolved', 'channel_hold'] as const;
 export type StopReason = (typeof stopReasons)[number];
 
 export const PUSH_FAILED = 'push_failed' satisfies StopReason;
 export const WMS_REJECTED = 'wms_rejected' satisfies StopReason;
 /** The status reason of an order held because its address could not be placed. */
 export const ADDRESS_HOLD = 'address_unresolved' satisfies StopReason;
+export const CHANNEL_HOLD = 'channel_hold' satisfies StopReason;
 
 /** Stops for its delivery: an order stopped so may still go on when its delivery orders turn out to have reached their WMS. */
 export const deliveryStops: readonly StopReason[] = [PUSH_FAILED, WMS_REJECTED];
@@ -126,6 +128,9 @@ export const beingSent: readonly OrderStatus[] = between('routed', 'pushed');
 /** Only before stock is touched may the channel change what was bought. */
 export const linesEditableIn: readonly OrderStatus[] = [...claimsStock, 'on_hold'];
 
+/** A paid order holding its stock that has not gone to a warehouse: where a channel hold stops it. */
+export const holdsStockUnsent: readonly OrderStatus[] = ['allocated', 'routed'];
+
 /** What the lifecycle's guards read of an order. */
 export interface OrderState {
   id: string;
@@ -133,6 +138,8 @@ export interface OrderState {
   /** The status an on-hold order had when it was stopped. */
   heldFrom: OrderStatus | null;
   statusReason: string | null;
+  /** Why the channel does not let it ship yet (its last message), or null. */
+  channelHold: string | null;
   receiverCountry: string;
   receiverProvince: string;
   receiverCity: string;
@@ -164,6 +171,16 @@ const addressPlaced: Guard<OrderStatus, OrderState> = ({ row, from, to }) => {
   };
 };
 
+/** An order its channel holds goes on when the channel releases it (the platform moves it); people may only cancel it meanwhile. */
+const channelReleased: Guard<OrderStatus, OrderState> = ({ row, from, to, role }) => {
+  if (from !== 'on_hold' || row.statusReason !== CHANNEL_HOLD || to === 'cancelled' || role === null) return null;
+  return {
+    code: 'CHANNEL_HOLD',
+    message: `the channel does not let this order ship yet (${row.channelHold ?? 'held'}); it goes on by itself when the channel releases it`,
+    details: { channelHold: row.channelHold },
+  };
+};
+
 /** The statuses a channel's order may be recorded in (what the channel says), by the platform. */
 const entry = { created: SYSTEM_ONLY, paid: SYSTEM_ONLY, cancelled: SYSTEM_ONLY, shipped: SYSTEM_ONLY, delivered: SYSTEM_ONLY, closed: SYSTEM_ONLY } as const;
 
@@ -173,7 +190,7 @@ export const orderLifecycle = defineLifecycle<OrderStatus, OrderState>({
   statuses: orderStatuses,
   table: transitions,
   entry,
-  guards: [releasedNoFurther, addressPlaced],
+  guards: [releasedNoFurther, addressPlaced, channelReleased],
   statusOf: (row) => row.status,
 });
 
@@ -187,6 +204,6 @@ export type TransitionCheck = Check;
  * when it was stopped: it may be released to that step or an earlier one, never past it.
  */
 export function checkTransition(from: OrderStatus, to: OrderStatus, role: Role | null, heldFrom: OrderStatus | null): TransitionCheck {
-  const row = { id: '', status: from, heldFrom, statusReason: null, receiverCountry: 'CN', receiverProvince: '', receiverCity: '', receiverDistrict: null };
+  const row = { id: '', status: from, heldFrom, statusReason: null, channelHold: null, receiverCountry: 'CN', receiverProvince: '', receiverCity: '', receiverDistrict: null };
   return orderLifecycle.check({ row, from, to, role });
 }

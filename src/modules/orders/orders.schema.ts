@@ -33,6 +33,8 @@ export const orders = pgTable(
     statusReason: text('status_reason'),
     /** The status an order had when it was put on hold or into exception. */
     heldFrom: text('held_from').$type<OrderStatus>(),
+    /** Why the channel does not let this paid order ship yet, as its last message said (ChannelHold); null when it may. */
+    channelHold: text('channel_hold'),
     priority: text('priority').notNull(),
     currency: text('currency').notNull(),
     goodsFen: fen('goods_fen').notNull(),

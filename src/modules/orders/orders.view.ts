@@ -14,6 +14,7 @@ export function orderView(row: OrderRow, role: Role | null) {
     channelStatus: row.channelStatus,
     status: row.status,
     statusReason: row.statusReason,
+    channelHold: row.channelHold,
     priority: row.priority,
     buyerRef: row.buyerRef,
     currency: row.currency,

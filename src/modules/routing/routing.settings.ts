@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configChanged } from '../../platform/config-cache.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { channels } from '../orders/orders.input.ts';
+import { channels } from '../channels/channels.input.ts';
 import * as repo from './routing.repository.ts';
 import { strategies, strategyNames, type RoutingStrategy } from './routing.strategy.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { str, text } from '../../platform/validation.ts';
 import { divisionByCode } from '../addresses/divisions.ts';
-import { channels } from '../orders/orders.input.ts';
+import { channels } from '../channels/channels.input.ts';
 
 export const warehouseCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, _ and -, at most 40');
 

@@ -2,6 +2,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
 import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
+import { signedTimeIsFresh, type SignedTimeWindow } from '../../platform/signed-time.ts';
 import { parseWallClock } from '../../platform/wallclock.ts';
 
 
@@ -116,13 +117,17 @@ function readQimenBody(method: string, body: Record<string, unknown>, zone: stri
   throw new Malformed(`method ${method} is not taken here`);
 }
 
-/** A Qimen call from a WMS: signed query, XML body. */
-export function readQimenInbound(query: Record<string, string | undefined>, rawBody: string, link: InboundLink): InboundRead {
+/** A signature that verifies over a stale timestamp is answered as one that does not. */
+const stale = (field: string): InboundRead => ({ ok: false, status: 401, code: 'BAD_SIGNATURE', reason: `${field} is missing, unreadable or too far from our clock` });
+
+/** A Qimen call from a WMS: signed query (its `timestamp` GMT+8 and fresh), XML body. */
+export function readQimenInbound(query: Record<string, string | undefined>, rawBody: string, link: InboundLink, window: SignedTimeWindow): InboundRead {
   const { sign, ...params } = query;
   const signed = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<string, string>;
   if (signed.app_key !== link.appKey || !sign || !qimenSignatureMatches({ ...signed, sign }, rawBody, link.appSecret)) {
     return { ok: false, status: 401, code: 'BAD_SIGNATURE', reason: 'app_key or sign does not match the warehouse’s WMS link' };
   }
+  if (!signedTimeIsFresh({ value: signed.timestamp, format: 'china-wall-clock' }, window)) return stale('timestamp');
   if (link.customerId && signed.customerId !== link.customerId) return { ok: false, status: 401, code: 'BAD_SIGNATURE', reason: 'customerId is not the warehouse’s owner' };
   try {
     const request = (parser.parse(rawBody) as { request?: Record<string, unknown> }).request;
@@ -134,12 +139,13 @@ export function readQimenInbound(query: Record<string, string | undefined>, rawB
   }
 }
 
-/** A JSON message from an overseas WMS: signed headers, JSON body. */
-export function readJsonInbound(headers: Record<string, string | string[] | undefined>, rawBody: string, link: InboundLink): InboundRead {
+/** A JSON message from an overseas WMS: signed headers (`X-Timestamp` ISO-8601 with its offset, and fresh), JSON body. */
+export function readJsonInbound(headers: Record<string, string | string[] | undefined>, rawBody: string, link: InboundLink, window: SignedTimeWindow): InboundRead {
   const header = (name: string) => text(Array.isArray(headers[name]) ? headers[name]![0] : headers[name]);
   if (header('x-app-key') !== link.appKey || !wmsJsonSignatureMatches(header('x-timestamp'), rawBody, link.appSecret, header('x-signature'))) {
     return { ok: false, status: 401, code: 'BAD_SIGNATURE', reason: 'X-App-Key or X-Signature does not match the warehouse’s WMS link' };
   }
+  if (!signedTimeIsFresh({ value: header('x-timestamp'), format: 'iso-8601' }, window)) return stale('X-Timestamp');
   try {
     let body: Record<string, unknown>;
     try {

@@ -1,5 +1,5 @@
 import { douyinCarrierCode } from './douyin.carriers.ts';
-import { ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { toUnixSeconds } from '../../../platform/wallclock.ts';
@@ -9,6 +9,9 @@ import { douyinResponseData, douyinShopOrdersOf, normaliseDouyinOrder } from './
 import { verifyDouyinEvent } from './douyin.sign.ts';
 
 const PAGE_SIZE = 100;
+
+/** An order Douyin does not let ship yet (105, still in its risk check) may ship later. */
+const shipmentMayPass = (err: ChannelApiError) => err.code === '50002' && err.detail.includes('order-status-not-shippable');
 
 /**
  * Douyin shop (抖店): pull with order.searchList over update-time windows, paging from 0 in
@@ -24,7 +27,6 @@ export function douyinConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { code: 0, msg: 'success' } },
       badSignature: { status: 401, body: { code: 40004, msg: 'event-sign verification failed' } },
       malformed: { status: 400, body: { code: 40001, msg: 'malformed message body' } },
-      unknownShop: { status: 404, body: { code: 40400, msg: 'unknown shop' } },
       retryLater: { status: 503, body: { code: 50300, msg: 'temporarily unavailable, deliver again' } },
     },
 
@@ -76,11 +78,11 @@ export function douyinConnector(deps: ConnectorDeps): ChannelConnector {
     },
 
     async writeBackShipment(shop, shipment) {
-      douyinResponseData(await callDouyin(shop, 'order.logisticsAdd', {
+      await retryableWhen(shipmentMayPass, async () => douyinResponseData(await callDouyin(shop, 'order.logisticsAdd', {
         order_id: shipment.channelOrderId,
         company_code: douyinCarrierCode(shipment.carrierCode),
         logistics_code: shipment.trackingNumber,
-      }, deps));
+      }, deps)));
     },
   };
 }

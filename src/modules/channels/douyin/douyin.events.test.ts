@@ -5,7 +5,7 @@ import { ChannelPayloadError } from '../connector.ts';
 import { parseDouyinEvents } from './douyin.events.ts';
 import { DouyinPayloadError } from './douyin.types.ts';
 
-const fixtures = new URL('../../../../../shared/fixtures/douyin/', import.meta.url);
+const fixtures = new URL('../../../../test/fixtures/douyin/', import.meta.url);
 
 /** Every event sample, with the kind its folder implies. */
 function eventSamples(): { file: string; kind: 'trade' | 'refund'; text: string }[] {

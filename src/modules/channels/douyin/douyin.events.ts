@@ -1,5 +1,6 @@
 import type { ChannelStatus } from '../../orders/orders.input.ts';
-import { douyinId, isRecord, optionalFen, optionalInt, parseDouyinJson, unixToIso } from './douyin.normalise.ts';
+import { isRecord } from '../channels.normalise.ts';
+import { douyinId, optionalFen, optionalInt, parseDouyinJson, unixToIso } from './douyin.normalise.ts';
 import {
   DouyinPayloadError,
   type DouyinRefund,

@@ -12,7 +12,7 @@ import {
 } from './douyin.normalise.ts';
 import { DouyinPayloadError, DouyinUnknownStatusError, type DouyinShopOrder } from './douyin.types.ts';
 
-const fixtures = new URL('../../../../../shared/fixtures/douyin/', import.meta.url);
+const fixtures = new URL('../../../../test/fixtures/douyin/', import.meta.url);
 const shop = { shopId: 'douyin-flagship' };
 
 function fixtureText(path: string): string {
@@ -62,8 +62,8 @@ function sampleOrder(overrides: Partial<DouyinShopOrder> = {}): DouyinShopOrder 
   };
 }
 
-test('the fixtures path resolves to the shared Douyin samples', () => {
-  assert.match(fixtures.pathname, /\/shared\/fixtures\/douyin\/$/);
+test('the fixtures path resolves to the Douyin samples kept in the repository', () => {
+  assert.match(fixtures.pathname, /\/test\/fixtures\/douyin\/$/);
   assert.ok(existsSync(new URL('SOURCE.md', fixtures)), `no SOURCE.md under ${fixtures.pathname}`);
 });
 
@@ -194,6 +194,8 @@ test('every Douyin order status maps, and an unknown one is a typed error carryi
     const order = normaliseDouyinOrder(sampleOrder({ order_status: String(code) }), shop);
     assert.equal(order.status, status, `order_status ${code}`);
     assert.equal(order.channelStatus, code);
+    // 105: paid, but Douyin's risk check has not released it to the shop.
+    assert.equal(order.channelHold, code === '105' ? 'risk_check' : undefined, `order_status ${code}`);
   }
   assert.throws(
     () => normaliseDouyinOrder(sampleOrder({ order_status: 7 }), shop),

@@ -1,5 +1,6 @@
 import { fromUnixSeconds } from '../../../platform/wallclock.ts';
-import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { buyerRefOf, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
 import { ChannelApiError } from '../connector.ts';
 import {
   DouyinPayloadError,
@@ -55,10 +56,6 @@ function malformed(path: string, message: string): never {
   throw new DouyinPayloadError('DOUYIN_MALFORMED_PAYLOAD', path, message);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * An id as a string, digit for digit. Numbers are accepted only while exact; one wrapping pair of
  * quotes is removed (the after-sale samples send `"\"6986…\""`).
@@ -106,13 +103,6 @@ export function unixToIso(value: unknown, path: string): string | undefined {
   return fromUnixSeconds(seconds).toISOString().replace('.000Z', 'Z');
 }
 
-/** Trimmed text from a string or an exact number; undefined when empty. */
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  return value.trim() || undefined;
-}
-
 function flag(value: unknown): boolean {
   return value === true || value === 'true' || value === 1 || value === '1';
 }
@@ -121,13 +111,13 @@ function flag(value: unknown): boolean {
 // Responses
 
 /**
- * Douyin's error families (unverified beyond third-party code): 2xxxx service unavailable and 9xxxx
- * rate limits pass with time; authorisation (3xxxx), parameter (4xxxx) and business (5xxxx) errors
- * do not.
+ * Douyin's error families (unverified beyond third-party code): 2xxxx service unavailable, 6xxxx
+ * traffic limited (isv.traffic-limited) and 9xxxx rate limits pass with time; authorisation
+ * (3xxxx), parameter (4xxxx) and business (5xxxx) errors do not.
  */
 function retryable(code: number): boolean {
   const family = Math.floor(code / 10000);
-  return family === 2 || family === 9;
+  return family === 2 || family === 6 || family === 9;
 }
 
 /** The data of a successful response: `code == 10000`, or `err_no == 0` in older samples. */
@@ -171,11 +161,19 @@ const statusByOrderStatus: Readonly<Record<string, ChannelStatus>> = {
   '5': 'closed', // 已完成 (已收货)
 };
 
+/** Paid, but Douyin's risk check has not released the order to the shop: it must not ship yet. */
+const holdByOrderStatus: Readonly<Record<string, ChannelHold>> = { '105': 'risk_check' };
+
 export function douyinChannelStatus(orderStatus: unknown, path = 'order_status'): { status: ChannelStatus; channelStatus: string } {
   const code = String(requiredInt(orderStatus, path));
   const status = statusByOrderStatus[code];
   if (!status) throw new DouyinUnknownStatusError(code, path);
   return { status, channelStatus: code };
+}
+
+function withHold(state: { status: ChannelStatus; channelStatus: string }) {
+  const channelHold = holdByOrderStatus[state.channelStatus];
+  return channelHold ? { ...state, channelHold } : state;
 }
 
 /** Douyin ciphertext is wrapped in #, $ or ~ (`##…#1##`, `$$…$1$$`); it is no use to a person. */
@@ -325,26 +323,20 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
   const goodsFen = lines.reduce((sum, l) => sum + (l.amountFen ?? 0), 0);
   const shippingFen = optionalFen(raw.post_amount, 'post_amount') ?? 0;
   const totalFen = optionalFen(raw.pay_amount, 'pay_amount') ?? malformed('pay_amount', 'missing');
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) {
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => {
     throw new DouyinPayloadError('DOUYIN_AMOUNTS_INCONSISTENT', 'pay_amount', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`);
-  }
-  const buyerRef = text(raw.doudian_open_id);
+  });
   return {
     channel: 'douyin',
     shopId: shop.shopId,
     channelOrderId: douyinId(raw.order_id, 'order_id'),
-    ...douyinChannelStatus(raw.order_status),
-    buyerRef: buyerRef && buyerRef.length <= 100 ? buyerRef : undefined,
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    ...withHold(douyinChannelStatus(raw.order_status)),
+    buyerRef: buyerRefOf(raw.doudian_open_id),
+    ...amounts,
     receiver: receiverOf(raw),
     tags: tagsOf(raw),
-    buyerMessage: text(raw.buyer_words)?.slice(0, 1000),
-    sellerMemo: text(raw.seller_words)?.slice(0, 1000),
+    buyerMessage: memo(raw.buyer_words),
+    sellerMemo: memo(raw.seller_words),
     orderedAt: unixToIso(raw.create_time, 'create_time') ?? malformed('create_time', 'missing'),
     paidAt: unixToIso(raw.pay_time, 'pay_time'),
     channelModifiedAt: unixToIso(raw.update_time, 'update_time'),

@@ -1,6 +1,7 @@
 import { formatWallClock } from '../../../platform/wallclock.ts';
 import { ChannelApiError, type ConnectorDeps } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
+import { isRecord } from '../channels.normalise.ts';
 import { signJd } from './jd.sign.ts';
 
 /** JD open platform gateway (京东开放平台 / 宙斯 JOS). */
@@ -20,9 +21,6 @@ export function jdResponseKey(method: string): string {
   return `${method.replace(/\./g, '_')}_responce`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Integer literals longer than 15 digits become strings, so no id is rounded through a double. */
 export function parseJdJson(text: string): unknown {

@@ -1,9 +1,10 @@
 import { formatWallClock } from '../../../platform/wallclock.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
-import { ChannelApiError, ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { callJd, parseJdJson } from './jd.client.ts';
-import { isRecord, jdChannelStatus, jdDetailOrder, jdId, jdSearchResult, normaliseJdOrder } from './jd.normalise.ts';
+import { isRecord } from '../channels.normalise.ts';
+import { jdChannelStatus, jdDetailOrder, jdId, jdSearchResult, normaliseJdOrder } from './jd.normalise.ts';
 import { verifyJd } from './jd.sign.ts';
 
 const PAGE_SIZE = 100;
@@ -13,6 +14,9 @@ const OPTIONAL_FIELDS =
   'orderId,venderId,orderState,orderTotalPrice,orderSellerPrice,orderPayment,freightPrice,paymentConfirmTime,orderStartTime,modified,venderRemark,orderRemark,consigneeInfo,itemInfoList';
 /** The method name the push delivery is signed under (ours: JD's JMQ is not HTTP). */
 export const JD_PUSH_METHOD = 'jingdong.pop.order.changed';
+
+/** 订单状态…不允许出库: a LOCKED or paused order may not ship yet, and may once JD lifts it. */
+const shipmentMayPass = (err: ChannelApiError) => /订单状态|order in state/.test(err.detail);
 
 /**
  * JD (京东 POP, 宙斯/JOS): pull with jingdong.pop.order.enSearch over modified-time windows, pages
@@ -49,7 +53,6 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { code: '0', zh_desc: '成功', en_desc: 'success' } },
       badSignature: { status: 401, body: { error_response: { code: '19', zh_desc: '无效签名', en_desc: 'Invalid signature' } } },
       malformed: { status: 400, body: { error_response: { code: '400', zh_desc: '消息格式错误', en_desc: 'Malformed message' } } },
-      unknownShop: { status: 404, body: { error_response: { code: '404', zh_desc: '未知店铺', en_desc: 'Unknown shop' } } },
       retryLater: { status: 503, body: { error_response: { code: '503', zh_desc: '暂不可用，请重新投递', en_desc: 'Temporarily unavailable, deliver again' } } },
     },
 
@@ -82,6 +85,8 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
       if (q.app_key !== shop.appKey || q.method !== JD_PUSH_METHOD) return false;
       return verifyJd({ ...q, '360buy_param_json': request.rawBody }, shop.appSecret);
     },
+
+    signedTime: (request) => ({ value: request.query.timestamp, format: 'china-wall-clock' }),
 
     parsePush(_shop, request): ChannelMessage[] {
       let body: unknown;
@@ -119,11 +124,11 @@ export function jdConnector(deps: ConnectorDeps): ChannelConnector {
     },
 
     async writeBackShipment(shop, shipment) {
-      await callJd(shop, 'jingdong.pop.order.shipment', {
+      await retryableWhen(shipmentMayPass, () => callJd(shop, 'jingdong.pop.order.shipment', {
         orderId: shipment.channelOrderId,
         logiCoprId: shipment.carrierCode,
         logiNo: shipment.trackingNumber,
-      }, deps);
+      }, deps));
     },
   };
 }

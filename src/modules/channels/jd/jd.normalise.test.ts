@@ -109,4 +109,11 @@ describe('JD order normalisation', () => {
     assert.equal(jdDetailOrder({ orderDetailInfo: { apiResult: {} } }), undefined);
     assert.deepEqual(jdDetailOrder({ orderDetailInfo: { orderInfo: { orderId: '1' } } }), { orderId: '1' });
   });
+  test('LOCKED and POP_ORDER_PAUSE are paid and held; the other states are not', () => {
+    assert.deepEqual([normaliseJdOrder(order({ orderState: 'LOCKED' }), SHOP).channelHold, normaliseJdOrder(order({ orderState: 'POP_ORDER_PAUSE' }), SHOP).channelHold], ['locked', 'paused']);
+    assert.equal(orderInput.parse(normaliseJdOrder(order({ orderState: 'LOCKED' }), SHOP)).status, 'paid');
+    for (const orderState of ['WAIT_SELLER_STOCK_OUT', 'WAIT_SELLER_DELIVERY', 'TRADE_CANCELED']) {
+      assert.equal(normaliseJdOrder(order({ orderState }), SHOP).channelHold, undefined, orderState);
+    }
+  });
 });

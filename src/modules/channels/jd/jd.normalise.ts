@@ -1,6 +1,5 @@
-import { decimalToMinor, MoneyFormatError } from '../../../platform/money.ts';
-import { parseWallClock, WallClockError } from '../../../platform/wallclock.ts';
-import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -14,8 +13,8 @@ import { ChannelPayloadError } from '../connector.ts';
  * Times: `yyyy-MM-dd HH:mm:ss` on the GMT+8 wall clock.
  *
  * Status: LOCKED (锁定, e.g. a pending after-sale or risk check) and POP_ORDER_PAUSE (暂停) are paid
- * orders the shop must not ship yet: they read as `paid` with the tag `jd_locked`, and the channel
- * status keeps the JD word. JD's POP search does not return unpaid orders in these states, so the
+ * orders the shop must not ship yet: they read as `paid` with the tag `jd_locked` and the hold
+ * `locked` / `paused` (stock taken, nothing sent to a warehouse), and the channel status keeps the JD word. JD's POP search does not return unpaid orders in these states, so the
  * OMS never sees a JD order as `created`.
  */
 
@@ -29,20 +28,11 @@ export const JD_STATUS: Readonly<Record<string, ChannelStatus>> = {
   POP_ORDER_PAUSE: 'paid',
 };
 export const JD_LOCKED_STATES = new Set(['LOCKED', 'POP_ORDER_PAUSE']);
+const JD_HOLDS: Readonly<Record<string, ChannelHold>> = { LOCKED: 'locked', POP_ORDER_PAUSE: 'paused' };
 export const JD_LOCKED_TAG = 'jd_locked';
 
 function malformed(path: string, message: string): never {
   throw new ChannelPayloadError(`jd order ${path}: ${message}`, { path });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  return value.trim() || undefined;
 }
 
 /** An id as a digit string; a number is accepted only while exact. */
@@ -57,28 +47,10 @@ export function jdId(value: unknown, path: string): string {
 }
 
 function yuan(value: unknown, path: string, required = true): number {
-  const s = text(value) ?? (typeof value === 'number' ? String(value) : undefined);
-  if (s === undefined) return required ? malformed(path, 'missing') : 0;
-  try {
-    const fen = decimalToMinor(s);
-    if (fen < 0) malformed(path, 'must not be negative');
-    return fen;
-  } catch (err) {
-    if (err instanceof MoneyFormatError) return malformed(path, err.message);
-    throw err;
-  }
+  return yuanToFen(value, path, malformed) ?? (required ? malformed(path, 'missing') : 0);
 }
 
-function wallTime(value: unknown, path: string): string | undefined {
-  const s = text(value);
-  if (s === undefined) return undefined;
-  try {
-    return parseWallClock(s).toISOString().replace('.000Z', 'Z');
-  } catch (err) {
-    if (err instanceof WallClockError) return malformed(path, err.message);
-    throw err;
-  }
-}
+const wallTime = (value: unknown, path: string) => chinaTimeToIso(value, path, malformed);
 
 export function jdChannelStatus(state: unknown): { status: ChannelStatus; channelStatus: string } {
   const s = text(state);
@@ -145,8 +117,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
   const goodsFen = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceFen, 0);
   const shippingFen = yuan(raw.freightPrice, 'freightPrice', false);
   const totalFen = yuan(raw.orderPayment, 'orderPayment');
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) malformed('orderPayment', `paid ${totalFen} exceeds goods ${goodsFen} + freight ${shippingFen}`);
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => malformed('orderPayment', `paid ${totalFen} exceeds goods ${goodsFen} + freight ${shippingFen}`));
   const state = jdChannelStatus(raw.orderState);
   const orderedAt = wallTime(raw.orderStartTime, 'orderStartTime') ?? malformed('orderStartTime', 'missing');
   const paidAt = wallTime(raw.paymentConfirmTime, 'paymentConfirmTime');
@@ -155,15 +126,12 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
     shopId: shop.shopId,
     channelOrderId: jdId(raw.orderId, 'orderId'),
     ...state,
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    ...(JD_HOLDS[state.channelStatus] ? { channelHold: JD_HOLDS[state.channelStatus] } : {}),
+    ...amounts,
     receiver: receiverOf(raw),
     tags: JD_LOCKED_STATES.has(state.channelStatus) ? [JD_LOCKED_TAG] : [],
-    buyerMessage: text(raw.orderRemark)?.slice(0, 1000),
-    sellerMemo: text(raw.venderRemark)?.slice(0, 1000),
+    buyerMessage: memo(raw.orderRemark),
+    sellerMemo: memo(raw.venderRemark),
     orderedAt,
     // JD orders are all paid by the time POP shows them; fall back to the order time if JD omits it.
     paidAt: paidAt ?? (state.status === 'cancelled' ? undefined : orderedAt),

@@ -1,12 +1,15 @@
 import { toUnixSeconds } from '../../../platform/wallclock.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
-import { ChannelApiError, ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type InboundRequest, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type InboundRequest, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { callPdd } from './pdd.client.ts';
 import { normalisePddOrder, pddIncrementPage, pddOrderInfo } from './pdd.normalise.ts';
 import { verifyPdd } from './pdd.sign.ts';
 
 const PAGE_SIZE = 100;
+
+/** An order PDD does not let ship yet (under its risk review) may ship later. */
+const shipmentMayPass = (err: ChannelApiError) => err.code.endsWith('/order_not_shippable');
 
 /**
  * Our HTTP form of PDD's message service (PDD itself pushes over a websocket, which the platform
@@ -55,7 +58,6 @@ export function pddConnector(deps: ConnectorDeps): ChannelConnector {
       accepted: { status: 200, body: { message_ack_response: { success: true } } },
       badSignature: { status: 401, body: { error_response: { error_code: 10016, error_msg: 'sign check failed', sub_code: 'sign_invalid' } } },
       malformed: { status: 400, body: { error_response: { error_code: 10000, error_msg: 'malformed message', sub_code: 'param_invalid' } } },
-      unknownShop: { status: 404, body: { error_response: { error_code: 10001, error_msg: 'unknown mall', sub_code: 'mall_not_found' } } },
       retryLater: { status: 503, body: { error_response: { error_code: 50000, error_msg: 'temporarily unavailable, deliver again', sub_code: 'retry_later' } } },
     },
 
@@ -89,6 +91,8 @@ export function pddConnector(deps: ConnectorDeps): ChannelConnector {
       return verifyPdd(fields, shop.appSecret);
     },
 
+    signedTime: (request) => ({ value: pushFields(request.rawBody)?.timestamp, format: 'unix-seconds' }),
+
     parsePush(_shop, request): ChannelMessage[] {
       const fields = pushFields(request.rawBody);
       if (!fields) throw new ChannelPayloadError('body is not a flat JSON object');
@@ -116,11 +120,11 @@ export function pddConnector(deps: ConnectorDeps): ChannelConnector {
     },
 
     async writeBackShipment(shop, shipment) {
-      const body = await callPdd(shop, 'pdd.logistics.online.send', {
+      const body = await retryableWhen(shipmentMayPass, () => callPdd(shop, 'pdd.logistics.online.send', {
         order_sn: shipment.channelOrderId,
         logistics_id: shipment.carrierCode,
         tracking_number: shipment.trackingNumber,
-      }, deps);
+      }, deps));
       const r = body.logistics_online_send_response as { is_success?: unknown } | undefined;
       if (!r || r.is_success !== true) throw new ChannelApiError('pdd', 'not_success', `shipment of ${shipment.channelOrderId} not confirmed`, true);
     },

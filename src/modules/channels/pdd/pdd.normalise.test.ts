@@ -48,9 +48,9 @@ describe('PDD order normalisation', () => {
 
   test('GMT+8 wall-clock times become UTC instants; town is the district; masked receiver kept', () => {
     const o = normalisePddOrder(base, { shopId: 'pdd-1' });
-    assert.equal(o.orderedAt, '2024-11-23T16:30:00.000Z');
-    assert.equal(o.paidAt, '2024-11-23T16:31:05.000Z');
-    assert.equal(o.channelModifiedAt, '2024-11-23T16:31:05.000Z');
+    assert.equal(o.orderedAt, '2024-11-23T16:30:00Z');
+    assert.equal(o.paidAt, '2024-11-23T16:31:05Z');
+    assert.equal(o.channelModifiedAt, '2024-11-23T16:31:05Z');
     assert.equal(o.receiver.district, '西湖区');
     assert.equal(o.receiver.phone, '138****5678');
     assert.equal(o.receiver.provinceCode, '330000');
@@ -78,5 +78,11 @@ describe('PDD order normalisation', () => {
     assert.throws(() => normalisePddOrder({ ...base, pay_amount: 1.234 }, { shopId: 's' }), ChannelPayloadError);
     assert.throws(() => normalisePddOrder({ ...base, created_time: '2024/11/24' }, { shopId: 's' }), ChannelPayloadError);
     assert.throws(() => normalisePddOrder({ ...base, pay_amount: 500 }, { shopId: 's' }), ChannelPayloadError);
+  });
+  test('risk_control_status 1 (审核中) holds a paid order; 0 or absent does not', () => {
+    const held = orderInput.parse(normalisePddOrder({ ...base, risk_control_status: 1 }, { shopId: 'pdd-1' }));
+    assert.deepEqual([held.status, held.channelHold], ['paid', 'risk_check']);
+    assert.equal(normalisePddOrder({ ...base, risk_control_status: 0 }, { shopId: 'pdd-1' }).channelHold, undefined);
+    assert.equal(normalisePddOrder(base, { shopId: 'pdd-1' }).channelHold, undefined);
   });
 });

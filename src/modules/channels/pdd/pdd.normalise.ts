@@ -1,6 +1,5 @@
-import { decimalToMinor, MoneyFormatError } from '../../../platform/money.ts';
-import { parseWallClock, WallClockError } from '../../../platform/wallclock.ts';
 import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { chinaTimeToIso, cnyAmounts, memo, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -32,28 +31,17 @@ function required(raw: Raw, key: string, path = key): string {
   return v;
 }
 
+function malformed(path: string, message: string): never {
+  throw new ChannelPayloadError(`${path}: ${message}`);
+}
+
+/** A yuan number such as 12.3 is read as the string "12.3", by string arithmetic; absent is 0. */
 function fen(raw: Raw, key: string, path = key): number {
-  const v = field(raw, key);
-  if (v === undefined || v === null || v === '') return 0;
-  if (typeof v !== 'number' && typeof v !== 'string') throw new ChannelPayloadError(`${path} is not an amount`);
-  try {
-    // A yuan number such as 12.3 is written back as the string "12.3" and read by string arithmetic.
-    return decimalToMinor(typeof v === 'number' ? String(v) : v);
-  } catch (err) {
-    if (err instanceof MoneyFormatError) throw new ChannelPayloadError(`${path}: ${err.message}`);
-    throw err;
-  }
+  return yuanToFen(field(raw, key), path, malformed) ?? 0;
 }
 
 function time(raw: Raw, key: string): string | undefined {
-  const v = str(raw, key);
-  if (v === undefined) return undefined;
-  try {
-    return parseWallClock(v).toISOString();
-  } catch (err) {
-    if (err instanceof WallClockError) throw new ChannelPayloadError(`${key}: ${err.message}`);
-    throw err;
-  }
+  return chinaTimeToIso(str(raw, key), key, malformed);
 }
 
 function int(raw: Raw, key: string): number | undefined {
@@ -97,8 +85,9 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
   const shippingFen = fen(order, 'postage');
   const totalFen = fen(order, 'pay_amount');
   // Whatever the buyer did not pay of goods plus postage was discounted (shop, platform, coupons).
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) throw new ChannelPayloadError(`order ${orderSn}: pay_amount exceeds goods plus postage`);
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => {
+    throw new ChannelPayloadError(`order ${orderSn}: pay_amount exceeds goods plus postage`);
+  });
 
   const { status, channelStatus } = pddChannelStatus(field(order, 'order_status'), field(order, 'refund_status'));
   const orderedAt = time(order, 'created_time');
@@ -116,11 +105,9 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
     channelOrderId: orderSn,
     status,
     channelStatus,
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    // risk_control_status 1: 审核中, under PDD's review; the order must not ship until it is 0.
+    ...(status === 'paid' && int(order, 'risk_control_status') === 1 ? { channelHold: 'risk_check' as const } : {}),
+    ...amounts,
     receiver: {
       // PDD hands out masked receiver data only; the clear text needs the audited decrypt call.
       name: required(order, 'receiver_name_mask', 'receiver_name_mask'),
@@ -135,8 +122,8 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
       districtCode: str(order, 'town_id'),
     },
     tags,
-    buyerMessage: str(order, 'buyer_memo')?.slice(0, 1000),
-    sellerMemo: str(order, 'remark')?.slice(0, 1000),
+    buyerMessage: memo(field(order, 'buyer_memo')),
+    sellerMemo: memo(field(order, 'remark')),
     orderedAt,
     paidAt: time(order, 'confirm_time'),
     channelModifiedAt: time(order, 'updated_at'),

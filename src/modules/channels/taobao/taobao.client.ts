@@ -1,5 +1,6 @@
 import { ChannelApiError, ChannelPayloadError, type ConnectorDeps } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
+import { isRecord } from '../channels.normalise.ts';
 import { signTop, topTimestamp } from './taobao.sign.ts';
 
 /** Taobao/Tmall open platform (TOP) gateway. */
@@ -29,9 +30,6 @@ export function parseTopJson(text: string): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * TOP's platform errors below 100 are the caller's fault except 7 (App Call Limited) and

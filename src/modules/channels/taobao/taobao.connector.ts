@@ -1,11 +1,15 @@
-import { ChannelPayloadError, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
+import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
+import { isRecord } from '../channels.normalise.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { callTop, parseTopJson } from './taobao.client.ts';
 import { knownTaobaoStatus, normaliseTaobaoTrade, taobaoTradesOf, topId } from './taobao.normalise.ts';
 import { topTimestamp, verifyTop } from './taobao.sign.ts';
 
 const PAGE_SIZE = 100;
+
+/** 当前交易状态不支持此操作: the trade may not ship yet (PAID_FORBID_CONSIGN), and may later. */
+const shipmentMayPass = (err: ChannelApiError) => err.detail.includes('isv.logistics-offline-service-error');
 
 /** The trade fields we read, for both the incremental list and fullinfo. */
 export const TRADE_FIELDS = [
@@ -15,9 +19,6 @@ export const TRADE_FIELDS = [
   'payment', 'post_fee', 'discount_fee', 'total_fee', 'seller_memo', 'buyer_message', 'orders',
 ].join(',');
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const channelOf = (shop: ShopCredentials): 'taobao' | 'tmall' => (shop.channel === 'tmall' ? 'tmall' : 'taobao');
 
@@ -43,7 +44,6 @@ export function taobaoConnector(deps: ConnectorDeps, channel: 'taobao' | 'tmall'
       accepted: { status: 200, body: { tmc_message_confirm_response: { is_success: true } } },
       badSignature: { status: 401, body: { error_response: { code: 25, msg: 'Invalid signature' } } },
       malformed: { status: 400, body: { error_response: { code: 41, msg: 'Invalid arguments', sub_msg: 'malformed TMC message' } } },
-      unknownShop: { status: 404, body: { error_response: { code: 27, msg: 'Invalid session', sub_msg: 'unknown shop' } } },
       retryLater: { status: 503, body: { error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.remote-service-unavailable' } } },
     },
 
@@ -143,11 +143,11 @@ export function taobaoConnector(deps: ConnectorDeps, channel: 'taobao' | 'tmall'
     },
 
     async writeBackShipment(shop, shipment) {
-      await callTop(shop, 'taobao.logistics.offline.send', {
+      await retryableWhen(shipmentMayPass, () => callTop(shop, 'taobao.logistics.offline.send', {
         tid: shipment.channelOrderId,
         out_sid: shipment.trackingNumber,
         company_code: shipment.carrierCode,
-      }, deps);
+      }, deps));
     },
   };
 }

@@ -91,4 +91,9 @@ describe('Taobao trade normalisation', () => {
     assert.throws(call('{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.remote-service-timeout"}}'), (e: unknown) => e instanceof ChannelApiError && e.retryable);
     assert.throws(call('{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.trade-not-exist"}}'), (e: unknown) => e instanceof ChannelApiError && !e.retryable);
   });
+  test('PAID_FORBID_CONSIGN is paid and held: the channel does not let it ship yet', () => {
+    const held = orderInput.parse(normaliseTaobaoTrade(trade({ status: 'PAID_FORBID_CONSIGN' }), SHOP));
+    assert.deepEqual([held.status, held.channelHold], ['paid', 'consign_forbidden']);
+    assert.equal(normaliseTaobaoTrade(trade({ status: 'WAIT_SELLER_SEND_GOODS' }), SHOP).channelHold, undefined);
+  });
 });

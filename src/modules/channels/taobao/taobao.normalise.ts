@@ -1,6 +1,5 @@
-import { decimalToMinor, MoneyFormatError } from '../../../platform/money.ts';
-import { CHINA_ZONE, parseWallClock, WallClockError } from '../../../platform/wallclock.ts';
 import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
+import { buyerRefOf, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -32,16 +31,6 @@ function malformed(path: string, message: string): never {
   throw new TaobaoPayloadError(path, message);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  return value.trim() || undefined;
-}
-
 /** An id as its exact digits; a JS number is accepted only while it is exact. */
 export function topId(value: unknown, path: string): string {
   if (typeof value === 'number') {
@@ -54,18 +43,7 @@ export function topId(value: unknown, path: string): string {
   return malformed(path, 'missing id');
 }
 
-function fen(value: unknown, path: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' && typeof value !== 'number') return malformed(path, 'must be a decimal amount');
-  try {
-    const n = decimalToMinor(value);
-    if (n < 0) return malformed(path, 'must not be negative');
-    return n;
-  } catch (err) {
-    if (err instanceof MoneyFormatError) return malformed(path, err.message);
-    throw err;
-  }
-}
+const fen = (value: unknown, path: string) => yuanToFen(value, path, malformed);
 
 function requiredFen(value: unknown, path: string): number {
   return fen(value, path) ?? malformed(path, 'missing');
@@ -73,22 +51,16 @@ function requiredFen(value: unknown, path: string): number {
 
 /** GMT+8 wall clock → ISO instant with Z; undefined when absent. */
 export function topTimeToIso(value: unknown, path: string): string | undefined {
-  const s = text(value);
-  if (!s) return undefined;
-  try {
-    return parseWallClock(s, CHINA_ZONE).toISOString().replace('.000Z', 'Z');
-  } catch (err) {
-    if (err instanceof WallClockError) return malformed(path, 'must be "yyyy-MM-dd HH:mm:ss" (GMT+8)');
-    throw err;
-  }
+  return chinaTimeToIso(value, path, malformed, 'must be "yyyy-MM-dd HH:mm:ss" (GMT+8)');
 }
 
 /**
  * TOP trade `status` → what the channel says.
  * - SELLER_CONSIGNED_PART (partly shipped) reads as `shipped`, as Douyin's 部分发货 does: the
  *   platform has seen a dispatch, so the order must not be cancelled or re-routed as unshipped.
- * - PAID_FORBID_CONSIGN (paid, shipping blocked, e.g. a 拼团 not yet complete) reads as `paid`:
- *   the money is in; the block is the channel's and lifts without a new status from us.
+ * - PAID_FORBID_CONSIGN (paid, shipping blocked, e.g. a 拼团 not yet complete) reads as `paid`
+ *   with the hold `consign_forbidden`: the money is in and the stock is taken, but nothing goes to
+ *   a warehouse until TOP lifts the block (the trade moves on to WAIT_SELLER_SEND_GOODS).
  * - PAY_PENDING / WAIT_PRE_AUTH_CONFIRM (payment in progress, 0-yuan pre-authorisation) read as
  *   `created`: not yet paid.
  * - A step (presale) trade whose deposit is paid but not the balance is still WAIT_BUYER_PAY on
@@ -178,26 +150,21 @@ export function normaliseTaobaoTrade(raw: unknown, shop: { shopId: string; chann
   const goodsFen = lines.reduce((sum, l) => sum + (l.amountFen ?? 0), 0);
   const shippingFen = fen(raw.post_fee, 'post_fee') ?? 0;
   const totalFen = requiredFen(raw.payment, 'payment');
-  const discountFen = goodsFen + shippingFen - totalFen;
-  if (discountFen < 0) malformed('payment', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`);
+  const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => malformed('payment', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`));
   const status = text(raw.status);
-  const buyerRef = text(raw.buyer_open_uid);
   return {
     channel: shop.channel,
     shopId: shop.shopId,
     channelOrderId: topId(raw.tid, 'tid'),
     status: taobaoChannelStatus(status),
     channelStatus: status,
-    buyerRef: buyerRef && buyerRef.length <= 100 ? buyerRef : undefined,
-    currency: 'CNY',
-    goodsFen,
-    shippingFen,
-    discountFen,
-    totalFen,
+    ...(status === 'PAID_FORBID_CONSIGN' ? { channelHold: 'consign_forbidden' as const } : {}),
+    buyerRef: buyerRefOf(raw.buyer_open_uid),
+    ...amounts,
     receiver: receiverOf(raw),
     tags: tagsOf(raw),
-    buyerMessage: text(raw.buyer_message)?.slice(0, 1000),
-    sellerMemo: text(raw.seller_memo)?.slice(0, 1000),
+    buyerMessage: memo(raw.buyer_message),
+    sellerMemo: memo(raw.seller_memo),
     orderedAt: topTimeToIso(raw.created, 'created') ?? malformed('created', 'missing'),
     paidAt: topTimeToIso(raw.pay_time, 'pay_time'),
     channelModifiedAt: topTimeToIso(raw.modified, 'modified'),
