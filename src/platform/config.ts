@@ -17,6 +17,8 @@ const envSchema = z.object({
   OMS_WMS_RETRY_EVERY_MS: z.coerce.number().int().min(1000).optional(),
   /** Attempts after which a delivery order fails and its order stops as push_failed. */
   OMS_WMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
+  /** A delivery order failing this long raises a push_failing alert (15 minutes by default), before its last attempt. */
+  OMS_PUSH_ALERT_AFTER_MS: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,10 +39,11 @@ export function databaseTarget(env: Env, flag?: string): string {
 }
 
 /** The dispatcher's retry schedule as the environment sets it; what it leaves out keeps its default. */
-export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: number; maxAttempts?: number } {
+export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: number; maxAttempts?: number; pushAlertAfterMs?: number } {
   return {
     ...(env.OMS_WMS_RETRY_BACKOFF_MS ? { backoffMs: env.OMS_WMS_RETRY_BACKOFF_MS.split(',').map(Number) } : {}),
     ...(env.OMS_WMS_RETRY_EVERY_MS ? { everyMs: env.OMS_WMS_RETRY_EVERY_MS } : {}),
     ...(env.OMS_WMS_MAX_ATTEMPTS ? { maxAttempts: env.OMS_WMS_MAX_ATTEMPTS } : {}),
+    ...(env.OMS_PUSH_ALERT_AFTER_MS !== undefined ? { pushAlertAfterMs: env.OMS_PUSH_ALERT_AFTER_MS } : {}),
   };
 }
