@@ -274,15 +274,19 @@ export async function dueNow(db: Database, tenantId: string, orderIds: string[],
 
 /**
  * Remembers a WMS message by its warehouse, business code and subject, with its digest: `new` when
- * it was not kept before, `repeat` when it was with the same digest (or before digests were kept,
- * under its code alone), `conflict` when the same code and subject came with other content.
+ * it was not kept before, `repeat` when it was with the same digest, `conflict` when the same code
+ * and subject came with other content. A stock change under a code kept before subjects were
+ * (subject '') counts as a repeat, as it did then: taking it again would count it twice. (A
+ * shipment taken again changes nothing, so it needs no such care.)
  */
 export async function rememberInbound(db: Database, row: typeof wmsInbound.$inferInsert & { subject: string; digest: string }): Promise<'new' | 'repeat' | 'conflict'> {
   const inserted = await db.insert(wmsInbound).values(row).onConflictDoNothing().returning({ code: wmsInbound.outBizCode });
-  if (inserted.length > 0) return 'new';
-  const kept = await db.select({ subject: wmsInbound.subject, digest: wmsInbound.digest }).from(wmsInbound)
+  if (inserted.length > 0 && row.method !== 'stock_changed') return 'new';
+  const kept = await db.select({ subject: wmsInbound.subject, digest: wmsInbound.digest, method: wmsInbound.method }).from(wmsInbound)
     .where(and(eq(wmsInbound.tenantId, row.tenantId), eq(wmsInbound.warehouseCode, row.warehouseCode), eq(wmsInbound.outBizCode, row.outBizCode), inArray(wmsInbound.subject, [row.subject, ''])));
-  return kept.some((k) => k.subject === '' || k.digest === '' || k.digest === row.digest) ? 'repeat' : 'conflict';
+  const legacy = kept.some((k) => k.subject === '' && k.method === row.method);
+  if (inserted.length > 0) return legacy ? 'repeat' : 'new';
+  return legacy || kept.some((k) => k.subject === row.subject && k.digest === row.digest) ? 'repeat' : 'conflict';
 }
 
 /** Shipment notices owed to channels (see claim). */
