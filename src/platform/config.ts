@@ -25,6 +25,8 @@ const envSchema = z.object({
   OMS_READ_QUEUE: z.coerce.number().int().min(0).max(100_000).optional(),
   /** How far, in seconds either way, a signed channel or WMS message's own timestamp may be from our clock. */
   OMS_SIGNATURE_MAX_SKEW_S: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_SIGNATURE_MAX_SKEW_S),
+  /** A delivery order failing this long raises a push_failing alert (15 minutes by default), before its last attempt. */
+  OMS_PUSH_ALERT_AFTER_MS: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -45,11 +47,12 @@ export function databaseTarget(env: Env, flag?: string): string {
 }
 
 /** The dispatcher's retry schedule as the environment sets it; what it leaves out keeps its default. */
-export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: number; maxAttempts?: number } {
+export function retrySchedule(env: Env): { backoffMs?: number[]; everyMs?: number; maxAttempts?: number; pushAlertAfterMs?: number } {
   return {
     ...(env.OMS_WMS_RETRY_BACKOFF_MS ? { backoffMs: env.OMS_WMS_RETRY_BACKOFF_MS.split(',').map(Number) } : {}),
     ...(env.OMS_WMS_RETRY_EVERY_MS ? { everyMs: env.OMS_WMS_RETRY_EVERY_MS } : {}),
     ...(env.OMS_WMS_MAX_ATTEMPTS ? { maxAttempts: env.OMS_WMS_MAX_ATTEMPTS } : {}),
+    ...(env.OMS_PUSH_ALERT_AFTER_MS !== undefined ? { pushAlertAfterMs: env.OMS_PUSH_ALERT_AFTER_MS } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../platform/errors.ts';
 import { inTransaction } from '../platform/transaction.ts';
 import type { Wake } from '../platform/wake.ts';
 import { acknowledgeAlertsAbout } from '../modules/fulfillment/alerts.service.ts';
-import { deliveryView, getDelivery, retryDelivery, type DeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
+import { deliveryView, getDelivery, retryDelivery, sendPendingNow, type DeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
 import type { DeliveryActions } from '../modules/fulfillment/fulfillment.routes.ts';
 import { lockOrders, transitionMany } from '../modules/orders/orders.service.ts';
 import { linkedWarehouses } from '../modules/warehouses/warehouses.service.ts';
@@ -25,12 +25,18 @@ export function deliveryActions(deps: DeliveryActionDeps): DeliveryActions {
 /**
  * A delivery order that failed, was refused, or waits by hand, sent again by a person: it is owed
  * to its WMS again from now, and its order, stopped for it, goes back to routed, in one transaction.
+ * One still in its retry schedule is made due now; its order, not stopped for it, stays as it is.
  */
 async function retryDeliveryByHand(ctx: RequestContext, code: string, deliveriesDue: Wake): Promise<DeliveryOrderRow> {
   const linked = await linkedWarehouses(ctx);
   return inTransaction(ctx, async (c) => {
     const before = await getDelivery(c, code);
     const [order] = await lockOrders(c, [before.orderId]);
+    if (before.status === 'pending') {
+      const due = await sendPendingNow(c, code, linked);
+      await acknowledgeAlertsAbout(c, code);
+      return due;
+    }
     const retried = await retryDelivery(c, code, linked);
     await acknowledgeAlertsAbout(c, code);
     // Sent again by this person: the platform moves the order back to routed for them.

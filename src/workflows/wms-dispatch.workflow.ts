@@ -6,7 +6,7 @@ import { mapPooled } from '../platform/pool.ts';
 import type { Wake } from '../platform/wake.ts';
 import { loggableError, type Logger } from '../platform/logger.ts';
 import type { SecretBox } from '../platform/secrets.ts';
-import { raiseAlerts } from '../modules/fulfillment/alerts.service.ts';
+import { raiseAlerts, type Alert } from '../modules/fulfillment/alerts.service.ts';
 import {
   claimDueDeliveries, claimDueNotices, recordDeliveryResults, recordNotices, type DeliveryOrderRow, type DeliveryResult, type NoticeResult,
 } from '../modules/fulfillment/delivery-orders.service.ts';
@@ -31,8 +31,9 @@ import { backoffDelay, defaultStockSyncSettings } from '../modules/inventory/sto
  * dispatcher that dies lets its leases run out and another sends them again, which the WMS
  * answers as it did the first time. Failures are retried on a schedule (at once, backing off over
  * the first minutes, then every 15 minutes) up to a limit, after which the order stops in
- * exception (push_failed) and an alert is raised; a refusal of the order itself stops it at once
- * (wms_rejected) with the WMS's words.
+ * exception (push_failed) and an alert is raised; one failing for `pushAlertAfterMs` raises an
+ * alert (push_failing) then, once per run of failures. A refusal of the order itself stops it at
+ * once (wms_rejected) with the WMS's words. Every send is logged as an attempt, with the results.
  */
 export interface DispatchOptions {
   /** Delivery orders leased per round. */
@@ -51,6 +52,8 @@ export interface DispatchOptions {
   /** An order on hold or in exception is looked at again after this long; its delivery order waits. */
   heldRecheckMs: number;
   /** Pause between rounds when nothing was due. */
+  /** A delivery order failing this long raises an alert (push_failing), long before its last attempt. */
+  pushAlertAfterMs: number;
   idleMs: number;
 }
 
@@ -64,6 +67,7 @@ export const defaultDispatch: DispatchOptions = {
   maxAttempts: 24,
   heldRecheckMs: 30_000,
   idleMs: 100,
+  pushAlertAfterMs: 15 * 60_000,
 };
 
 export interface DispatchDeps {
@@ -97,11 +101,26 @@ function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, num
   };
 }
 
-function resultOf(d: DeliveryOrderRow, outcome: PushOutcome, options: DispatchOptions, now: number): DeliveryResult {
-  if (outcome.kind === 'accepted') return { code: d.code, status: 'accepted', wmsId: outcome.wmsId || null };
-  if (outcome.kind === 'rejected') return { code: d.code, status: 'rejected', lastError: `${outcome.code}: ${outcome.message}` };
-  if (d.attempts >= options.maxAttempts) return { code: d.code, status: 'failed', lastError: `${outcome.reason} (after ${d.attempts} attempts)` };
-  return { code: d.code, status: 'pending', lastError: outcome.reason, nextAttemptAt: new Date(now + retryDelay(options, d.attempts)) };
+/** When a failing delivery order's failures have lasted long enough to tell a person. */
+const alertDueAt = (d: DeliveryOrderRow, options: DispatchOptions, now: number) => (d.failingSince?.getTime() ?? now) + options.pushAlertAfterMs;
+
+function resultOf(d: DeliveryOrderRow, outcome: PushOutcome, options: DispatchOptions, now: number, latencyMs: number): DeliveryResult {
+  const at = new Date(now);
+  if (outcome.kind === 'accepted') return { code: d.code, status: 'accepted', wmsId: outcome.wmsId || null, attempt: { outcome: 'accepted', error: null, latencyMs, at } };
+  if (outcome.kind === 'rejected') {
+    const lastError = `${outcome.code}: ${outcome.message}`;
+    return { code: d.code, status: 'rejected', lastError, attempt: { outcome: 'rejected', error: lastError, latencyMs, at } };
+  }
+  if (d.attempts >= options.maxAttempts) {
+    return { code: d.code, status: 'failed', lastError: `${outcome.reason} (after ${d.attempts} attempts)`, attempt: { outcome: 'failed', error: outcome.reason, latencyMs, at } };
+  }
+  // The attempt that would tell a person comes when it is due, not at the end of a long wait.
+  const alertAt = alertDueAt(d, options, now);
+  const next = now + retryDelay(options, d.attempts);
+  return {
+    code: d.code, status: 'pending', lastError: outcome.reason, nextAttemptAt: new Date(now < alertAt ? Math.min(next, alertAt) : next),
+    attempt: { outcome: 'retry', error: outcome.reason, latencyMs, at },
+  };
 }
 
 /** Each tenant's WMS links and their adapters, kept per database for a second (see ConfigCache). */
@@ -129,27 +148,38 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
     }
     const link = links.get(d.warehouseCode);
     const adapter = adapters.get(d.warehouseCode);
+    const started = performance.now();
     const outcome: PushOutcome = link && adapter
       ? await adapter.pushDeliveryOrder(messageOf(d, found.order, new Map(found.lines.map((l) => [l.lineNo, l.unitPriceFen])), link))
       : { kind: 'retry', reason: `warehouse ${d.warehouseCode} has no WMS link` };
-    return resultOf(d, outcome, options, ctx.clock.now().getTime());
+    return resultOf(d, outcome, options, ctx.clock.now().getTime(), performance.now() - started);
   });
 }
 
-/** What people must hear of a round: delivery orders failed for good or refused, and ones a WMS took for an order cancelled meanwhile. */
-function alertsOf(changed: DeliveryOrderRow[], orders: Map<string, OrderRow>) {
-  return changed.flatMap((d) => {
-    if (d.status === 'failed') return [{ kind: 'push_failed', subject: d.code, message: `delivery order ${d.code} could not be sent to its WMS: ${d.lastError}` }];
-    if (d.status === 'rejected') return [{ kind: 'wms_rejected', subject: d.code, message: `the WMS of ${d.warehouseCode} refused delivery order ${d.code}: ${d.lastError}` }];
+/**
+ * What people must hear of a round: delivery orders failed for good or refused, ones failing for
+ * long enough (once per run of failures), and ones a WMS took for an order cancelled meanwhile.
+ */
+function alertsOf(changed: DeliveryOrderRow[], results: Map<string, DeliveryResult>, orders: Map<string, OrderRow>, options: DispatchOptions, now: number): Alert[] {
+  return changed.flatMap((d): Alert[] => {
+    const about = { subject: d.code, warehouseCode: d.warehouseCode, orderId: d.orderId };
+    if (d.status === 'failed') return [{ kind: 'push_failed', ...about, message: `delivery order ${d.code} could not be sent to its WMS: ${d.lastError}` }];
+    if (d.status === 'rejected') return [{ kind: 'wms_rejected', ...about, message: `the WMS of ${d.warehouseCode} refused delivery order ${d.code}: ${d.lastError}` }];
+    if (d.status === 'pending' && d.failingSince && results.get(d.code)?.attempt?.outcome === 'retry' && now >= alertDueAt(d, options, now)) {
+      return [{
+        kind: 'push_failing', ...about, since: d.failingSince,
+        message: `delivery order ${d.code} has not reached the WMS of ${d.warehouseCode} since ${d.failingSince.toISOString()} (${d.attempts} attempts): ${d.lastError}; next attempt ${d.nextAttemptAt?.toISOString() ?? 'none'}`,
+      }];
+    }
     if (d.status === 'accepted' && orders.get(d.orderId)?.status === 'cancelled') {
-      return [{ kind: 'accepted_after_cancel', subject: d.code, message: `the WMS of ${d.warehouseCode} took ${d.code} while its order was being cancelled: have the warehouse stop it` }];
+      return [{ kind: 'accepted_after_cancel', ...about, message: `the WMS of ${d.warehouseCode} took ${d.code} while its order was being cancelled: have the warehouse stop it` }];
     }
     return [];
   });
 }
 
 /** Writes a tenant's results and moves its orders on, in one transaction, with the alerts people must see. */
-async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], logger: Logger): Promise<void> {
+async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], options: DispatchOptions, logger: Logger): Promise<void> {
   const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
   const alerts = await inTransaction(base, async (ctx) => {
     // Orders first, then their delivery orders: the order every writer locks them in.
@@ -160,7 +190,7 @@ async function settle(base: RequestContext, leased: DeliveryOrderRow[], results:
       const order = locked.get(id);
       return order ? [{ order, steps: orderProgress(order, live.get(id) ?? []) }] : [];
     }));
-    const raised = alertsOf(changed, locked);
+    const raised = alertsOf(changed, new Map(results.map((r) => [r.code, r])), locked, options, ctx.clock.now().getTime());
     await raiseAlerts(ctx, raised);
     return raised;
   });
@@ -174,7 +204,7 @@ export async function dispatchRound(deps: DispatchDeps, options: DispatchOptions
   for (const d of leased) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
   await Promise.all([...byTenant].map(async ([tenantId, rows]) => {
     const ctx: RequestContext = { tenantId, actor: systemActor('dispatcher'), clock: deps.clock, db: deps.db };
-    await settle(ctx, rows, await sendAll(ctx, deps, rows, options), deps.logger);
+    await settle(ctx, rows, await sendAll(ctx, deps, rows, options), options, deps.logger);
   }));
   return leased.length;
 }
@@ -187,14 +217,16 @@ async function noticeAll(ctx: RequestContext, deps: DispatchDeps, leased: Delive
     if (!order) return { code: d.code, status: 'skipped', error: 'order not found' };
     const shop = await credentialsOf(ctx, deps.secrets, order.shopId).catch((err: unknown) => (isAppError(err) ? null : Promise.reject(err)));
     if (!shop) return { code: d.code, status: 'skipped', error: `shop ${order.shopId} is not registered here` };
+    const started = performance.now();
+    const attempt = (outcome: 'sent' | 'due' | 'failed', error: string | null) => ({ outcome, error, latencyMs: performance.now() - started, at: ctx.clock.now() });
     try {
       await deps.connectors!(shop.channel).writeBackShipment(shop, { channelOrderId: order.channelOrderId, carrierCode: d.carrier ?? '', trackingNumber: d.trackingNo ?? '' });
-      return { code: d.code, status: 'sent' };
+      return { code: d.code, status: 'sent', attempt: attempt('sent', null) };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if ((err instanceof ChannelApiError && !err.retryable) || d.noticeAttempts >= options.maxAttempts) return { code: d.code, status: 'failed', error: reason };
+      if ((err instanceof ChannelApiError && !err.retryable) || d.noticeAttempts >= options.maxAttempts) return { code: d.code, status: 'failed', error: reason, attempt: attempt('failed', reason) };
       // Backed off as stock pushes to the channels are.
-      return { code: d.code, status: 'due', error: reason, nextAt: new Date(ctx.clock.now().getTime() + backoffDelay(defaultStockSyncSettings, d.noticeAttempts, true)) };
+      return { code: d.code, status: 'due', error: reason, nextAt: new Date(ctx.clock.now().getTime() + backoffDelay(defaultStockSyncSettings, d.noticeAttempts, true)), attempt: attempt('due', reason) };
     }
   });
 }
@@ -204,9 +236,12 @@ function noticeAlerts(leased: DeliveryOrderRow[], failed: NoticeResult[]) {
   const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
   const byOrder = new Map<string, NoticeResult[]>();
   for (const r of failed) byOrder.set(orderOf.get(r.code)!, [...(byOrder.get(orderOf.get(r.code)!) ?? []), r]);
-  return [...byOrder].map(([orderId, results]) => ({
+  const warehouseOf = new Map(leased.map((d) => [d.code, d.warehouseCode]));
+  return [...byOrder].map(([orderId, results]): Alert => ({
     kind: 'shipment_notice_failed',
     subject: orderId,
+    orderId,
+    warehouseCode: warehouseOf.get(results[0]!.code),
     message: `the channel was not told that ${results.map((r) => r.code).join(', ')} shipped: ${results[0]!.error}`,
   }));
 }

@@ -175,6 +175,9 @@ for (const backend of testBackends()) {
         await world.dispatchAll();
         assert.deepEqual((await world.deliveries(o.id))[0].channelNotice, { status: 'sent', attempts: 1, error: null });
         assert.deepEqual(taobao.recorded.shipments.map((x) => [x.tid, x.companyCode, x.outSid]), [[trade.tid, 'SF', d.trackingNo]]);
+        // Every send is kept: the WMS's acceptance, then the marketplace told.
+        const history = (await get(`/api/v1/delivery-orders/${d.code}`)).attemptHistory;
+        assert.deepEqual(history.map((x: any) => `${x.target}:${x.outcome}`), ['notice:sent', 'wms:accepted']);
       } finally {
         await taobao.close();
       }

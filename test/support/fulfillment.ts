@@ -58,7 +58,7 @@ export async function startFulfillmentWorld(backend: TestBackend, options: { err
     await receive(w.code, 'MUG', 100_000);
   }
 
-  return {
+  const world: FulfillmentWorld = {
     database, api, qimen, json, deps, receive,
     order(place, lines, o = {}) {
       const country = o.country ?? 'CN';
@@ -84,10 +84,12 @@ export async function startFulfillmentWorld(backend: TestBackend, options: { err
       }
     },
     async close() {
-      await qimen.close();
-      await json.close();
+      // The world's WMSs as they are now: a test may have replaced one (a WMS restarted).
+      await world.qimen.close();
+      await world.json.close();
       await api.close();
       await database.drop();
     },
   };
+  return world;
 }

@@ -2,15 +2,21 @@ import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './alerts.repository.ts';
-import type { AlertRow } from './alerts.repository.ts';
+import type { AlertFilter, AlertRow } from './alerts.repository.ts';
 
 /** Something a person must look at, kept until acknowledged: e.g. a delivery order no retry got to its WMS. */
 export interface Alert {
   kind: string;
   subject: string;
   message: string;
+  /** The warehouse and order it concerns, when it concerns one. */
+  warehouseCode?: string | null;
+  orderId?: string | null;
+  /** Not raised if one of its kind about its subject was raised since then, even if acknowledged (one alert per run of failures). */
+  since?: Date | null;
 }
 
+/** Raises alerts, none of them while one of its kind about its subject is still open (see repo.insertAlerts). */
 export async function raiseAlerts(ctx: RequestContext, raised: Alert[]): Promise<void> {
   const at = ctx.clock.now();
   await repo.insertAlerts(ctx.db, raised.map((a) => ({ tenantId: ctx.tenantId, id: newId(), ...a, raisedAt: at })));
@@ -18,13 +24,44 @@ export async function raiseAlerts(ctx: RequestContext, raised: Alert[]): Promise
 
 export function alertView(a: AlertRow) {
   return {
-    id: a.id, kind: a.kind, subject: a.subject, message: a.message, raisedAt: a.raisedAt.toISOString(),
+    id: a.id, kind: a.kind, subject: a.subject, message: a.message, warehouseCode: a.warehouseCode, orderId: a.orderId, raisedAt: a.raisedAt.toISOString(),
     acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: a.acknowledgedBy,
   };
 }
 
-export async function openAlerts(ctx: RequestContext, limit = 100) {
-  return (await repo.listOpen(ctx.db, ctx.tenantId, limit)).map(alertView);
+export interface AlertQuery extends Omit<AlertFilter, 'after'> {
+  cursor?: string;
+}
+
+function decodeCursor(cursor: string): { raisedAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const raisedAt = new Date(at);
+    const year = raisedAt.getUTCFullYear();
+    if (typeof id !== 'string' || Number.isNaN(year) || year < 1970 || year > 9999) throw new Error('bad cursor');
+    return { raisedAt, id };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+}
+
+function encodeCursor(row: AlertRow): string {
+  return Buffer.from(JSON.stringify([row.raisedAt.toISOString(), row.id])).toString('base64url');
+}
+
+/** Alerts, open ones unless asked for acknowledged ones, newest first, a page at a time. */
+export async function listAlerts(ctx: RequestContext, query: AlertQuery) {
+  const { cursor, ...filter } = query;
+  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, after: cursor ? decodeCursor(cursor) : undefined, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(alertView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+/** How many alerts of each kind, open ones unless asked for acknowledged ones. */
+export async function alertCounts(ctx: RequestContext, filter: Omit<AlertFilter, 'limit' | 'after' | 'kind'>) {
+  const byKind = await repo.countByKind(ctx.db, ctx.tenantId, filter);
+  return { counts: Object.fromEntries(byKind.map((k) => [k.kind, k.count])) as Record<string, number>, total: byKind.reduce((n, k) => n + k.count, 0) };
 }
 
 export async function acknowledgeAlert(ctx: RequestContext, id: string) {

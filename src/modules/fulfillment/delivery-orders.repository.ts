@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
-import { deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
+import { newId } from '../../platform/ids.ts';
+import { deliveryAttempts, deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
 import type { Move } from '../../platform/lifecycle.ts';
 import { countsTowardCapacity, type DeliveryState, type DeliveryStatus, type NoticeStatus, type StoredNoticeStatus } from './delivery-orders.lifecycle.ts';
 
@@ -93,6 +94,7 @@ export interface DeliveryPatch {
   noticeStatus?: StoredNoticeStatus | null;
   noticeNextAt?: Date | null;
   workDay?: string;
+  failingSince?: Date | null;
 }
 
 /** A status change checked against the delivery order lifecycle (see delivery-orders.service), ready to be saved. */
@@ -177,7 +179,7 @@ function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
     wmsId: (r.wms_id as string | null) ?? null, carrier: (r.carrier as string | null) ?? null, trackingNo: (r.tracking_no as string | null) ?? null,
     createdAt: date(r.created_at)!, updatedAt: date(r.updated_at)!, acceptedAt: date(r.accepted_at), shippedAt: date(r.shipped_at),
     noticeStatus: (r.notice_status as StoredNoticeStatus | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: date(r.notice_next_at),
-    noticeLeaseUntil: date(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null,
+    noticeLeaseUntil: date(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null, failingSince: date(r.failing_since),
   };
 }
 
@@ -200,6 +202,35 @@ export async function list(db: Database, tenantId: string, filter: DeliveryFilte
 }
 
 
+/** One send to a WMS or a marketplace, as it went (see deliveryAttempts). */
+export interface AttemptRecord {
+  outcome: 'accepted' | 'retry' | 'rejected' | 'failed' | 'sent' | 'due';
+  error: string | null;
+  latencyMs: number;
+  at: Date;
+}
+
+export type AttemptRow = typeof deliveryAttempts.$inferSelect;
+
+/** The attempts of a round as rows to insert alongside its results. */
+function attemptRows(tenantId: string, target: 'wms' | 'notice', results: { code: string; attempt?: AttemptRecord }[]) {
+  return results.flatMap((r) => (r.attempt ? [{
+    tenantId, deliveryCode: r.code, id: newId(), target, outcome: r.attempt.outcome, error: r.attempt.error, latencyMs: Math.max(0, Math.round(r.attempt.latencyMs)), at: r.attempt.at,
+  }] : []));
+}
+
+/** The part of a round's statement that logs its attempts; none when nothing was sent. */
+function attemptsCte(tenantId: string, target: 'wms' | 'notice', results: { code: string; attempt?: AttemptRecord }[]): SQL {
+  const rows = attemptRows(tenantId, target, results);
+  return rows.length ? sql`, logged as (${insertStatement(deliveryAttempts, rows)})` : sql``;
+}
+
+/** A delivery order's attempts, newest first. */
+export async function attemptsOf(db: Database, tenantId: string, code: string, limit: number): Promise<AttemptRow[]> {
+  return db.select().from(deliveryAttempts).where(and(eq(deliveryAttempts.tenantId, tenantId), eq(deliveryAttempts.deliveryCode, code)))
+    .orderBy(desc(deliveryAttempts.id)).limit(limit);
+}
+
 /** What came of sending a leased delivery order. */
 export interface DeliveryResult {
   code: string;
@@ -209,6 +240,8 @@ export interface DeliveryResult {
   nextAttemptAt?: Date | null;
   /** Attempts given back (a send put off, not made). */
   refund?: number;
+  /** The send, when one was made. */
+  attempt?: AttemptRecord;
 }
 
 /** A dispatch round's result as a checked move: what it writes besides the status. */
@@ -216,23 +249,27 @@ export type ResultMove = Move<DeliveryStatus, DeliveryState & { code: string }, 
 
 /**
  * Writes the results of a dispatch round in one statement, each only on a delivery order still in
- * the status its move was checked from, and lets the leases go. Returns the rows changed.
+ * the status its move was checked from, and lets the leases go, with every attempt made logged
+ * (a result its row no longer takes is still an attempt). A failed send starts (or continues) its
+ * run of failures; an acceptance ends it. Returns the rows changed.
  */
-export async function recordResults(db: Database, tenantId: string, moves: ResultMove[]): Promise<DeliveryOrderRow[]> {
-  if (moves.length === 0) return [];
+export async function recordResults(db: Database, tenantId: string, moves: ResultMove[], attempts: { code: string; attempt?: AttemptRecord }[]): Promise<DeliveryOrderRow[]> {
+  if (moves.length === 0 && attempts.length === 0) return [];
   const payload = JSON.stringify(moves.map((m) => ({
     code: m.id, from_status: m.from, status: m.to, wms_id: m.patch.wmsId ?? null, last_error: m.patch.lastError ?? null,
     next_attempt_at: m.patch.nextAttemptAt?.toISOString() ?? null, refund: m.patch.refund ?? 0,
+    failing: m.patch.attempt?.outcome === 'retry' || m.patch.attempt?.outcome === 'failed',
   })));
-  const now = moves[0]!.at.toISOString();
+  const now = (moves[0]?.at ?? new Date()).toISOString();
   const result = await executeNamed(db, sql`
     with r as (
-      select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, wms_id text, last_error text, next_attempt_at timestamptz, refund int)
-    )
+      select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, wms_id text, last_error text, next_attempt_at timestamptz, refund int, failing boolean)
+    )${attemptsCte(tenantId, 'wms', attempts)}
     update delivery_orders d
       set status = r.status, wms_id = coalesce(r.wms_id, d.wms_id), last_error = r.last_error, next_attempt_at = r.next_attempt_at,
           lease_until = null, attempts = d.attempts - r.refund, updated_at = ${now}::timestamptz,
-          accepted_at = case when r.status = 'accepted' then ${now}::timestamptz else d.accepted_at end
+          accepted_at = case when r.status = 'accepted' then ${now}::timestamptz else d.accepted_at end,
+          failing_since = case when r.status in ('accepted', 'cancelled') then null when r.failing then coalesce(d.failing_since, ${now}::timestamptz) else d.failing_since end
     from r
     where d.tenant_id = ${tenantId} and d.code = any(array(select code from r)) and d.code = r.code and d.status = r.from_status
     returning d.*`);
@@ -247,6 +284,18 @@ export async function annotate(db: Database, tenantId: string, code: string, pat
   return rows[0] ?? null;
 }
 
+/**
+ * A pending delivery order not being sent at this moment falls due now, by hand, with a fresh
+ * count of attempts and no run of failures; null when it is not pending or is leased.
+ */
+export async function dueNowByHand(db: Database, tenantId: string, code: string, at: Date): Promise<DeliveryOrderRow | null> {
+  const rows = await db.update(deliveryOrders).set({ nextAttemptAt: at, attempts: 0, failingSince: null, updatedAt: at })
+    .where(and(eq(deliveryOrders.tenantId, tenantId), eq(deliveryOrders.code, code), eq(deliveryOrders.status, 'pending'),
+      sql`(${deliveryOrders.leaseUntil} is null or ${deliveryOrders.leaseUntil} <= ${at.toISOString()}::timestamptz)`))
+    .returning();
+  return rows[0] ?? null;
+}
+
 /** The orders' pending delivery orders fall due now (an order released from a hold). */
 export async function dueNow(db: Database, tenantId: string, orderIds: string[], at: Date): Promise<number> {
   if (orderIds.length === 0) return 0;
@@ -256,10 +305,21 @@ export async function dueNow(db: Database, tenantId: string, orderIds: string[],
   return rows.length;
 }
 
-/** Remembers a WMS message by its business code; false when it was taken before. */
-export async function rememberInbound(db: Database, row: typeof wmsInbound.$inferInsert): Promise<boolean> {
-  const rows = await db.insert(wmsInbound).values(row).onConflictDoNothing().returning({ code: wmsInbound.outBizCode });
-  return rows.length > 0;
+/**
+ * Remembers a WMS message by its warehouse, business code and subject, with its digest: `new` when
+ * it was not kept before, `repeat` when it was with the same digest, `conflict` when the same code
+ * and subject came with other content. A stock change under a code kept before subjects were
+ * (subject '') counts as a repeat, as it did then: taking it again would count it twice. (A
+ * shipment taken again changes nothing, so it needs no such care.)
+ */
+export async function rememberInbound(db: Database, row: typeof wmsInbound.$inferInsert & { subject: string; digest: string }): Promise<'new' | 'repeat' | 'conflict'> {
+  const inserted = await db.insert(wmsInbound).values(row).onConflictDoNothing().returning({ code: wmsInbound.outBizCode });
+  if (inserted.length > 0 && row.method !== 'stock_changed') return 'new';
+  const kept = await db.select({ subject: wmsInbound.subject, digest: wmsInbound.digest, method: wmsInbound.method }).from(wmsInbound)
+    .where(and(eq(wmsInbound.tenantId, row.tenantId), eq(wmsInbound.warehouseCode, row.warehouseCode), eq(wmsInbound.outBizCode, row.outBizCode), inArray(wmsInbound.subject, [row.subject, ''])));
+  const legacy = kept.some((k) => k.subject === '' && k.method === row.method);
+  if (inserted.length > 0) return legacy ? 'repeat' : 'new';
+  return legacy || kept.some((k) => k.subject === row.subject && k.digest === row.digest) ? 'repeat' : 'conflict';
 }
 
 /** Shipment notices owed to channels (see claim). */
@@ -270,6 +330,8 @@ export interface NoticeResult {
   status: StoredNoticeStatus;
   error?: string | null;
   nextAt?: Date | null;
+  /** The call to the marketplace, when one was made. */
+  attempt?: AttemptRecord;
 }
 
 /** A shipment notice's status change, checked against the notice lifecycle. */
@@ -278,11 +340,11 @@ export type NoticeMove = Move<NoticeStatus, { code: string; noticeStatus: Stored
 const stored = (s: NoticeStatus): StoredNoticeStatus | null => (s === 'none' ? null : s);
 
 /** Writes what came of a round of notices, each only while the notice is still in the status its move was checked from, and lets the leases go. */
-export async function recordNotices(db: Database, tenantId: string, moves: NoticeMove[]): Promise<void> {
-  if (moves.length === 0) return;
+export async function recordNotices(db: Database, tenantId: string, moves: NoticeMove[], attempts: { code: string; attempt?: AttemptRecord }[]): Promise<void> {
+  if (moves.length === 0 && attempts.length === 0) return;
   const payload = JSON.stringify(moves.map((m) => ({ code: m.id, from_status: stored(m.from), status: stored(m.to), error: m.patch.error ?? null, next_at: m.patch.nextAt?.toISOString() ?? null })));
   await executeNamed(db, sql`
-    with r as (select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, error text, next_at timestamptz))
+    with r as (select * from json_to_recordset(${payload}::json) as r(code text, from_status text, status text, error text, next_at timestamptz))${attemptsCte(tenantId, 'notice', attempts)}
     update delivery_orders d
       set notice_status = r.status, notice_error = r.error, notice_next_at = r.next_at, notice_lease_until = null
     from r

@@ -163,20 +163,49 @@ export async function getDelivery(ctx: RequestContext, code: string) {
   return deliveryView(row);
 }
 
+/** Attempts shown with a delivery order: more than its WMS and its marketplace get on the default schedule together. */
+const ATTEMPTS_SHOWN = 100;
+
+/** One delivery order with its attempts (to its WMS and to its marketplace), newest first. */
+export async function deliveryDetail(ctx: RequestContext, code: string) {
+  const [view, attempts] = await Promise.all([getDelivery(ctx, code), repo.attemptsOf(ctx.db, ctx.tenantId, code, ATTEMPTS_SHOWN)]);
+  return {
+    ...view,
+    attemptHistory: attempts.map((a) => ({ at: a.at.toISOString(), target: a.target, outcome: a.outcome, error: a.error, latencyMs: a.latencyMs })),
+  };
+}
+
 /**
  * A failed, rejected or manual delivery order sent again now, by a person, in the caller's
- * transaction, with a fresh count of attempts. Returns it as it is now.
+ * transaction, with a fresh count of attempts (its attempt history stays). Returns it as it is now.
  */
 export async function retryDelivery(ctx: RequestContext, code: string, linked: ReadonlySet<string>): Promise<DeliveryOrderRow> {
   const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
   if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
   if (!retryable.includes(row.status)) {
-    throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only ${retryable.join(', ')} ones can be sent again`);
+    throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only pending, ${retryable.join(', ')} ones can be sent again`);
   }
   if (!linked.has(row.warehouseCode)) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${row.warehouseCode} has no WMS link to send ${code} to`);
   const now = ctx.clock.now();
-  const moved = await move(ctx, [{ row, to: 'pending', reason: 'sent again by hand', patch: { attempts: 0, nextAttemptAt: now, leaseUntil: null } }], {});
+  const moved = await move(ctx, [{ row, to: 'pending', reason: 'sent again by hand', patch: { attempts: 0, nextAttemptAt: now, leaseUntil: null, failingSince: null } }], {});
   return moved.get(code)!;
+}
+
+/**
+ * A delivery order still in its retry schedule (pending) sent now, by a person, in the caller's
+ * transaction: due at once, with a fresh count of attempts as any retry by hand (its attempt
+ * history stays). 409 DELIVERY_BEING_SENT while a dispatcher is sending it.
+ */
+export async function sendPendingNow(ctx: RequestContext, code: string, linked: ReadonlySet<string>): Promise<DeliveryOrderRow> {
+  const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
+  if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
+  if (!linked.has(row.warehouseCode)) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${row.warehouseCode} has no WMS link to send ${code} to`);
+  const updated = await repo.dueNowByHand(ctx.db, ctx.tenantId, code, ctx.clock.now());
+  if (!updated) {
+    if (row.status !== 'pending') throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}, not pending`);
+    throw new AppError('DELIVERY_BEING_SENT', `delivery order ${code} is being sent to its WMS right now; look again in a minute`);
+  }
+  return updated;
 }
 
 /** Delivery orders a dispatcher takes to send now (see repo.claimDue); every tenant's. */
@@ -200,7 +229,7 @@ export async function recordDeliveryResults(ctx: RequestContext, orderIds: strin
     return row ? [{ row, to: status, patch }] : [];
   });
   const moves = planMoves(ctx, lifecycle, { idOf: (r) => r.code }, planned, { platform: true, skipRefused: true });
-  const changed = await repo.recordResults(ctx.db, ctx.tenantId, moves);
+  const changed = await repo.recordResults(ctx.db, ctx.tenantId, moves, results);
   for (const row of changed) byCode.set(row.code, row);
   const liveByOrder = new Map<string, DeliveryOrderRow[]>();
   for (const r of byCode.values()) if (live(r.status)) liveByOrder.set(r.orderId, [...(liveByOrder.get(r.orderId) ?? []), r]);
@@ -216,7 +245,7 @@ export async function liveDeliveriesOf(ctx: RequestContext, orderIds: string[]):
   return byOrder;
 }
 
-export type { DeliveryOrderRow, DeliveryResult, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
+export type { AttemptRecord, DeliveryOrderRow, DeliveryResult, NewDeliveryOrderRow } from './delivery-orders.repository.ts';
 
 /** What a WMS said it shipped. */
 export interface ShipmentReport {
@@ -263,9 +292,15 @@ export function deliveriesDueNow(ctx: RequestContext, orderIds: string[]): Promi
   return repo.dueNow(ctx.db, ctx.tenantId, orderIds, ctx.clock.now());
 }
 
-/** Remembers a WMS message by its business code, in the caller's transaction; false when it was taken before. */
-export function rememberWmsMessage(ctx: RequestContext, warehouseCode: string, outBizCode: string, method: string): Promise<boolean> {
-  return repo.rememberInbound(ctx.db, { tenantId: ctx.tenantId, warehouseCode, outBizCode, method, receivedAt: ctx.clock.now() });
+/**
+ * Remembers a WMS message by its business code and subject (the delivery order, or the SKU), with
+ * a digest of its content, in the caller's transaction: `new` to take, `repeat` (taken before),
+ * or `conflict` (the code and subject taken before with other content).
+ */
+export function rememberWmsMessage(
+  ctx: RequestContext, message: { warehouseCode: string; outBizCode: string; subject: string; digest: string; method: string },
+): Promise<'new' | 'repeat' | 'conflict'> {
+  return repo.rememberInbound(ctx.db, { tenantId: ctx.tenantId, ...message, receivedAt: ctx.clock.now() });
 }
 
 /** Shipment notices due to channels, leased (see repo.claimNoticesDue); every tenant's. */
@@ -280,7 +315,7 @@ export function claimDueNotices(ctx: Pick<RequestContext, 'db' | 'clock'>, lease
  */
 export function recordNotices(ctx: RequestContext, results: repo.NoticeResult[]) {
   const planned = results.map(({ code, status, ...patch }) => ({ row: { code, noticeStatus: 'due' as const }, to: status, patch }));
-  return repo.recordNotices(ctx.db, ctx.tenantId, planMoves(ctx, noticeLifecycle, { idOf: (r) => r.code }, planned, { platform: true }));
+  return repo.recordNotices(ctx.db, ctx.tenantId, planMoves(ctx, noticeLifecycle, { idOf: (r) => r.code }, planned, { platform: true }), results);
 }
 
 export type { NoticeResult } from './delivery-orders.repository.ts';

@@ -17,3 +17,20 @@ export const deliveryQuery = z.object({
   before: str().max(80).optional().describe('the nextBefore of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+const alertFilters = {
+  status: z.enum(['open', 'acknowledged']).default('open').describe('open (the default) or acknowledged'),
+  warehouseCode: str().max(40).optional(),
+  orderId: str().max(64).optional(),
+};
+
+export const alertQuery = z.object({
+  kind: str().max(64).optional().describe('e.g. push_failed, push_failing, wms_rejected, wms_message_conflict'),
+  ...alertFilters,
+  cursor: str().max(200).optional().describe('the nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const alertCountQuery = z.object(alertFilters);
+
+export const alertParams = z.object({ id: str().min(1).max(64) });

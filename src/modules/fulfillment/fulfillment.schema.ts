@@ -49,6 +49,8 @@ export const deliveryOrders = pgTable(
     noticeNextAt: instant('notice_next_at'),
     noticeLeaseUntil: instant('notice_lease_until'),
     noticeError: text('notice_error'),
+    /** When its current run of failed attempts began (null while none): an alert is raised once it has lasted long enough. */
+    failingSince: instant('failing_since'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.code] }),
@@ -71,7 +73,11 @@ export const warehouseLoads = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.warehouseCode, t.workDay] })],
 );
 
-/** Messages a WMS sent us, kept by their business code so that one sent again is taken once. */
+/**
+ * Messages a WMS sent us, kept by their business code and what they are about, with a digest of
+ * their content, so that one sent again is taken once. The subject is in the key because a WMS
+ * restarted or replaced numbers its messages from scratch: its code alone names another message then.
+ */
 export const wmsInbound = pgTable(
   'wms_inbound',
   {
@@ -79,10 +85,36 @@ export const wmsInbound = pgTable(
     warehouseCode: text('warehouse_code').notNull(),
     /** outBizCode (Qimen) or the JSON message's own code. */
     outBizCode: text('out_biz_code').notNull(),
+    /** The delivery order a shipment is about, or the SKU of a stock change; '' for messages kept before subjects were. */
+    subject: text('subject').notNull().default(''),
+    /** sha256 of the message as read (protocol aside); '' for messages kept before digests were. */
+    digest: text('digest').notNull().default(''),
     method: text('method').notNull(),
     receivedAt: instant('received_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.warehouseCode, t.outBizCode] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.warehouseCode, t.outBizCode, t.subject] })],
+);
+
+/**
+ * Every attempt to send a delivery order to its WMS, or to tell a marketplace it shipped, as it
+ * went: kept whatever comes after (a success, a retry by hand), newest first per delivery order.
+ */
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    tenantId: text('tenant_id').notNull(),
+    deliveryCode: text('delivery_code').notNull(),
+    /** Time-ordered (uuid v7). */
+    id: text('id').notNull(),
+    /** wms (the delivery order sent) or notice (the marketplace told it shipped). */
+    target: text('target').notNull(),
+    /** wms: accepted, retry, rejected or failed; notice: sent, due or failed. */
+    outcome: text('outcome').notNull(),
+    error: text('error'),
+    latencyMs: integer('latency_ms').notNull(),
+    at: instant('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.deliveryCode, t.id] })],
 );
 
 /** Something a person must look at (a delivery order that could not be pushed). */
@@ -95,9 +127,16 @@ export const alerts = pgTable(
     /** What it is about, e.g. a delivery order code. */
     subject: text('subject').notNull(),
     message: text('message').notNull(),
+    /** The warehouse and order it concerns, when it concerns one: people filter by them. */
+    warehouseCode: text('warehouse_code'),
+    orderId: text('order_id'),
     raisedAt: instant('raised_at').notNull(),
     acknowledgedAt: instant('acknowledged_at'),
     acknowledgedBy: text('acknowledged_by'),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('alerts_open').on(t.tenantId, t.raisedAt).where(sql`${t.acknowledgedAt} is null`)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('alerts_open').on(t.tenantId, t.raisedAt).where(sql`${t.acknowledgedAt} is null`),
+    index('alerts_subject').on(t.tenantId, t.subject, t.kind),
+  ],
 );

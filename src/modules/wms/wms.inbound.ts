@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
 import { wmsJsonSignatureMatches } from './json.sign.ts';
@@ -27,6 +28,21 @@ export type WmsMessage =
     carrier: string | null; trackingNo: string | null; shippedAt: Date;
   }
   | { kind: 'stock_changed'; outBizCode: string; warehouseCode: string; sku: string; quantity: number; changedAt: Date };
+
+/** What a message is about: the delivery order that shipped, or the SKU whose stock changed. */
+export const subjectOf = (m: WmsMessage): string => (m.kind === 'shipped' ? m.deliveryOrderCode : m.sku);
+
+/**
+ * A digest of what a message says, read and normalised (whatever protocol and formatting carried
+ * it, instants as UTC): the same message sent again has the same digest; one that reuses its code
+ * for other news has another.
+ */
+export function digestOf(m: WmsMessage): string {
+  const fields = m.kind === 'shipped'
+    ? [m.kind, m.warehouseCode, m.outBizCode, m.deliveryOrderCode, m.wmsId, m.carrier, m.trackingNo, m.shippedAt.toISOString()]
+    : [m.kind, m.warehouseCode, m.outBizCode, m.sku, m.quantity, m.changedAt.toISOString()];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
 
 /** The protocol a request to the WMS endpoint speaks: Qimen names its method in the query. */
 export const protocolOf = (query: Record<string, string | undefined>): 'qimen' | 'json' => (query.method ? 'qimen' : 'json');

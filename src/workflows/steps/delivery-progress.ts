@@ -38,7 +38,7 @@ export async function shipped(ctx: RequestContext, warehouseCode: string, code: 
       kind: 'wms_report', reason: `shipped by the warehouse after its order was cancelled (${code})`, reference: code,
     });
     await noteMany(ctx, [{ orderId: order.id, type: 'shipped_after_cancel', reason: `warehouse ${warehouseCode} shipped ${code} after the order was cancelled`, data }]);
-    await raiseAlerts(ctx, [{ kind: 'shipped_after_cancel', subject: code, message: `warehouse ${warehouseCode} shipped ${code} (${report.carrier ?? '?'} ${report.trackingNo ?? '?'}) for a cancelled order: intercept it or have it returned` }]);
+    await raiseAlerts(ctx, [{ kind: 'shipped_after_cancel', subject: code, warehouseCode, orderId: order.id, message: `warehouse ${warehouseCode} shipped ${code} (${report.carrier ?? '?'} ${report.trackingNo ?? '?'}) for a cancelled order: intercept it or have it returned` }]);
     return;
   }
   await shipOrder(ctx, order.id, `delivery order ${code}`, warehouseCode);
