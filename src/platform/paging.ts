@@ -24,6 +24,22 @@ export function decodeCursor(cursor: string, arity: number, path = 'cursor'): st
   return keys as string[];
 }
 
+/** The cursor of a row sorted by an instant, then its id (newest first, say). */
+export function encodeInstantCursor(at: Date, id: string): string {
+  return encodeCursor([at.toISOString(), id]);
+}
+
+/** The instant and id an encodeInstantCursor cursor carries; a 400 for anything else. */
+export function decodeInstantCursor(cursor: string, path = 'cursor'): { at: Date; id: string } {
+  const [iso, id] = decodeCursor(cursor, 2, path);
+  const at = new Date(iso!);
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1970 || year > 9999) {
+    throw new AppError('VALIDATION_FAILED', `${path} is not one this API returned`, [{ path, message: `invalid ${path}` }]);
+  }
+  return { at, id: id! };
+}
+
 /** How many rows to ask for to fill a page of `limit` and know whether another follows. */
 export const pageProbe = (limit: number) => limit + 1;
 

@@ -1,3 +1,4 @@
+import { decodeInstantCursor, encodeInstantCursor, pageOf, pageProbe } from '../../platform/paging.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -33,29 +34,13 @@ export interface AlertQuery extends Omit<AlertFilter, 'after'> {
   cursor?: string;
 }
 
-function decodeCursor(cursor: string): { raisedAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const raisedAt = new Date(at);
-    const year = raisedAt.getUTCFullYear();
-    if (typeof id !== 'string' || Number.isNaN(year) || year < 1970 || year > 9999) throw new Error('bad cursor');
-    return { raisedAt, id };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-}
-
-function encodeCursor(row: AlertRow): string {
-  return Buffer.from(JSON.stringify([row.raisedAt.toISOString(), row.id])).toString('base64url');
-}
-
 /** Alerts, open ones unless asked for acknowledged ones, newest first, a page at a time. */
 export async function listAlerts(ctx: RequestContext, query: AlertQuery) {
   const { cursor, ...filter } = query;
-  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, after: cursor ? decodeCursor(cursor) : undefined, limit: query.limit + 1 });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return { items: page.map(alertView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  const after = cursor ? decodeInstantCursor(cursor) : undefined;
+  const rows = await repo.list(ctx.db, ctx.tenantId, { ...filter, after: after && { raisedAt: after.at, id: after.id }, limit: pageProbe(query.limit) });
+  const page = pageOf(rows, query.limit, (last) => encodeInstantCursor(last.raisedAt, last.id));
+  return { items: page.rows.map(alertView), nextCursor: page.next };
 }
 
 /** How many alerts of each kind, open ones unless asked for acknowledged ones. */

@@ -1,3 +1,4 @@
+import { pageOf, pageProbe } from '../../platform/paging.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -92,10 +93,9 @@ export async function getTask(ctx: RequestContext, id: string): Promise<CountTas
 }
 
 export async function listTasks(ctx: RequestContext, filter: repo.TaskFilter) {
-  const rows = await repo.listTasks(ctx.db, ctx.tenantId, { ...filter, limit: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  const last = page[page.length - 1];
-  return { items: page.map(countTaskView), nextBefore: rows.length > filter.limit && last ? last.id : null };
+  const rows = await repo.listTasks(ctx.db, ctx.tenantId, { ...filter, limit: pageProbe(filter.limit) });
+  const page = pageOf(rows, filter.limit, (last) => last.id);
+  return { items: page.rows.map(countTaskView), nextBefore: page.next };
 }
 
 const lifecycle: Lifecycle<CountTaskStatus, CountTaskRow> = countTaskLifecycle;

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { decodeCursor, encodeCursor, pageOf, pageProbe } from '../../platform/paging.ts';
+import { decodeInstantCursor, encodeInstantCursor, pageOf, pageProbe } from '../../platform/paging.ts';
 import { planMoves, transition as lifecycleTransition, transitionMany as lifecycleTransitionMany, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
 import type { TransitionInput } from './orders.input.ts';
 import { isStopped, orderLifecycle, waitingForWarehouse, type OrderStatus, type StoppedStatus, type StopReason } from './orders.lifecycle.ts';
@@ -171,16 +171,8 @@ export interface ListQuery {
   limit: number;
 }
 
-/** An order page's cursor: the last order's creation instant and id. */
-function afterCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = decodeCursor(cursor, 2);
-  const createdAt = new Date(at!);
-  const year = createdAt.getUTCFullYear();
-  if (Number.isNaN(year) || year < 1970 || year > 9999) {
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-  return { createdAt, id: id! };
-}
+/** Orders come newest first: a page starts after the last order of the one before. */
+const afterOrder = ({ at, id }: { at: Date; id: string }) => ({ createdAt: at, id });
 
 export async function listOrders(ctx: RequestContext, query: ListQuery) {
   const rows = await repo.list(ctx.db, ctx.tenantId, {
@@ -192,9 +184,9 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
     overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: waitingForWarehouse } : undefined,
     createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
     createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
-    after: query.cursor ? afterCursor(query.cursor) : undefined,
+    after: query.cursor ? afterOrder(decodeInstantCursor(query.cursor)) : undefined,
     limit: pageProbe(query.limit),
   });
-  const page = pageOf(rows, query.limit, (last) => encodeCursor([last.createdAt.toISOString(), last.id]));
+  const page = pageOf(rows, query.limit, (last) => encodeInstantCursor(last.createdAt, last.id));
   return { items: page.rows.map((row) => orderView(row, ctx.actor.role)), nextCursor: page.next };
 }
