@@ -1,4 +1,4 @@
-import { CATALOGUE, type SpecValue } from '../common/catalogue.ts';
+import { CATALOGUE } from '../common/catalogue.ts';
 import { DEFAULT_SCENARIO_RATES, generateScenario, type OrderScenario, type ScenarioRates } from '../common/order-scenario.ts';
 import type { Prng } from '../common/prng.ts';
 import type { Receiver } from '../common/receiver.ts';

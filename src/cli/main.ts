@@ -5,7 +5,7 @@ import { revokeKey } from '../modules/access/access.service.ts';
 import { systemClock } from '../platform/clock.ts';
 import { isAppError } from '../platform/errors.ts';
 import { verifyLedger } from '../modules/inventory/stock.service.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, withDatabase } from './runtime.ts';
 import { runSandboxes, sandboxDefaults } from './sandbox.ts';
 import { serve, work } from './serve.ts';
 
@@ -60,15 +60,12 @@ tenants
   .description('create a tenant (lowercase letters, digits, dashes)')
   .option('--name <name>', 'display name')
   .addOption(dbOption())
-  .action(async (id: string, opts: { name?: string; db?: string }) => {
-    const { handle } = await openRuntime(opts.db);
-    try {
+  .action((id: string, opts: { name?: string; db?: string }) =>
+    withDatabase(opts.db, async (handle) => {
       const created = await createTenant(handle.db, { id, name: opts.name ?? id }, systemClock.now());
       process.stdout.write(created ? `tenant ${id} created\n` : `tenant ${id} already exists\n`);
-    } finally {
-      await handle.close();
-    }
-  });
+    }),
+  );
 
 const keys = program.command('keys').description('manage API keys');
 keys
@@ -78,30 +75,24 @@ keys
   .option('--name <name>', 'what the key is for', 'cli')
   .option('--tenant <id>', 'tenant', DEFAULT_TENANT)
   .addOption(dbOption())
-  .action(async (opts: { role: Role; name: string; tenant: string; db?: string }) => {
-    const { handle } = await openRuntime(opts.db);
-    try {
+  .action((opts: { role: Role; name: string; tenant: string; db?: string }) =>
+    withDatabase(opts.db, async (handle) => {
       const issued = await createKeyFor(handle.db, opts.tenant, opts.name, opts.role, systemClock.now());
       process.stdout.write(`${issued.key}\n`);
       process.stderr.write(`key ${issued.view.id} (${issued.view.role}) for tenant ${opts.tenant}; store it now, it is not shown again\n`);
-    } finally {
-      await handle.close();
-    }
-  });
+    }),
+  );
 keys
   .command('revoke <id>')
   .description('revoke an API key at once')
   .option('--tenant <id>', 'tenant', DEFAULT_TENANT)
   .addOption(dbOption())
-  .action(async (id: string, opts: { tenant: string; db?: string }) => {
-    const { handle } = await openRuntime(opts.db);
-    try {
+  .action((id: string, opts: { tenant: string; db?: string }) =>
+    withDatabase(opts.db, async (handle) => {
       const view = await revokeKey({ tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db }, id);
       process.stdout.write(`key ${view.id} revoked at ${view.revokedAt}\n`);
-    } finally {
-      await handle.close();
-    }
-  });
+    }),
+  );
 
 const inventory = program.command('inventory').description('inventory checks');
 inventory
@@ -109,9 +100,8 @@ inventory
   .description('check that every stock level equals the sum of its ledger movements and of its live reservations; exits 1 when not')
   .option('--tenant <id>', 'only this tenant (default: all)')
   .addOption(dbOption())
-  .action(async (opts: { tenant?: string; db?: string }) => {
-    const { handle } = await openRuntime(opts.db);
-    try {
+  .action((opts: { tenant?: string; db?: string }) =>
+    withDatabase(opts.db, async (handle) => {
       const verdict = await verifyLedger(handle.db, opts.tenant);
       for (const m of verdict.mismatches.slice(0, 50)) {
         process.stdout.write(
@@ -123,10 +113,8 @@ inventory
         ? `inventory verified: ${verdict.levelsChecked} levels equal their ledger and reservations\n`
         : `inventory NOT consistent: ${verdict.mismatches.length} of ${verdict.levelsChecked} levels disagree\n`);
       process.exitCode = verdict.ok ? 0 : 1;
-    } finally {
-      await handle.close();
-    }
-  });
+    }),
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`oms: ${isAppError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);

@@ -23,3 +23,13 @@ export async function openRuntime(dbFlag: string | undefined, options: { poolSiz
   await migrate(handle);
   return { env, logger, handle, secrets };
 }
+
+/** Runs one command's work on the database, and closes it however the work ends. */
+export async function withDatabase<T>(dbFlag: string | undefined, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const { handle } = await openRuntime(dbFlag);
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}

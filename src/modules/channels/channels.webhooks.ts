@@ -1,27 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import type { Database } from '../../platform/db/index.ts';
 import { isAppError } from '../../platform/errors.ts';
-import type { Logger } from '../../platform/logger.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
 import { signedTimeIsFresh } from '../../platform/signed-time.ts';
 import { recordDeadLetter, recordUnauthenticated, type UnauthenticatedReason } from './channels.dead-letters.ts';
-import { ingestFromChannel, type OrderSink } from './channels.ingest.ts';
-import type { ConnectorRegistry } from './channels.pull.ts';
+import { ingestFromChannel } from './channels.ingest.ts';
+import type { PullDeps } from './channels.pull.ts';
 import * as repo from './channels.repository.ts';
 import { ChannelApiError, ChannelPayloadError, type InboundRequest, type WebhookReply } from './connector.ts';
 import { isMarketplace, type Marketplace } from './channels.input.ts';
 import { credentialsOf, type ShopCredentials } from './shops.service.ts';
 
-export interface WebhookDeps {
-  db: Database;
-  clock: Clock;
-  secrets: SecretBox;
-  connectors: ConnectorRegistry;
-  logger: Logger;
-  /** Where pushed orders go. */
-  sink: OrderSink;
+/** What a push needs: what a pull needs (pushed orders go to the same sink), and the clock's tolerance. */
+export interface WebhookDeps extends PullDeps {
   /** How far a delivery's signed timestamp may be from our clock; the platform default when left out. */
   signatureMaxSkewMs?: number;
 }

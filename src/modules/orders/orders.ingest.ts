@@ -1,5 +1,4 @@
 import type { CteParts } from '../../platform/db/index.ts';
-import type { SQL } from 'drizzle-orm';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
