@@ -33,11 +33,12 @@ function sandboxPortBase(value: string | undefined): number | undefined {
 
 export async function serve(options: ServeOptions): Promise<void> {
   const started = Date.now();
+  // Checked before anything opens, so a mistyped flag costs nothing.
+  const portBase = sandboxPortBase(options.sandboxPortBase);
   const { env, logger, handle, secrets } = await openRuntime(options.db);
   const clock = systemClock;
   const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
   const flows = createFlows();
-  const portBase = sandboxPortBase(options.sandboxPortBase);
   let demo: DemoHandle | null = null;
   if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake, { wmsPortBase: portBase === undefined ? undefined : portBase + 4 });
 

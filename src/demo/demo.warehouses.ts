@@ -5,6 +5,7 @@ import type { SecretBox } from '../platform/secrets.ts';
 import { createWarehouse, listWarehouses, updateWarehouse } from '../modules/warehouses/warehouses.service.ts';
 import type { WarehouseCreateInput } from '../modules/warehouses/warehouses.input.ts';
 import { everyLevel } from '../modules/inventory/stock.service.ts';
+import { listDeliveries } from '../modules/fulfillment/delivery-orders.service.ts';
 
 /** The demo's warehouses: three in China behind one Qimen WMS, one in Los Angeles behind a JSON WMS. */
 export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json' })[] = [
@@ -19,7 +20,11 @@ export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json
 
 export interface DemoWarehouses {
   wms: { protocol: string; url: string }[];
-  /** Puts on the WMSs' shelves what the book says each warehouse holds, so their counts agree. */
+  /**
+   * Puts on the WMSs' shelves what the book says each warehouse holds, so their counts agree, and
+   * hands them back the delivery orders they had taken and not shipped before the demo last
+   * stopped (a sandbox keeps nothing across starts; a real WMS would still have them).
+   */
   shelve(ctx: RequestContext): Promise<void>;
   /** Has the WMSs report shipments to the OMS at this address, once it listens. */
   connect(omsUrl: string): void;
@@ -53,7 +58,17 @@ export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox, p
     return {
       wms: [{ protocol: 'qimen', url: qimen.url }, { protocol: 'json', url: json.url }],
       async shelve(ctx) {
-        for await (const l of everyLevel(ctx)) (l.warehouseCode === 'US-LA1' ? json : qimen).store.setStock(l.warehouseCode, l.sku, l.onHand);
+        const wmsOf = (warehouseCode: string) => (warehouseCode === 'US-LA1' ? json : qimen);
+        for await (const l of everyLevel(ctx)) wmsOf(l.warehouseCode).store.setStock(l.warehouseCode, l.sku, l.onHand);
+        for (let before: string | undefined; ;) {
+          const page = await listDeliveries(ctx, { status: 'accepted', before, limit: 500 });
+          for (const d of page.items) {
+            const lines = d.lines.map((l) => ({ lineNo: String(l.lineNo), itemCode: l.sku, quantity: l.quantity }));
+            wmsOf(d.warehouseCode).store.accept({ code: d.code, warehouseCode: d.warehouseCode, lines, receiver: {}, sentTimes: {}, sentInstants: {} });
+          }
+          if (!page.nextBefore) break;
+          before = page.nextBefore;
+        }
       },
       connect(omsUrl) {
         for (const wms of started) wms.connect({ url: `${omsUrl}/wms/${ctx.tenantId}`, ...account });

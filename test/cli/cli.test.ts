@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -128,6 +129,32 @@ describe('oms command line', () => {
     }
   });
 
+  test('serve --demo --sandbox-port-base puts the sandboxes on six fixed ports, and the WMSs show what they took', async () => {
+    const base = await freeRun(6);
+    const server = await startServer(['--db', 'memory', '--demo', '--sandbox-port-base', String(base)]);
+    try {
+      assert.match(server.output(), new RegExp(`douyin http://127.0.0.1:${base}, taobao http://127.0.0.1:${base + 1}, jd http://127.0.0.1:${base + 2}, pdd http://127.0.0.1:${base + 3}`));
+      assert.match(server.output(), new RegExp(`qimen http://127.0.0.1:${base + 4}, json http://127.0.0.1:${base + 5}`));
+      assert.match(server.output(), new RegExp(`what they received: http://127.0.0.1:${base + 4}/sandbox/delivery-orders`));
+      let held: { code: string; warehouseCode: string }[] = [];
+      const deadline = Date.now() + 20_000;
+      while (held.length === 0 && Date.now() < deadline) {
+        held = (await get(`http://127.0.0.1:${base + 4}/sandbox/delivery-orders`)).body.items;
+        if (held.length === 0) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(held.length > 0 && held.every((o) => ['HZ01', 'GZ01', 'TJ01'].includes(o.warehouseCode)), 'the Qimen WMS lists the delivery orders it took');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a sandbox port base outside the ports a user may take is refused', async () => {
+    await assert.rejects(
+      run(process.execPath, [oms, 'serve', '--db', 'memory', '--demo', '--sandbox-port-base', '80'], { env: cleanEnv }),
+      (err: { code?: number; stderr?: string }) => err.code === 2 && /--sandbox-port-base must be a port from 1024 to 65530/.test(err.stderr ?? ''),
+    );
+  });
+
   test('two servers starting at once on one PostgreSQL migrate it once and both serve', { skip: !postgresAvailable() }, async () => {
     const scratch = await createTestScratchDatabase();
     try {
@@ -147,3 +174,17 @@ describe('oms command line', () => {
     }
   });
 });
+
+/** The first of `count` consecutive ports nobody listens on now. */
+async function freeRun(count: number): Promise<number> {
+  const free = (port: number) => new Promise<boolean>((resolve) => {
+    const probe = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    let all = true;
+    for (let i = 0; i < count && all; i++) all = await free(base + i);
+    if (all) return base;
+  }
+  throw new Error('no run of free ports found');
+}
