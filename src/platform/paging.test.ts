@@ -5,7 +5,7 @@ import { decodeCursor, decodeInstantCursor, encodeCursor, encodeInstantCursor, p
 
 test('a cursor gives back the keys it was made of, and anything else is a 400', () => {
   assert.deepEqual(decodeCursor(encodeCursor(['2026-11-11T00:00:00.000Z', 'ord_1']), 2), ['2026-11-11T00:00:00.000Z', 'ord_1']);
-  for (const bad of ['', 'not-base64-json', encodeCursor(['only one']), Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+  for (const bad of ['', 'not-base64-json', encodeCursor(['only one']), Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), encodeCursor(['2026-11-11T00:00:00.000Z', 'ord\u0000'])]) {
     assert.throws(() => decodeCursor(bad, 2), (err) => isAppError(err) && err.code === 'VALIDATION_FAILED', bad);
   }
 });

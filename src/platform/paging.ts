@@ -1,4 +1,5 @@
 import { AppError } from './errors.ts';
+import { isStorableText } from './validation.ts';
 
 /**
  * Keyset pages: a list asks its repository for one row more than the page holds, and the page's
@@ -18,7 +19,8 @@ export function decodeCursor(cursor: string, arity: number, path = 'cursor'): st
   } catch {
     keys = null;
   }
-  if (!Array.isArray(keys) || keys.length !== arity || !keys.every((k) => typeof k === 'string')) {
+  // A key the database could not compare (a NUL inside) is no key a page of ours ended on.
+  if (!Array.isArray(keys) || keys.length !== arity || !keys.every((k) => typeof k === 'string' && isStorableText(k))) {
     throw new AppError('VALIDATION_FAILED', `${path} is not one this API returned`, [{ path, message: `invalid ${path}` }]);
   }
   return keys as string[];

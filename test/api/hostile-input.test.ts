@@ -40,6 +40,20 @@ for (const backend of testBackends()) {
       assertUnstorable(await api.request('GET', '/api/v1/delivery-orders/DO%00'), 'params', 'code');
     });
 
+    test('a forged page cursor carrying a NUL is a 400, on every list that pages by cursor', async () => {
+      const forged = (keys: string[]) => Buffer.from(JSON.stringify(keys)).toString('base64url');
+      for (const path of [
+        `/api/v1/orders?cursor=${forged(['2026-11-11T00:00:00.000Z', 'o\u0000'])}`,
+        `/api/v1/alerts?cursor=${forged(['2026-11-11T00:00:00.000Z', 'a\u0000'])}`,
+        `/api/v1/inventory/levels?cursor=${forged(['SKU\u0000', 'HZ01'])}`,
+        `/api/v1/listings?cursor=${forged(['shop\u0000', 'SKU'])}`,
+      ]) {
+        const res = await api.request('GET', path);
+        assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'VALIDATION_FAILED', path);
+      }
+    });
+
     test('a lone surrogate or a NUL in body text or a body key is a 400, and nothing is written', async () => {
       const order = orderBody({ channelOrderId: 'H-1', buyerMessage: '@@' });
       assertUnstorable(await api.request('POST', '/api/v1/orders', { rawBody: withEscape(order, '@@', '\\ud83d') }), 'body', 'buyerMessage');
