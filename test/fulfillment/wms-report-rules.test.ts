@@ -126,5 +126,16 @@ for (const backend of testBackends()) {
       assert.equal(refusedJson.status, 422);
       assert.equal(refusedJson.body.error.code, 'QUANTITY_TOO_LARGE');
     });
+
+    test('a signed report whose text could not be stored (an escaped NUL) is refused as malformed, in the protocol’s shape, and not retried as a 500', async () => {
+      const at = world.api.clock.now().toISOString();
+      const body = JSON.stringify({ event: 'stock_changed', outBizCode: 'SC-NUL\u0000', warehouseCode: 'US-LA1', sku: 'MUG', quantity: 1, changedAt: at });
+      assert.ok(body.includes('\\u0000'), 'the NUL travels escaped, as JSON writes it');
+      const refused = await jsonCall(body);
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.code, 'MALFORMED');
+      const shipped = JSON.stringify({ event: 'shipped', outBizCode: 'SH-NUL', warehouseCode: 'US-LA1', deliveryOrderCode: 'X-1', trackingNumber: 'TN\u0000', shippedAt: at });
+      assert.equal((await jsonCall(shipped)).status, 400);
+    });
   });
 }

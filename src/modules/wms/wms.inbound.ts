@@ -5,6 +5,7 @@ import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
 import { signedTimeIsFresh, type SignedTimeWindow } from '../../platform/signed-time.ts';
 import { parseWallClock } from '../../platform/wallclock.ts';
+import { unstorableTextAt, unstorableTextMessage } from '../../platform/validation.ts';
 
 
 /** A message as it reached `/wms/{tenant}`: the signature covers the raw body's exact bytes. */
@@ -78,6 +79,13 @@ const builder = new XMLBuilder({ format: false });
 
 class Malformed extends Error {}
 
+/** The message as read, refused when a text in it could not be stored (a NUL, a lone surrogate): that is no message a WMS means. */
+function storable(message: WmsMessage): WmsMessage {
+  const at = unstorableTextAt(message);
+  if (at) throw new Malformed(`${at.join('.')} ${unstorableTextMessage}`);
+  return message;
+}
+
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v).trim());
 
 function need(node: Record<string, unknown> | undefined, field: string, where: string): string {
@@ -148,7 +156,7 @@ export function readQimenInbound(query: Record<string, string | undefined>, rawB
   try {
     const request = (parser.parse(rawBody) as { request?: Record<string, unknown> }).request;
     if (!request) throw new Malformed('the body is not a Qimen <request>');
-    return { ok: true, message: readQimenBody(signed.method ?? '', request, link.timeZone) };
+    return { ok: true, message: storable(readQimenBody(signed.method ?? '', request, link.timeZone)) };
   } catch (err) {
     if (err instanceof Malformed) return { ok: false, status: 400, code: err.message.startsWith('method') ? 'UNSUPPORTED_METHOD' : 'MALFORMED', reason: err.message };
     return { ok: false, status: 400, code: 'MALFORMED', reason: 'the body is not well-formed XML' };
@@ -172,21 +180,21 @@ export function readJsonInbound(headers: Record<string, string | string[] | unde
     if (body?.event === 'shipped') {
       return {
         ok: true,
-        message: {
+        message: storable({
           kind: 'shipped', outBizCode: need(body, 'outBizCode', ''), warehouseCode: need(body, 'warehouseCode', ''),
           deliveryOrderCode: need(body, 'deliveryOrderCode', ''), wmsId: text(body.deliveryOrderId) || null,
           carrier: text(body.carrier) || null, trackingNo: text(body.trackingNumber) || null, shippedAt: isoTime(body.shippedAt, 'shippedAt'),
-        },
+        }),
       };
     }
     if (body?.event === 'stock_changed') {
       const quantity = integer(body.quantity, 'quantity');
       return {
         ok: true,
-        message: {
+        message: storable({
           kind: 'stock_changed', outBizCode: need(body, 'outBizCode', ''), warehouseCode: need(body, 'warehouseCode', ''), sku: need(body, 'sku', ''),
           quantity, changedAt: isoTime(body.changedAt, 'changedAt'),
-        },
+        }),
       };
     }
     throw new Malformed(`event ${text(body?.event) || '(none)'} is not taken here`);
