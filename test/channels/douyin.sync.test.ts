@@ -128,10 +128,16 @@ for (const backend of testBackends()) {
         assert.deepEqual(await unknown.json(), { code: 40004, msg: 'event-sign verification failed' }, path);
       }
 
+      // Signed, but with a message id no database can store: malformed, not a 500.
+      const nul = JSON.stringify([{ tag: '110', msg_id: 'nul-\u0000', data: JSON.stringify({ p_id: before[0].channelOrderId, shop_id: Number(SHOP.shopId), order_status: 4 }) }]);
+      const unstorable = await send(webhookPath, nul, signDouyinEvent(APP.appKey, APP.appSecret, nul));
+      assert.equal(unstorable.status, 400);
+      assert.equal(((await unstorable.json()) as any).code, 40001);
+
       const after = await allOrders();
       assert.deepEqual(after.map((o) => [o.id, o.version]).sort(), before.map((o) => [o.id, o.version]).sort());
       const letters = await api.request('GET', '/api/v1/channel-dead-letters');
-      assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed', 'unknown_shop']);
+      assert.deepEqual(letters.body.items.map((l: any) => l.reason).sort(), ['bad_signature', 'bad_signature', 'malformed', 'malformed', 'unknown_shop']);
       assert.ok(!JSON.stringify(letters.body).includes(APP.appSecret));
     });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../platform/context.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { signedTimeIsFresh } from '../../platform/signed-time.ts';
+import { unstorableTextAt, unstorableTextMessage } from '../../platform/validation.ts';
 import { recordDeadLetter, recordUnauthenticated, type UnauthenticatedReason } from './channels.dead-letters.ts';
 import { ingestFromChannel } from './channels.ingest.ts';
 import type { PullDeps } from './channels.pull.ts';
@@ -65,6 +66,9 @@ export async function receivePush(deps: WebhookDeps, channel: string, shopRef: s
   let messages;
   try {
     messages = connector.parsePush(shop, request);
+    // What the database could not store (a NUL, a lone surrogate) is no message of the platform's.
+    const unstorable = messages.map((m) => unstorableTextAt({ messageId: m.messageId, channelOrderId: m.channelOrderId, channelShopId: m.channelShopId })).find(Boolean);
+    if (unstorable) throw new ChannelPayloadError(`${unstorable.join('.')} ${unstorableTextMessage}`);
   } catch (err) {
     if (err instanceof ChannelPayloadError) {
       await recordDeadLetter(deps.db, deps.clock, { tenantId, channel, shopRef, reason: 'malformed', detail: err.message, body: request.rawBody });
