@@ -10,7 +10,7 @@ import { planReservations, takePlannedCtes, type ReservationPlan } from '../modu
 import { anySent, deliveriesDueNow, deliveryRows, newDeliveriesCtes, type NewDeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
 import { placeReceiver } from '../modules/orders/orders.address.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
-import { addressHold, holdForChannel, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
+import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
 import { anyRecorded } from '../modules/orders/orders.service.ts';
 import { claimsStock } from '../modules/orders/orders.lifecycle.ts';
 import { allActiveShopIds } from '../modules/channels/shops.service.ts';
@@ -133,11 +133,10 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
     await ensureListings(ctx, soldListings(activeShops, newlyHolding));
     const moved = await allocate(ctx, candidates, alloc);
     const allocated = results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
-    // What the channel still holds stops once it holds its stock; what it released goes out now.
-    const held = await holdForChannel(ctx, allocated.map((r, i) => ({ order: r.order, input: items[i]!.input })));
+    // What the channel released goes out now.
     const released = allocated.filter((r) => r.previousStatus === 'on_hold' && r.order.status === 'routed').map((r) => r.order.id);
     if (released.length) await deliveriesDueNow(ctx, released);
-    return allocated.map((r) => ({ ...r, order: held.get(r.order.id) ?? r.order }));
+    return allocated;
   });
 }
 

@@ -5,6 +5,7 @@ import { CATALOGUE } from '../../sandbox/common/catalogue.ts';
 import { connectorRegistry } from '../../src/modules/channels/channels.connectors.ts';
 import { defaultPullSettings, pullDueShops } from '../../src/modules/channels/channels.pull.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { allocateWaitingOrders } from '../../src/workflows/order-upkeep.jobs.ts';
 import { testBackends } from '../support/databases.ts';
 import { startFulfillmentWorld, type FulfillmentWorld } from '../support/fulfillment.ts';
 
@@ -186,6 +187,24 @@ for (const backend of testBackends()) {
       assert.equal(released.status, 'routed');
       await world.dispatchAll();
       assert.equal((await get(`/api/v1/orders/${held.id}`)).status, 'accepted_by_wms');
+    });
+
+    test('an order its channel holds stops on hold however it takes its stock: as a backorder filled later, or released to paid by a person', async () => {
+      assert.equal((await world.api.request('PATCH', '/api/v1/inventory/settings', { body: { shortagePolicy: 'backorder' } })).status, 200);
+      try {
+        await world.receive('HZ01', 'HOLD-LATE', 1);
+        const base = { ...world.order(['浙江省', '杭州市', '西湖区'], [['HOLD-LATE', 2]], { channel: 'taobao', shopId: 'tb-hold' }), channelOrderId: 'TB-HOLD-LATE' };
+        const waiting = await world.post({ ...base, channelHold: 'consign_forbidden' });
+        assert.deepEqual([waiting.status, waiting.channelHold], ['paid', 'consign_forbidden'], 'a backorder: no stock yet');
+        await world.receive('HZ01', 'HOLD-LATE', 5);
+        assert.equal(await allocateWaitingOrders({ db: world.database.handle.db, clock: world.api.clock, logger: createLogger('silent') }), 1);
+        const filled = await get(`/api/v1/orders/${waiting.id}`);
+        assert.deepEqual([filled.status, filled.statusReason], ['on_hold', 'channel_hold']);
+        await world.dispatchAll();
+        assert.ok((await world.deliveries(waiting.id)).every((d: any) => !world.qimen.store.orders.has(d.code)), 'nothing reached the WMS');
+      } finally {
+        await world.api.request('PATCH', '/api/v1/inventory/settings', { body: { shortagePolicy: 'exception' } });
+      }
     });
   });
 }

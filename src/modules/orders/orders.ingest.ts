@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { refuse } from '../../platform/lifecycle.ts';
-import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, claimsStock, flowRank, holdsStockUnsent, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
+import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, claimsStock, flowRank, holdsStock, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
 import { defaultPriority, processBy } from './orders.priority.ts';
@@ -158,16 +158,15 @@ export function addressHold(input: OrderInput): Admission | undefined {
   return unplaced ? { to: 'on_hold', reason: ADDRESS_HOLD, data: { code: unplaced.code, detail: unplaced.reason } } : undefined;
 }
 
-const channelHoldData = (input: OrderInput) => ({ channelHold: input.channelHold, ...rawStatus(input) });
-
 /**
- * A paid order its channel does not let ship yet takes its stock as any paid order does and then
- * stops on hold there (channel_hold), so nothing goes to a warehouse until the channel says so.
- * An order admitted without stock (held for its address, or not yet allocated) is left as it is.
+ * A paid order its channel does not let ship yet (its `channelHold`, as the channel's last message
+ * said) takes its stock as any paid order does and then stops on hold there (channel_hold), so
+ * nothing goes to a warehouse until the channel says so. An order without stock (held for its
+ * address, waiting for stock) is left as it is: it stops once it takes its stock.
  */
-function channelHoldOf(order: OrderRow, input: OrderInput): PlannedTransition | null {
-  if (!input.channelHold || !holdsStockUnsent.includes(order.status)) return null;
-  return { order, to: 'on_hold', reason: CHANNEL_HOLD, data: channelHoldData(input) };
+function channelHoldOf(order: OrderRow, data?: Record<string, unknown>): PlannedTransition | null {
+  if (!order.channelHold || !holdsStock.includes(order.status)) return null;
+  return { order, to: 'on_hold', reason: CHANNEL_HOLD, data: { channelHold: order.channelHold, ...data } };
 }
 
 /**
@@ -192,7 +191,7 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   for (const p of prepared) {
     if (!p.admit) continue;
-    for (let step: PlannedTransition | null = { ...p.admit, order: p.row }; step; step = channelHoldOf(p.row, p.input)) {
+    for (let step: PlannedTransition | null = { ...p.admit, order: p.row }; step; step = channelHoldOf(p.row, rawStatus(p.input))) {
       const [move] = checkedMoves(ctx, [step]);
       p.admitted.push(move!);
       p.row = { ...p.row, status: move!.to, ...move!.patch };
@@ -315,16 +314,17 @@ async function followChannelHold(tx: Database, ctx: RequestContext, order: Order
     if (isStopped(back)) return order;
     return moveOrder(c, { order, to: back, reason: 'released by the channel', data: rawStatus(input) });
   }
-  const hold = channelHoldOf(order, input);
+  const hold = channelHoldOf(order, rawStatus(input));
   return hold ? moveOrder(c, hold) : order;
 }
 
 /**
- * Orders that have just taken their stock (the pipeline's allocation) while their channel still
- * holds them stop on hold there, in the caller's transaction. Returns the orders it moved.
+ * Orders that have just taken their stock (allocation, however it came: a new batch, a backorder
+ * filled, a release by a person) while their channel still holds them stop on hold there, in the
+ * caller's transaction. Returns the orders it moved.
  */
-export async function holdForChannel(ctx: RequestContext, items: { order: OrderRow; input: OrderInput }[]): Promise<Map<string, OrderRow>> {
-  return transitionMany(ctx, items.flatMap(({ order, input }) => channelHoldOf(order, input) ?? []));
+export async function holdForChannel(ctx: RequestContext, orders: OrderRow[]): Promise<Map<string, OrderRow>> {
+  return transitionMany(ctx, orders.flatMap((order) => channelHoldOf(order) ?? []));
 }
 
 let receiverColumns: string[] | undefined;

@@ -128,9 +128,6 @@ export const beingSent: readonly OrderStatus[] = between('routed', 'pushed');
 /** Only before stock is touched may the channel change what was bought. */
 export const linesEditableIn: readonly OrderStatus[] = [...claimsStock, 'on_hold'];
 
-/** A paid order holding its stock that has not gone to a warehouse: where a channel hold stops it. */
-export const holdsStockUnsent: readonly OrderStatus[] = ['allocated', 'routed'];
-
 /** What the lifecycle's guards read of an order. */
 export interface OrderState {
   id: string;

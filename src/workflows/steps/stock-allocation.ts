@@ -5,6 +5,7 @@ import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrd
 import type { OrderRow } from '../../modules/orders/orders.service.ts';
 import type { DeliveryStatus } from '../../modules/fulfillment/delivery-orders.lifecycle.ts';
 import { linesOfOrders, noteMany, transitionMany, type PlannedTransition } from '../../modules/orders/orders.service.ts';
+import { holdForChannel } from '../../modules/orders/orders.ingest.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, routingConfig, type RoutingConfig } from './warehouse-routing.ts';
 
 export interface OrderLineDemand {
@@ -78,7 +79,8 @@ function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): bool
  * has no WMS link); orders no warehouse may take stop as no_warehouse; paid orders with a SKU in no
  * warehouse's book stop as unknown_sku; paid orders that cannot be filled stop as out_of_stock or wait as
  * backorders (tenant setting), and count as oversells. Orders that took safety stock are noted
- * (safety_stock_used). Returns the orders that changed status.
+ * (safety_stock_used). Paid orders their channel still holds stop on hold there (channel_hold),
+ * keeping what they took. Returns the orders that changed status.
  */
 export async function allocate(ctx: RequestContext, candidates: AllocationCandidate[], alloc: AllocationContext): Promise<Map<string, OrderRow>> {
   if (candidates.length === 0) return new Map();
@@ -151,5 +153,8 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
   });
   await recordOversells(ctx, oversold);
   await noteMany(ctx, notes);
-  return transitionMany(ctx, planned);
+  const moved = await transitionMany(ctx, planned);
+  // What its channel still holds stops there, holding its stock, until the channel releases it.
+  for (const [id, order] of await holdForChannel(ctx, [...moved.values()])) moved.set(id, order);
+  return moved;
 }
