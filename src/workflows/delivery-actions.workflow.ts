@@ -30,8 +30,9 @@ export function deliveryActions(deps: DeliveryActionDeps): DeliveryActions {
 async function retryDeliveryByHand(ctx: RequestContext, code: string, deliveriesDue: Wake): Promise<DeliveryOrderRow> {
   const linked = await linkedWarehouses(ctx);
   return inTransaction(ctx, async (c) => {
+    // Its order locked first: every writer of its delivery orders holds that lock, so what is read next stays true.
+    const [order] = await lockOrders(c, [(await getDelivery(c, code)).orderId]);
     const before = await getDelivery(c, code);
-    const [order] = await lockOrders(c, [before.orderId]);
     if (before.status === 'pending') {
       const due = await sendPendingNow(c, code, linked);
       await acknowledgeAlertsAbout(c, code);

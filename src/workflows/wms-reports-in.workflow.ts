@@ -42,7 +42,7 @@ async function refusalOf(ctx: RequestContext, message: WmsMessage, err: unknown)
     return { error: err, alert: { kind: 'wms_message_conflict', subject: about, warehouseCode: message.warehouseCode, orderId, message: err.message } };
   }
   // integer out of range: the change would take a stock level past what its column holds.
-  const overflow = message.kind === 'stock_changed' && (sqlStateOf(err) === '22003' || (isAppError(err) && err.status === 422));
+  const overflow = message.kind === 'stock_changed' && (sqlStateOf(err) === '22003' || (isAppError(err) && err.code === 'QUANTITY_TOO_LARGE'));
   if (overflow) {
     const error = isAppError(err) ? err : new AppError('QUANTITY_TOO_LARGE', `a change of ${message.quantity} would take the stock of ${message.sku} at ${message.warehouseCode} out of range`);
     return { error, alert: { kind: 'wms_stock_out_of_range', subject: about, warehouseCode: message.warehouseCode, message: `the WMS of ${message.warehouseCode} reported ${message.outBizCode}: ${error.message}; count the SKU and correct the book` } };

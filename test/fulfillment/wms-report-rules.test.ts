@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import { changeStock } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
@@ -136,6 +137,22 @@ for (const backend of testBackends()) {
       assert.equal(refused.body.error.code, 'MALFORMED');
       const shipped = JSON.stringify({ event: 'shipped', outBizCode: 'SH-NUL', warehouseCode: 'US-LA1', deliveryOrderCode: 'X-1', trackingNumber: 'TN\u0000', shippedAt: at });
       assert.equal((await jsonCall(shipped)).status, 400);
+    });
+
+    test('a stock change under a code kept before reports had subjects is a repeat within a day of it, and new news after', async () => {
+      const now = world.api.clock.now();
+      // As an earlier version kept them: code only, no subject, no digest.
+      for (const [code, hoursAgo] of [['SC-LEGACY-RECENT', 1], ['SC-LEGACY-OLD', 72]] as const) {
+        const at = new Date(now.getTime() - hoursAgo * 3600_000).toISOString();
+        await world.database.handle.db.execute(sql`insert into wms_inbound (tenant_id, warehouse_code, out_biz_code, subject, digest, method, received_at)
+          values ('default', 'US-LA1', ${code}, '', '', 'stock_changed', ${at}::timestamptz)`);
+      }
+      const before = (await level('MUG', 'US-LA1')).onHand;
+      const report = (outBizCode: string) => JSON.stringify({ event: 'stock_changed', outBizCode, warehouseCode: 'US-LA1', sku: 'MUG', quantity: 3, changedAt: now.toISOString() });
+      assert.equal((await jsonCall(report('SC-LEGACY-RECENT'))).status, 200);
+      assert.equal((await level('MUG', 'US-LA1')).onHand, before, 'the WMS sending again what was taken before the upgrade: not counted twice');
+      assert.equal((await jsonCall(report('SC-LEGACY-OLD'))).status, 200);
+      assert.equal((await level('MUG', 'US-LA1')).onHand, before + 3, 'a code last seen days ago is a WMS numbering from scratch: taken');
     });
   });
 }

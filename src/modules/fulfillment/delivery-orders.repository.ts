@@ -100,15 +100,6 @@ export interface DeliveryPatch {
 /** A status change checked against the delivery order lifecycle (see delivery-orders.service), ready to be saved. */
 export type DeliveryMove = Move<DeliveryStatus, DeliveryState & { code: string }, DeliveryPatch>;
 
-/** The delivery orders with these codes, locked when asked, in code order. */
-export async function findByCodes(db: Database, tenantId: string, codes: string[], lock = false): Promise<DeliveryOrderRow[]> {
-  if (codes.length === 0) return [];
-  const query = db.select().from(deliveryOrders)
-    .where(and(eq(deliveryOrders.tenantId, tenantId), inArray(deliveryOrders.code, codes)))
-    .orderBy(asc(deliveryOrders.tenantId), asc(deliveryOrders.code));
-  return lock ? query.for('update') : query;
-}
-
 /**
  * Saves checked moves, each only while its delivery order is still in the status it was checked
  * from: one update per destination and patch (a warehouse's paid delivery orders, an order's
@@ -306,18 +297,25 @@ export async function dueNow(db: Database, tenantId: string, orderIds: string[],
 }
 
 /**
+ * How long a stock change kept before subjects were (subject '') still names the message a WMS
+ * sends again: a WMS sends a report again until it is taken, within hours. After that the same
+ * code is a new message of a WMS that numbers from scratch.
+ */
+const LEGACY_REPEAT_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
  * Remembers a WMS message by its warehouse, business code and subject, with its digest: `new` when
  * it was not kept before, `repeat` when it was with the same digest, `conflict` when the same code
  * and subject came with other content. A stock change under a code kept before subjects were
- * (subject '') counts as a repeat, as it did then: taking it again would count it twice. (A
- * shipment taken again changes nothing, so it needs no such care.)
+ * (subject '') within LEGACY_REPEAT_WINDOW_MS counts as a repeat, as it did then: taking it again
+ * would count it twice. (A shipment taken again changes nothing, so it needs no such care.)
  */
 export async function rememberInbound(db: Database, row: typeof wmsInbound.$inferInsert & { subject: string; digest: string }): Promise<'new' | 'repeat' | 'conflict'> {
   const inserted = await db.insert(wmsInbound).values(row).onConflictDoNothing().returning({ code: wmsInbound.outBizCode });
   if (inserted.length > 0 && row.method !== 'stock_changed') return 'new';
-  const kept = await db.select({ subject: wmsInbound.subject, digest: wmsInbound.digest, method: wmsInbound.method }).from(wmsInbound)
+  const kept = await db.select({ subject: wmsInbound.subject, digest: wmsInbound.digest, method: wmsInbound.method, receivedAt: wmsInbound.receivedAt }).from(wmsInbound)
     .where(and(eq(wmsInbound.tenantId, row.tenantId), eq(wmsInbound.warehouseCode, row.warehouseCode), eq(wmsInbound.outBizCode, row.outBizCode), inArray(wmsInbound.subject, [row.subject, ''])));
-  const legacy = kept.some((k) => k.subject === '' && k.method === row.method);
+  const legacy = kept.some((k) => k.subject === '' && k.method === row.method && row.receivedAt.getTime() - k.receivedAt.getTime() < LEGACY_REPEAT_WINDOW_MS);
   if (inserted.length > 0) return legacy ? 'repeat' : 'new';
   return legacy || kept.some((k) => k.subject === row.subject && k.digest === row.digest) ? 'repeat' : 'conflict';
 }

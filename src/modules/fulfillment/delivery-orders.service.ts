@@ -183,7 +183,7 @@ export async function retryDelivery(ctx: RequestContext, code: string, linked: R
   const row = await repo.findByCode(ctx.db, ctx.tenantId, code, true);
   if (!row) throw new AppError('DELIVERY_ORDER_NOT_FOUND', `delivery order ${code} not found`);
   if (!retryable.includes(row.status)) {
-    throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only pending, ${retryable.join(', ')} ones can be sent again`);
+    throw new AppError('DELIVERY_NOT_RETRYABLE', `delivery order ${code} is ${row.status}; only ${retryable.join(', ')} ones can be sent again (pending ones are made due now)`);
   }
   if (!linked.has(row.warehouseCode)) throw new AppError('WAREHOUSE_NOT_LINKED', `warehouse ${row.warehouseCode} has no WMS link to send ${code} to`);
   const now = ctx.clock.now();

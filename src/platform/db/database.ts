@@ -64,7 +64,15 @@ async function openPglite(target: string): Promise<DatabaseHandle> {
   }
   const tighten = dir ? () => tightenTree(dir) : () => {};
   tighten();
-  const tightening = dir ? setInterval(tighten, TIGHTEN_EVERY_MS) : null;
+  const tightening = dir
+    ? setInterval(() => {
+        try {
+          tighten();
+        } catch {
+          // A file the owner cannot change is left to the next round; the directory's own 0700 keeps others out meanwhile.
+        }
+      }, TIGHTEN_EVERY_MS)
+    : null;
   tightening?.unref();
   const db = drizzlePglite(client) as unknown as Database;
   slots.set(db, 1);
