@@ -7,7 +7,7 @@ import { concurrentTransactions, type Database } from '../platform/db/index.ts';
 import { newId } from '../platform/ids.ts';
 import { inTransaction } from '../platform/transaction.ts';
 import { planReservations, takePlannedCtes, type ReservationPlan } from '../modules/inventory/reservations.service.ts';
-import { anySent, deliveriesDueNow, deliveryRows, newDeliveriesCtes, type NewDeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
+import { deliveriesDueNow, deliveryRows, newDeliveriesCtes, type NewDeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
 import { placeReceiver } from '../modules/orders/orders.address.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
 import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
@@ -15,7 +15,7 @@ import { anyRecorded } from '../modules/orders/orders.service.ts';
 import { claimsStock } from '../modules/orders/orders.lifecycle.ts';
 import { allActiveShopIds } from '../modules/channels/shops.service.ts';
 import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules/inventory/stock-listings.service.ts';
-import { allocate, allocationContext, giveBack, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
+import { allocate, allocationContext, giveBack, heldStep, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingCandidate } from './steps/warehouse-routing.ts';
 import { recordAllocated } from './order-intake.repository.ts';
 
@@ -177,12 +177,7 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
   const deliveries = deliveryRows(ctx, reservations.outcomes.flatMap((o) => (o.status === 'reserved' ? [routedDelivery(o, routes.get(o.orderId)!, paid.has(o.orderId))] : [])), deliveryContext(alloc.routing, capacity));
   const admissions = items.map(({ input }, i): Admission | undefined => {
     if (holds[i] || input.status !== 'paid') return holds[i];
-    const own = deliveries.filter((d) => d.orderId === ids[i]);
-    const warehouses = own.map((d) => d.warehouseCode);
-    const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: own.map((d) => d.code) };
-    return anySent(own)
-      ? { to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
-      : { to: 'allocated', reason: `stock reserved at ${warehouses.join(' + ')}`, data };
+    return heldStep(deliveries.filter((d) => d.orderId === ids[i]));
   });
   return { ids, admissions, reservations, deliveries };
 }

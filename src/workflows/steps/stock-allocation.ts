@@ -4,7 +4,7 @@ import { settingsFor, type InventorySettings } from '../../modules/inventory/inv
 import { activeHoldings, holdForPaid, recordOversells, releaseOrders, reserveOrders, type ReleaseKind } from '../../modules/inventory/reservations.service.ts';
 import type { OrderRow } from '../../modules/orders/orders.service.ts';
 import type { DeliveryStatus } from '../../modules/fulfillment/delivery-orders.lifecycle.ts';
-import { linesOfOrders, noteMany, transitionMany, type PlannedTransition } from '../../modules/orders/orders.service.ts';
+import { linesOfOrders, noteMany, transitionMany, type PlannedStep, type PlannedTransition } from '../../modules/orders/orders.service.ts';
 import { holdForChannel } from '../../modules/orders/orders.ingest.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, routingConfig, type RoutingConfig } from './warehouse-routing.ts';
 
@@ -55,14 +55,20 @@ export async function giveBack(ctx: RequestContext, orderIds: string[], kind: Re
   return released;
 }
 
-/** Where a paid order that holds stock goes: routed when a delivery order of it is owed to a WMS, else allocated (people ship it). */
-function heldTransition(order: OrderRow, deliveries: { status: DeliveryStatus; code: string; warehouseCode: string }[]): PlannedTransition {
+/**
+ * Where a paid order that holds stock goes, from its delivery orders: routed when one of them is
+ * owed to a WMS, else allocated (people ship it). The one place this is decided, for new orders
+ * admitted in a planned batch and for orders that take their stock under lock alike.
+ */
+export function heldStep(deliveries: { status: DeliveryStatus; code: string; warehouseCode: string }[]): PlannedStep {
   const warehouses = [...new Set(deliveries.map((d) => d.warehouseCode))];
   const data = { warehouseCode: warehouses[0], warehouses, deliveryOrders: deliveries.map((d) => d.code) };
   return anySent(deliveries)
-    ? { order, to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
-    : { order, to: 'allocated', reason: warehouses.length ? `stock reserved at ${warehouses.join(' + ')}` : 'stock reserved', data };
+    ? { to: 'routed', reason: `routed to ${warehouses.join(' + ')}`, data }
+    : { to: 'allocated', reason: warehouses.length ? `stock reserved at ${warehouses.join(' + ')}` : 'stock reserved', data };
 }
+
+const heldTransition = (order: OrderRow, deliveries: Parameters<typeof heldStep>[0]): PlannedTransition => ({ order, ...heldStep(deliveries) });
 
 function sameLines(a: OrderLineDemand[] | undefined, b: OrderLineDemand[]): boolean {
   if (!a || a.length !== b.length) return false;
