@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
+import { executeNamed, insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
 import { inventorySettings, oversells, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
 
 export type LevelRow = typeof stockLevels.$inferSelect;
@@ -119,15 +119,31 @@ export async function setSkuSafetyStock(db: Database, tenantId: string, sku: str
     .onConflictDoUpdate({ target: [skuStockSettings.tenantId, skuStockSettings.sku], set: { safetyStock, updatedAt: at } });
 }
 
-/** Every level of these SKUs, at any warehouse, with the SKU's own safety stock (null when it has none); read without locking. */
-export async function levelsWithSkuSafety(db: Database, tenantId: string, skus: string[]): Promise<(LevelRow & { skuSafetyStock: number | null })[]> {
+export interface BookLevel {
+  sku: string;
+  warehouseCode: string;
+  onHand: number;
+  reserved: number;
+  safetyStock: number | null;
+  skuSafetyStock: number | null;
+}
+
+/**
+ * Every level of these SKUs, at any warehouse, with the SKU's own safety stock: what a batch's
+ * plan reads, without locking. One prepared statement whatever the number of SKUs (they travel
+ * as one JSON parameter), as it runs once per batch on the hot path.
+ */
+export async function levelsWithSkuSafety(db: Database, tenantId: string, skus: string[]): Promise<BookLevel[]> {
   if (skus.length === 0) return [];
-  const rows = await db
-    .select({ level: stockLevels, skuSafetyStock: skuStockSettings.safetyStock })
-    .from(stockLevels)
-    .leftJoin(skuStockSettings, and(eq(skuStockSettings.tenantId, stockLevels.tenantId), eq(skuStockSettings.sku, stockLevels.sku)))
-    .where(and(eq(stockLevels.tenantId, tenantId), inArray(stockLevels.sku, skus)));
-  return rows.map((r) => ({ ...r.level, skuSafetyStock: r.skuSafetyStock }));
+  const result = await executeNamed(db, sql`
+    with k as (select value as sku from json_array_elements_text(${JSON.stringify(skus)}::json))
+    select s.sku, s.warehouse_code, s.on_hand, s.reserved, s.safety_stock, g.safety_stock as sku_safety_stock
+    from stock_levels s left join sku_stock_settings g on g.tenant_id = s.tenant_id and g.sku = s.sku
+    where s.tenant_id = ${tenantId} and s.sku = any(array(select sku from k))`);
+  return rowsOf(result).map((r) => ({
+    sku: String(r.sku), warehouseCode: String(r.warehouse_code), onHand: Number(r.on_hand), reserved: Number(r.reserved),
+    safetyStock: r.safety_stock === null ? null : Number(r.safety_stock), skuSafetyStock: r.sku_safety_stock === null ? null : Number(r.sku_safety_stock),
+  }));
 }
 
 export async function skuSafetyStocks(db: Database, tenantId: string, skus: string[]): Promise<Map<string, number>> {
