@@ -181,7 +181,8 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
     const id = item.id ?? newId();
     const fields = fieldsFrom(item.input);
     const status: OrderStatus = item.input.status;
-    refuse(orderLifecycle.checkEntry(status, null), { id, status }, `order ${id}: `);
+    const entry = orderLifecycle.checkEntry(status, null);
+    if (!entry.ok) refuse(entry, { id, status }, `order ${id}: `);
     const row = repo.insertedRow({
       ...fields, tenantId: ctx.tenantId, id, channel: item.input.channel, shopId: item.input.shopId, channelOrderId: item.input.channelOrderId,
       status, createdAt: now, updatedAt: now,
@@ -189,13 +190,19 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
     return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input), row, admitted: [] };
   });
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-  for (const p of prepared) {
-    if (!p.admit) continue;
-    for (let step: PlannedTransition | null = { ...p.admit, order: p.row }; step; step = channelHoldOf(p.row, rawStatus(p.input))) {
-      const [move] = checkedMoves(ctx, [step]);
-      p.admitted.push(move!);
-      p.row = { ...p.row, status: move!.to, ...move!.patch };
-    }
+  // Every admission checked in one go, then every channel hold those admissions call for.
+  let steps = prepared.flatMap((p) => (p.admit ? [{ p, step: { ...p.admit, order: p.row } as PlannedTransition }] : []));
+  while (steps.length > 0) {
+    const moves = checkedMoves(ctx, steps.map((s) => s.step));
+    steps.forEach(({ p }, i) => {
+      p.admitted.push(moves[i]!);
+      // The row is this batch's own, made above: moved in place rather than copied per step.
+      Object.assign(p.row, { status: moves[i]!.to }, moves[i]!.patch);
+    });
+    steps = steps.flatMap(({ p }) => {
+      const hold = p.row.channelHold ? channelHoldOf(p.row, rawStatus(p.input)) : null;
+      return hold ? [{ p, step: hold }] : [];
+    });
   }
   return prepared;
 }
