@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { ManualClock } from '../../src/platform/clock.ts';
-import { systemActor, type RequestContext } from '../../src/platform/context.ts';
+import type { RequestContext } from '../../src/platform/context.ts';
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { listReservations, planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
@@ -15,8 +14,8 @@ import { getDelivery, newDeliveriesCtes } from '../../src/modules/fulfillment/de
 import { composeCtes, cteParts } from '../../src/platform/db/index.ts';
 import { sql } from 'drizzle-orm';
 import { plannedBatchStatement, recordAllocated } from '../../src/workflows/order-intake.repository.ts';
-import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { warehousedContext } from '../support/warehouses.ts';
 import { orderBody } from '../support/orders.ts';
 
 /**
@@ -29,8 +28,7 @@ for (const backend of testBackends()) {
     let ctx: RequestContext;
     before(async () => {
       database = await backend.open();
-      ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
-      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
+      ctx = await warehousedContext(database);
       await changeStock(ctx, [{ sku: 'DESK', warehouseCode: 'HZ', quantity: 4 }, { sku: 'DESK', warehouseCode: 'GZ', quantity: 2 }], { kind: 'receipt', reason: 'opening stock' });
     });
     after(() => database.drop());

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ManualClock } from '../../src/platform/clock.ts';
-import { systemActor, type RequestContext } from '../../src/platform/context.ts';
+import type { RequestContext } from '../../src/platform/context.ts';
 import { planReservations, releaseOrders, reserveOrders, shipOrder, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { changeStock, listLevels, verifyLedger } from '../../src/modules/inventory/stock.service.ts';
-import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { warehousedContext } from '../support/warehouses.ts';
 
 function request(orderId: string, lines: [string, number][], warehouses = ['HZ'], paid = true): ReservationRequest {
   return { orderId, channel: 'douyin', shopId: 'dy', paid, warehouses, lines: lines.map(([sku, quantity], i) => ({ lineNo: i + 1, sku, quantity })) };
@@ -18,8 +17,7 @@ for (const backend of testBackends()) {
     let ctx: RequestContext;
     before(async () => {
       database = await backend.open();
-      ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
-      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
+      ctx = await warehousedContext(database);
       await changeStock(ctx, [
         { sku: 'SOFA', warehouseCode: 'HZ', quantity: 3 },
         { sku: 'LAMP', warehouseCode: 'HZ', quantity: 1 },

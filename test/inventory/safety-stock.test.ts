@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ManualClock } from '../../src/platform/clock.ts';
-import { systemActor, type RequestContext } from '../../src/platform/context.ts';
+import type { RequestContext } from '../../src/platform/context.ts';
 import { defaultSettings } from '../../src/modules/inventory/inventory.settings.ts';
 import { planReservations, reserveOrders, takePlannedCtes, type ReservationRequest } from '../../src/modules/inventory/reservations.service.ts';
 import { changeStock, listLevels, setSafetyStock } from '../../src/modules/inventory/stock.service.ts';
 import { newOrdersWrite } from '../../src/modules/orders/orders.ingest.ts';
 import { orderInput } from '../../src/modules/orders/orders.input.ts';
 import { recordAllocated } from '../../src/workflows/order-intake.repository.ts';
-import { createWarehouse } from '../../src/modules/warehouses/warehouses.service.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { postTwoWarehouses, warehousedContext } from '../support/warehouses.ts';
 import { linesOrder, orderBody, postOrder } from '../support/orders.ts';
 
 /** Safety stock is never offered to channels, but an order a channel accepted is filled from it, and flagged. */
@@ -23,9 +22,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await backend.open();
       api = await startTestApi(database.handle, '2026-11-11T04:00:00Z');
-      for (const [code, isDefault] of [['HZ01', true], ['GZ01', false]] as const) {
-        assert.equal((await api.request('POST', '/api/v1/warehouses', { body: { code, name: code, timeZone: 'Asia/Shanghai', isDefault } })).status, 201);
-      }
+      await postTwoWarehouses(api);
     });
     after(async () => {
       await api.close();
@@ -94,8 +91,7 @@ for (const backend of testBackends()) {
     let ctx: RequestContext;
     before(async () => {
       database = await backend.open();
-      ctx = { tenantId: 'default', actor: systemActor('test'), clock: new ManualClock('2026-11-11T02:00:00Z'), db: database.handle.db };
-      for (const code of ['HZ', 'GZ']) await createWarehouse(ctx, { code, name: code, timeZone: 'Asia/Shanghai' });
+      ctx = await warehousedContext(database);
       await changeStock(ctx, [{ sku: 'DESK', warehouseCode: 'HZ', quantity: 10 }], { kind: 'receipt', reason: 'opening stock' });
       await setSafetyStock(ctx, 'DESK', 4);
     });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { oversellCounts } from '../../src/modules/inventory/inventory.repository.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { testBackends, type TestDatabase } from '../support/databases.ts';
+import { postTwoWarehouses } from '../support/warehouses.ts';
 import { linesOrder, postOrder } from '../support/orders.ts';
 
 /** An order for a SKU no warehouse keeps is a catalogue problem, not a shortage. */
@@ -15,9 +16,7 @@ for (const backend of testBackends()) {
     before(async () => {
       database = await backend.open();
       api = await startTestApi(database.handle, '2026-11-11T04:00:00Z');
-      for (const [code, isDefault] of [['HZ01', true], ['GZ01', false]] as const) {
-        assert.equal((await api.request('POST', '/api/v1/warehouses', { body: { code, name: code, timeZone: 'Asia/Shanghai', isDefault } })).status, 201);
-      }
+      await postTwoWarehouses(api);
       await receive('SOFA', 10);
       // SOLD-OUT is in the book at GZ01, with nothing left.
       await receive('SOLD-OUT', 2, 'GZ01');
