@@ -29,14 +29,23 @@ export interface Grant extends LevelKey {
   granted: number;
 }
 
+export interface Grants {
+  grants: Grant[];
+  /** Of the SKUs asked about: those some warehouse keeps a level of, and those with a safety stock at a level or for the SKU. */
+  known: Set<string>;
+  guarded: Set<string>;
+}
+
 /**
  * The hot path: one conditional UPDATE over every wanted row, locked in key order, each granting
  * as many of the wanted units as are available. Rows that do not exist or have nothing available
  * grant nothing. The shops listing a SKU that granted units are marked due for a stock push in
- * the same statement, so the rows stay locked for as few round trips as possible.
+ * the same statement, so the rows stay locked for as few round trips as possible. The same
+ * statement says which of `skus` are kept anywhere and which have a safety stock (as the
+ * statement's snapshot has them), which explains a shortage without another round trip.
  */
-export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], at: Date): Promise<Grant[]> {
-  if (wants.length === 0) return [];
+export async function grant(db: Database, tenantId: string, wants: (LevelKey & { quantity: number })[], skus: string[], at: Date): Promise<Grants> {
+  if (wants.length === 0 && skus.length === 0) return { grants: [], known: new Set(), guarded: new Set() };
   const result = await executeNamed(db, sql`
     with ${lockedWants(tenantId, wants)}, granted as (
       update stock_levels s
@@ -44,9 +53,24 @@ export async function grant(db: Database, tenantId: string, wants: (LevelKey & {
       from locked l
       where s.tenant_id = ${tenantId} and s.sku = l.sku and s.warehouse_code = l.warehouse_code and l.on_hand > l.reserved
       returning s.sku, s.warehouse_code, least(l.qty, l.on_hand - l.reserved) as granted
-    ), due as (${markDueStatement(tenantId, sql`(select sku from granted)`, at)})
-    select sku, warehouse_code, granted from granted`);
-  return rowsOf(result).map((r) => ({ sku: String(r.sku), warehouseCode: String(r.warehouse_code), granted: Number(r.granted) }));
+    ), due as (${markDueStatement(tenantId, sql`(select sku from granted)`, at)}), book as (
+      select s.sku, bool_or(coalesce(s.safety_stock, 0) > 0 or coalesce(g.safety_stock, 0) > 0) as guarded
+      from stock_levels s left join sku_stock_settings g on g.tenant_id = s.tenant_id and g.sku = s.sku
+      where s.tenant_id = ${tenantId} and s.sku = any(array(select json_array_elements_text(${JSON.stringify(skus)}::json)))
+      group by s.sku
+    )
+    select sku, warehouse_code, granted, null::boolean as guarded from granted
+    union all
+    select sku, null, null, guarded from book`);
+  const out: Grants = { grants: [], known: new Set(), guarded: new Set() };
+  for (const r of rowsOf(result)) {
+    if (r.warehouse_code !== null) out.grants.push({ sku: String(r.sku), warehouseCode: String(r.warehouse_code), granted: Number(r.granted) });
+    else {
+      out.known.add(String(r.sku));
+      if (r.guarded === true) out.guarded.add(String(r.sku));
+    }
+  }
+  return out;
 }
 
 /** Reservations and their ledger movements, in one statement. */

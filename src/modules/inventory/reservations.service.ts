@@ -7,7 +7,7 @@ import type { LevelDelta, NewMovementRow } from './inventory.repository.ts';
 import * as reservationsRepo from './reservations.repository.ts';
 import type { NewReservationRow, ReservationFilter, ReservationRow } from './reservations.repository.ts';
 import { reservationTtlSeconds, settingsFor, type InventorySettings } from './inventory.settings.ts';
-import { bookOf, floorsOf, key, markSafetyStockUse, sumPerLevel, takenPerSku, type Book, type LevelQuantity, type SafetyStockUse, type SkuFloor } from './reservations.book.ts';
+import { bookOf, floorsOf, key, markSafetyStockUse, sumPerLevel, takenPerSku, type LevelQuantity, type SafetyStockUse, type SkuFloor } from './reservations.book.ts';
 import * as sync from './stock-sync.repository.ts';
 
 export type { SafetyStockUse };
@@ -175,7 +175,13 @@ function assign(ctx: RequestContext, requests: ReservationRequest[], left: Map<s
  * (a SKU no warehouse keeps, else too few units), and what each reserved order took of safety
  * stock (the book as read now holds the batch's units, so they are added back for `before`).
  */
-async function explainOutcomes(ctx: RequestContext, requests: ReservationRequest[], outcomes: ReservationOutcome[], held: NewReservationRow[], read: Book): Promise<void> {
+async function explainOutcomes(
+  ctx: RequestContext,
+  requests: ReservationRequest[],
+  outcomes: ReservationOutcome[],
+  held: NewReservationRow[],
+  read: Pick<reservationsRepo.Grants, 'known' | 'guarded'>,
+): Promise<void> {
   outcomes.forEach((outcome, i) => {
     if (outcome.status !== 'short') return;
     outcome.unknownSkus = [...demandOf(requests[i]!).keys()].filter((sku) => !read.known.has(sku));
@@ -203,10 +209,7 @@ const reservationMovements = (ctx: RequestContext, held: NewReservationRow[], no
  */
 export async function reserveOrders(ctx: RequestContext, requests: ReservationRequest[], settings?: InventorySettings): Promise<ReservationOutcome[]> {
   const now = ctx.clock.now();
-  // Which SKUs any warehouse keeps and which have a safety stock, read before the levels are
-  // locked, so the hot rows are not held for a round trip that only explains the outcomes.
-  const read = requests.length > 0 ? await bookOf(ctx, skusOf(requests)) : null;
-  const grants = await reservationsRepo.grant(ctx.db, ctx.tenantId, candidateLevels(requests), now);
+  const { grants, known, guarded } = await reservationsRepo.grant(ctx.db, ctx.tenantId, candidateLevels(requests), skusOf(requests), now);
   const left = new Map(grants.map((g) => [key(g.sku, g.warehouseCode), g.granted]));
   const { outcomes, held } = assign(ctx, requests, left, settings ?? (await settingsFor(ctx)), now);
   const unused: LevelDelta[] = [];
@@ -216,7 +219,7 @@ export async function reserveOrders(ctx: RequestContext, requests: ReservationRe
   }
   await repo.applyDeltas(ctx.db, ctx.tenantId, unused, now);
   await reservationsRepo.insertReservationsWithMovements(ctx.db, held, reservationMovements(ctx, held, now));
-  if (read) await explainOutcomes(ctx, requests, outcomes, held, read);
+  if (requests.length > 0) await explainOutcomes(ctx, requests, outcomes, held, { known, guarded });
   return outcomes;
 }
 
