@@ -19,6 +19,11 @@ import { stockSyncRoutes } from '../modules/inventory/stock-sync.routes.ts';
 import { reconciliationRoutes } from '../modules/inventory/reconciliation.routes.ts';
 import { scorecardRoutes } from '../modules/inventory/scorecard.routes.ts';
 import { warehouseRoutes } from '../modules/warehouses/warehouses.routes.ts';
+import { tierRoutes } from '../modules/orders/orders.tiers.routes.ts';
+import { ruleRoutes } from '../modules/rules/rules.routes.ts';
+import { peopleRoutes } from '../modules/people/people.routes.ts';
+import { outboundCallRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { testRules } from '../workflows/rules-dry-run.workflow.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import { createFlows, type Flows } from '../workflows/flows.ts';
@@ -114,6 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   const flows = deps.flows ?? createFlows();
   orderRoutes(app, { submit: flows.intake, ...flows.orders });
+  tierRoutes(app);
+  ruleRoutes(app, { test: testRules });
+  peopleRoutes(app);
+  outboundCallRoutes(app);
   accessRoutes(app);
   shopRoutes(app);
   deadLetterRoutes(app);

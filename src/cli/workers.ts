@@ -6,6 +6,7 @@ import { snapshotFromWms } from '../workflows/wms-inventory-queries.workflow.ts'
 import type { Flows } from '../workflows/flows.ts';
 import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
+import { startWebhookCalls } from '../modules/webhooks/webhooks.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -26,7 +27,7 @@ export interface WorkerDeps {
 }
 
 /**
- * The background work of a process: channel pulls, order upkeep, the inventory jobs and the WMS dispatcher. Every job claims its
+ * The background work of a process: channel pulls, order upkeep, the inventory jobs, the WMS dispatcher and outbound webhook calls. Every job claims its
  * work in the database, so any number of processes may run them against one PostgreSQL.
  */
 export function startWorkers(deps: WorkerDeps): Job {
@@ -37,5 +38,6 @@ export function startWorkers(deps: WorkerDeps): Job {
     startDispatcher({ ...deps, deliveriesDue: deps.flows.deliveriesDue }, deps.dispatch),
     startReconciliation({ ...deps, takeSnapshot: (ctx, code) => snapshotFromWms(ctx, deps.secrets, code) }),
     startScorecard(deps),
+    startWebhookCalls(deps),
   ]);
 }

@@ -10,7 +10,16 @@ import { planReservations, takePlannedCtes, type ReservationPlan } from '../modu
 import { deliveriesDueNow, deliveryRows, newDeliveriesCtes, type NewDeliveryOrderRow } from '../modules/fulfillment/delivery-orders.service.ts';
 import { placeReceiver } from '../modules/orders/orders.address.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
-import { addressHold, ingestBatch, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
+import { applyDecision, ingestBatch, intakeHold, newOrdersWrite, type Admission, type IngestResult } from '../modules/orders/orders.ingest.ts';
+import type { Tiers } from '../modules/orders/orders.priority.ts';
+import { tiersFor } from '../modules/orders/orders.tiers.ts';
+import { compiledRules } from '../modules/rules/rules.service.ts';
+import type { CompiledRules } from '../modules/rules/rules.compile.ts';
+import type { RuleOutcome } from '../modules/rules/rules.evaluate.ts';
+import { raiseAlerts } from '../modules/fulfillment/alerts.service.ts';
+import { liveDeliveriesOf } from '../modules/fulfillment/delivery-orders.service.ts';
+import { queueCalls } from '../modules/webhooks/webhooks.service.ts';
+import { afterRouting, beforeRouting, decisionOf, effectsOf, hasEffects, subjectOfInput } from './steps/order-rules.ts';
 import { anyRecorded } from '../modules/orders/orders.service.ts';
 import { claimsStock } from '../modules/orders/orders.lifecycle.ts';
 import { allActiveShopIds } from '../modules/channels/shops.service.ts';
@@ -43,12 +52,17 @@ const MAX_BATCH = 256;
 
 /**
  * What a batch needs to know of its tenant's configuration, kept per database for a second (see
- * ConfigCache): warehouses to try, inventory settings, active shops.
+ * ConfigCache): warehouses to try, inventory settings, active shops, its rules compiled, its tiers.
  */
 interface TenantConfig {
   alloc: AllocationContext | null;
   activeShops: Set<string>;
+  rules: CompiledRules;
+  tiers: Tiers;
 }
+
+/** A batch's submissions with what the rules decided for each before routing (null: nothing fired). */
+type Ruled = (RuleOutcome | null)[];
 
 /**
  * The intake of one process: one pipeline per database, so that submissions of one channel order
@@ -62,13 +76,17 @@ export function orderIntake(deps: OrderIntakeDeps): OrderIntake {
   function tenantConfig(base: Database, ctx: RequestContext): Promise<TenantConfig> {
     let cache = configs.get(base);
     if (!cache) configs.set(base, (cache = new ConfigCache<TenantConfig>()));
-    return cache.get(ctx.tenantId, async () => ({ alloc: await allocationContext(ctx), activeShops: await allActiveShopIds(ctx) }));
+    return cache.get(ctx.tenantId, async () => {
+      const [alloc, activeShops, rules, tiers] = await Promise.all([allocationContext(ctx), allActiveShopIds(ctx), compiledRules(ctx), tiersFor(ctx)]);
+      return { alloc, activeShops, rules, tiers };
+    });
   }
 
   async function processBatch(db: Database, tenantId: string, items: Submission[]): Promise<IngestResult[]> {
     const ctx: RequestContext = { tenantId, actor: systemActor('pipeline'), clock: items[0]!.clock, db };
     const config = await tenantConfig(db, ctx);
-    const results = (await recordPlanned(ctx, items, config)) ?? (await recordBatch(ctx, items, config));
+    const ruled = rulesBeforeRouting(config.rules, items);
+    const results = (await recordPlanned(ctx, items, config, ruled)) ?? (await recordBatch(ctx, items, config, ruled));
     if (results.some((r) => r.order.status === 'routed')) deps.deliveriesDue.notify();
     return results;
   }
@@ -98,11 +116,12 @@ export function orderIntake(deps: OrderIntakeDeps): OrderIntake {
  * levels stay locked for as little as possible. Null, with nothing written, when the batch is not
  * such a batch or the plan went stale meanwhile; shortages are only ever decided under lock.
  */
-async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[] | null> {
-  if (!alloc) return null;
-  const plan = await planBatch(ctx, items, alloc);
+async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, activeShops, rules, tiers }: TenantConfig, ruled: Ruled): Promise<IngestResult[] | null> {
+  // Alerts and webhook calls are written in the batch's own transaction: that is the locked way's.
+  if (!alloc || ruled.some(hasEffects)) return null;
+  const plan = await planBatch(ctx, items, alloc, rules, ruled);
   if (!plan) return null;
-  const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i] })));
+  const orders = newOrdersWrite(ctx, items.map(({ input, actor }, i) => ({ input, actor, id: plan.ids[i], admit: plan.admissions[i], decision: decisionOf(plan.ruled[i]!) })), tiers);
   const holding = items.filter(({ input }, i) => claimsStock.includes(input.status) && plan.admissions[i]?.to !== 'on_hold');
   const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
   const deliveries = plan.deliveries.length ? (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, plan.deliveries, after) : null;
@@ -115,10 +134,13 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
  * replays), then cancelled ones give their stock back and the others take stock under lock,
  * shortages included (allocate).
  */
-async function recordBatch(base: RequestContext, items: Submission[], { alloc, activeShops }: TenantConfig): Promise<IngestResult[]> {
+async function recordBatch(base: RequestContext, items: Submission[], { alloc, activeShops, rules, tiers }: TenantConfig, ruled: Ruled): Promise<IngestResult[]> {
   return inTransaction(base, async (ctx) => {
-    const results = await ingestBatch(ctx, items.map(({ input, actor }) => ({ input, actor })));
-    if (!alloc) return results;
+    const results = await ingestBatch(ctx, items.map(({ input, actor }, i) => ({ input, actor, decision: decisionOf(ruled[i]!) })), tiers);
+    if (!alloc) {
+      await ruleEffects(ctx, results, ruled);
+      return results;
+    }
 
     const cancelled = results.filter((r) => r.outcome === 'updated' && r.order.status === 'cancelled' && r.previousStatus !== 'cancelled');
     await giveBack(ctx, cancelled.map((r) => r.order.id), 'released', 'order cancelled');
@@ -132,7 +154,10 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
     const newlyHolding = results.flatMap((r, i) => (r.outcome === 'created' && claimsStock.includes(r.order.status) ? [items[i]!.input] : []));
     await ensureListings(ctx, soldListings(activeShops, newlyHolding));
     const moved = await allocate(ctx, candidates, alloc);
-    const allocated = results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+    let allocated = results.map((r) => ({ ...r, order: moved.get(r.order.id) ?? r.order }));
+    const after = await rulesAfterRouting(ctx, rules, tiers, items, allocated, ruled);
+    allocated = after.results;
+    await ruleEffects(ctx, allocated, after.ruled);
     // What the channel released goes out now.
     const released = allocated.filter((r) => r.previousStatus === 'on_hold' && r.order.status === 'routed').map((r) => r.order.id);
     if (released.length) await deliveriesDueNow(ctx, released);
@@ -143,6 +168,8 @@ async function recordBatch(base: RequestContext, items: Submission[], { alloc, a
 interface BatchPlan {
   /** The id each item's order gets. */
   ids: string[];
+  /** What the rules decided for each, before and after routing. */
+  ruled: Ruled;
   admissions: (Admission | undefined)[];
   reservations: ReservationPlan;
   deliveries: NewDeliveryOrderRow[];
@@ -154,17 +181,20 @@ interface BatchPlan {
  * decided under lock. Paid orders are admitted as allocated at the warehouse planned for them;
  * orders whose address cannot be placed are admitted as held and take nothing.
  */
-async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext): Promise<BatchPlan | null> {
+async function planBatch(ctx: RequestContext, items: Submission[], alloc: AllocationContext, rules: CompiledRules, before: Ruled): Promise<BatchPlan | null> {
   const ids = items.map(() => newId());
-  const holds = items.map(({ input }) => addressHold(input));
+  const holds = items.map(({ input }, i) => intakeHold(input, decisionOf(before[i]!)));
+  const places = items.map(({ input }) => placeReceiver(input.receiver));
   const orders: RoutingCandidate[] = [];
   items.forEach(({ input }, i) => {
     if (holds[i] || !claimsStock.includes(input.status)) return;
-    const place = placeReceiver(input.receiver);
+    const place = places[i]!;
+    const steer = decisionOf(before[i]!)?.steer;
     orders.push({
       orderId: ids[i]!, channel: input.channel, shopId: input.shopId, paid: input.status !== 'created',
       lines: input.lines.map((l, n) => ({ lineNo: n + 1, sku: l.sku, quantity: l.quantity })),
       receiver: { country: input.receiver.country, provinceCode: place.provinceCode, cityCode: place.cityCode, districtCode: place.districtCode },
+      steer,
     });
   });
   // The reads, none waiting for another.
@@ -179,7 +209,48 @@ async function planBatch(ctx: RequestContext, items: Submission[], alloc: Alloca
     if (holds[i] || input.status !== 'paid') return holds[i];
     return heldStep(deliveries.filter((d) => d.orderId === ids[i]));
   });
-  return { ids, admissions, reservations, deliveries };
+  const ruled = rules.routed.length === 0 ? before : items.map(({ input }, i) => {
+    const warehouses = [...new Set(deliveries.filter((d) => d.orderId === ids[i]).map((d) => d.warehouseCode))];
+    return warehouses.length ? afterRouting(rules, subjectOfInput(input, places[i]!, warehouses), before[i]!) : before[i]!;
+  });
+  if (ruled.some(hasEffects)) return null;
+  return { ids, ruled, admissions, reservations, deliveries };
+}
+
+/** The rules before routing, for each submission; all null, cheaply, for a tenant without rules. */
+function rulesBeforeRouting(rules: CompiledRules, items: Submission[]): Ruled {
+  if (rules.intake.length === 0) return items.map(() => null);
+  return items.map(({ input }) => beforeRouting(rules, subjectOfInput(input, placeReceiver(input.receiver))));
+}
+
+/**
+ * The rules that test the routed warehouse, for the batch's new orders that went to one, applied
+ * to them in the caller's transaction (their tier, group and tags). Returns the results and what
+ * fired for each, before and after routing.
+ */
+async function rulesAfterRouting(ctx: RequestContext, rules: CompiledRules, tiers: Tiers, items: Submission[], results: IngestResult[], before: Ruled): Promise<{ results: IngestResult[]; ruled: Ruled }> {
+  if (rules.routed.length === 0) return { results, ruled: before };
+  const fresh = results.flatMap((r, i) => (r.outcome === 'created' && !before[i]?.stopped ? [i] : []));
+  const deliveries = await liveDeliveriesOf(ctx, fresh.map((i) => results[i]!.order.id));
+  const ruled = [...before];
+  const out = [...results];
+  for (const i of fresh) {
+    const warehouses = [...new Set((deliveries.get(results[i]!.order.id) ?? []).map((d) => d.warehouseCode))];
+    if (warehouses.length === 0) continue;
+    const outcome = afterRouting(rules, subjectOfInput(items[i]!.input, placeReceiver(items[i]!.input.receiver), warehouses), before[i]!);
+    if (!outcome || outcome.fired.length === (before[i]?.fired.length ?? 0)) continue;
+    ruled[i] = outcome;
+    out[i] = { ...results[i]!, order: await applyDecision(ctx, results[i]!.order, decisionOf(outcome)!, tiers) };
+  }
+  return { results: out, ruled };
+}
+
+/** The alerts and webhook calls the rules asked for, for the batch's new orders, in the caller's transaction. */
+async function ruleEffects(ctx: RequestContext, results: IngestResult[], ruled: Ruled): Promise<void> {
+  const effects = results.flatMap((r, i) => (r.outcome === 'created' && hasEffects(ruled[i]!) ? [effectsOf(r.order, ruled[i]!)] : []));
+  if (effects.length === 0) return;
+  await raiseAlerts(ctx, effects.flatMap((e) => e.alerts));
+  await queueCalls(ctx, effects.flatMap((e) => e.calls));
 }
 
 /**

@@ -5,10 +5,11 @@ import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { refuse } from '../../platform/lifecycle.ts';
-import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, claimsStock, flowRank, holdsStock, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
+import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, RULE_HOLD, claimsStock, flowRank, holdsStock, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
 import { maskAddress, maskName, maskPhone } from './orders.masking.ts';
-import { defaultPriority, processBy } from './orders.priority.ts';
+import { defaultTiers, processBy, type Priority, type Tiers } from './orders.priority.ts';
+import { tiersFor } from './orders.tiers.ts';
 import * as repo from './orders.repository.ts';
 import type { NewOrderRow, OrderRow } from './orders.repository.ts';
 import { checkedMoves, event, moveOrder, transitionMany, type PlannedStep, type PlannedTransition } from './orders.service.ts';
@@ -20,7 +21,7 @@ const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shippe
 const trackedFields = [
   'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
   'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
-  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold',
+  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold', 'handlingGroup',
 ] as const satisfies readonly (keyof NewOrderRow)[];
 
 export interface IngestResult {
@@ -55,9 +56,31 @@ export function receiverFields(r: ReceiverInput) {
   } satisfies Partial<NewOrderRow>;
 }
 
-function fieldsFrom(input: OrderInput) {
+/**
+ * What the rules decided for an order (the rules module works it out; intake hands it in): its
+ * tier, group and extra tags, a hold, and which rules fired at which version, for its timeline.
+ */
+export interface OrderDecision {
+  priority?: Priority;
+  group?: string;
+  tags: string[];
+  hold?: { reason: string; ruleId: string };
+  /** Warehouses to prefer or avoid whenever the order is routed. */
+  steer?: { prefer: string[]; avoid: string[] };
+  fired: { id: string; version: number; name: string }[];
+}
+
+function tagsOf(input: OrderInput, decision: OrderDecision | undefined): string[] {
+  if (!decision?.tags.length) return input.tags;
+  const tags = [...input.tags];
+  for (const tag of decision.tags) if (!tags.includes(tag)) tags.push(tag);
+  return tags;
+}
+
+function fieldsFrom(input: OrderInput, decision: OrderDecision | undefined, tiers: Tiers) {
   const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
-  const priority = input.priority ?? defaultPriority(input.tags);
+  // A rule's tier outranks the caller's; an order neither names is normal.
+  const priority: Priority = decision?.priority ?? input.priority ?? 'normal';
   const orderedAt = new Date(input.orderedAt);
   const paidAt = input.paidAt ? new Date(input.paidAt) : null;
   return {
@@ -70,14 +93,16 @@ function fieldsFrom(input: OrderInput) {
     discountFen: input.discountFen,
     totalFen: input.totalFen,
     ...receiverFields(input.receiver),
-    tags: input.tags,
+    tags: tagsOf(input, decision),
     priority,
+    handlingGroup: decision?.group ?? null,
+    routingSteer: decision?.steer ?? null,
     buyerMessage: input.buyerMessage ?? null,
     sellerMemo: input.sellerMemo ?? null,
     orderedAt,
     paidAt,
     channelModifiedAt: new Date(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
-    processBy: processBy(priority, paidAt ?? orderedAt),
+    processBy: processBy(priority, paidAt ?? orderedAt, tiers),
     shipBy: input.shipBy ? new Date(input.shipBy) : null,
   } satisfies Partial<NewOrderRow>;
 }
@@ -113,8 +138,9 @@ function isNewer(fields: ReturnType<typeof fieldsFrom>, existing: OrderRow): boo
  * Records an order from a channel or integrator. Idempotent on (tenant, channel, shop, channel
  * order id): a replay returns the stored order; a newer message updates it; an older one is ignored.
  */
-export async function ingestOrder(ctx: RequestContext, input: OrderInput): Promise<IngestResult> {
-  const [result] = await ctx.db.transaction((tx) => ingestBatch(withDb(ctx, tx), [{ input, actor: ctx.actor }]));
+export async function ingestOrder(ctx: RequestContext, input: OrderInput, decision?: OrderDecision): Promise<IngestResult> {
+  const tiers = await tiersFor(ctx);
+  const [result] = await ctx.db.transaction((tx) => ingestBatch(withDb(ctx, tx), [{ input, actor: ctx.actor, decision }], tiers));
   return result!;
 }
 
@@ -129,6 +155,8 @@ export interface IngestItem {
    * batch's actor: the pipeline admits an order whose stock it has already planned as allocated.
    */
   admit?: Admission;
+  /** What the rules decided for it. */
+  decision?: OrderDecision;
 }
 
 /** The status a new order is admitted to at insert, checked against the lifecycle like any move. */
@@ -159,6 +187,16 @@ export function addressHold(input: OrderInput): Admission | undefined {
 }
 
 /**
+ * How a new order is held at intake, if it is: for its address first, else because a rule said
+ * so. A held order takes no stock until a person releases it.
+ */
+export function intakeHold(input: OrderInput, decision: OrderDecision | undefined): Admission | undefined {
+  const address = addressHold(input);
+  if (address || !decision?.hold || !claimsStock.includes(input.status)) return address;
+  return { to: 'on_hold', reason: RULE_HOLD, data: { rule: decision.hold.ruleId, detail: decision.hold.reason } };
+}
+
+/**
  * A paid order its channel does not let ship yet (its `channelHold`, as the channel's last message
  * said) takes its stock as any paid order does and then stops on hold there (channel_hold), so
  * nothing goes to a warehouse until the channel says so. An order without stock (held for its
@@ -175,11 +213,11 @@ function channelHoldOf(order: OrderRow, data?: Record<string, unknown>): Planned
  * channel once it holds stock), all checked against the lifecycle (a status or an admission it
  * forbids is refused).
  */
-function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
+function prepare(ctx: RequestContext, items: IngestItem[], tiers: Tiers): PreparedItem[] {
   const now = ctx.clock.now();
   const prepared = items.map((item, index): PreparedItem => {
     const id = item.id ?? newId();
-    const fields = fieldsFrom(item.input);
+    const fields = fieldsFrom(item.input, item.decision, tiers);
     const status: OrderStatus = item.input.status;
     const entry = orderLifecycle.checkEntry(status, null);
     if (!entry.ok) refuse(entry, { id, status }, `order ${id}: `);
@@ -187,7 +225,7 @@ function prepare(ctx: RequestContext, items: IngestItem[]): PreparedItem[] {
       ...fields, tenantId: ctx.tenantId, id, channel: item.input.channel, shopId: item.input.shopId, channelOrderId: item.input.channelOrderId,
       status, createdAt: now, updatedAt: now,
     });
-    return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? addressHold(item.input), row, admitted: [] };
+    return { ...item, index, id, fields, key: channelKeyOf(item.input), admit: item.admit ?? intakeHold(item.input, item.decision), row, admitted: [] };
   });
   prepared.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
   // Every admission checked in one go, then every channel hold those admissions call for.
@@ -217,10 +255,26 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[]): repo.NewOrderRec
         tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
         fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
       },
+      ...rulesFiredEvents(ctx, p),
       ...repo.moveEvents(ctx.tenantId, p.admitted),
     ]),
   };
 }
+
+/** Which rules fired for a new order (id and version) and what they decided, on its timeline. */
+function rulesFiredEvents(ctx: RequestContext, p: PreparedItem): repo.NewOrderEvent[] {
+  const d = p.decision;
+  if (!d?.fired.length) return [];
+  return [{
+    tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: 'system', actorId: 'rules', type: 'rules_fired',
+    fromStatus: null, toStatus: null, reason: null, data: decisionData(d),
+  }];
+}
+
+const decisionData = (d: OrderDecision) => ({
+  rules: d.fired, ...(d.priority ? { priority: d.priority } : {}), ...(d.group ? { group: d.group } : {}),
+  ...(d.tags.length ? { tags: d.tags } : {}), ...(d.hold ? { hold: d.hold } : {}), ...(d.steer ? { steer: d.steer } : {}),
+});
 
 const createdResult = (order: OrderRow): IngestResult => ({ created: true, outcome: 'created', order, previousStatus: null, linesReplaced: true });
 
@@ -230,14 +284,14 @@ const createdResult = (order: OrderRow): IngestResult => ({ created: true, outco
  * channel-key order so two batches never wait on each other in a circle, their admissions
  * ignored. Results come back in the items' order.
  */
-export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Promise<IngestResult[]> {
-  const byKey = prepare(ctx, items);
+export async function ingestBatch(ctx: RequestContext, items: IngestItem[], tiers: Tiers = defaultTiers): Promise<IngestResult[]> {
+  const byKey = prepare(ctx, items, tiers);
   const inserted = await repo.insertNewOrders(ctx.db, recordsOf(ctx, byKey));
   const insertedById = new Map(inserted.map((row) => [row.id, row]));
   const results: IngestResult[] = new Array(items.length);
   for (const p of byKey) {
     const row = insertedById.get(p.id);
-    results[p.index] = row ? createdResult(row) : await ingestExisting({ ...ctx, actor: p.actor }, p.input, p.fields);
+    results[p.index] = row ? createdResult(row) : await ingestExisting({ ...ctx, actor: p.actor }, p.input, p.fields, p.decision);
   }
   return results;
 }
@@ -248,21 +302,21 @@ export async function ingestBatch(ctx: RequestContext, items: IngestItem[]): Pro
  * `new_events` (see repo.newOrdersCtes), which fail the statement if any of the orders exists
  * already; `results` are what the items get once the statement has run.
  */
-export function newOrdersWrite(ctx: RequestContext, items: IngestItem[]): { ctes: CteParts; results: IngestResult[] } {
-  const byKey = prepare(ctx, items);
+export function newOrdersWrite(ctx: RequestContext, items: IngestItem[], tiers: Tiers = defaultTiers): { ctes: CteParts; results: IngestResult[] } {
+  const byKey = prepare(ctx, items, tiers);
   const records = recordsOf(ctx, byKey);
   const results: IngestResult[] = new Array(items.length);
   byKey.forEach((p, i) => (results[p.index] = createdResult(repo.insertedRow(records.orders[i]!))));
   return { ctes: repo.newOrdersCtes(records, false), results };
 }
 
-async function ingestExisting(ctx: RequestContext, input: OrderInput, fields: ReturnType<typeof fieldsFrom>): Promise<IngestResult> {
+async function ingestExisting(ctx: RequestContext, input: OrderInput, fields: ReturnType<typeof fieldsFrom>, decision: OrderDecision | undefined): Promise<IngestResult> {
   const existing = await repo.findByChannelKey(ctx.db, ctx.tenantId, input, true);
   if (!existing) throw new Error('order disappeared between insert and select');
   const previousStatus = existing.status;
   if (!isNewer(fields, existing)) return { created: false, outcome: 'unchanged', order: existing, previousStatus, linesReplaced: false };
   const linesReplaced = linesEditableIn.includes(existing.status);
-  const order = await applyChannelUpdate(ctx.db, ctx, existing, input, fields);
+  const order = await applyChannelUpdate(ctx.db, ctx, existing, input, fields, decision);
   return { created: false, outcome: 'updated', order, previousStatus, linesReplaced };
 }
 
@@ -280,12 +334,18 @@ async function applyChannelUpdate(
   existing: OrderRow,
   input: OrderInput,
   fields: ReturnType<typeof fieldsFrom>,
+  decision: OrderDecision | undefined,
 ): Promise<OrderRow> {
   const linesEditable = linesEditableIn.includes(existing.status);
   // Once stock is touched, what was bought and what it cost stay as recorded; the channel's new
   // figures are kept in the event for after-sales to act on. A receiver a person corrected stays.
   const receiverKept = existing.receiverCorrectedAt !== null;
-  const patch = { ...fields, ...(linesEditable ? {} : moneyOf(existing)), ...(receiverKept ? receiverOf(existing) : {}) };
+  // A tier a person set stays, with its deadline, whatever rules and the channel say later.
+  const tierKept = existing.prioritySetBy !== null;
+  const patch = {
+    ...fields, ...(linesEditable ? {} : moneyOf(existing)), ...(receiverKept ? receiverOf(existing) : {}),
+    ...(tierKept ? { priority: existing.priority, processBy: existing.processBy } : {}),
+  };
   const changed = trackedFields.filter((f) => !sameValue(existing[f], patch[f]));
   if (linesEditable) {
     await repo.deleteLines(tx, ctx.tenantId, existing.id);
@@ -299,6 +359,8 @@ async function applyChannelUpdate(
       linesReplaced: linesEditable,
       ...(linesEditable ? {} : { channelAmounts: moneyOf(fields) }),
       ...(receiverKept ? { receiverKept: 'corrected by a person' } : {}),
+      ...(tierKept ? { priorityKept: `set by ${existing.prioritySetBy}` } : {}),
+      ...(decision?.fired.length ? { decision: decisionData(decision) } : {}),
       ...rawStatus(input),
     },
   });
@@ -381,3 +443,23 @@ async function followChannel(tx: Database, ctx: RequestContext, order: OrderRow,
 
 /** Whether the channel's word may move the order there (the platform relays it). */
 const checkChannelMove = (order: OrderRow, to: OrderStatus) => orderLifecycle.check({ row: order, from: order.status, to, role: null });
+
+/**
+ * A decision made once the order is recorded (rules that test its routed warehouse), in the
+ * caller's transaction: its tier and deadline (unless a person set the tier), group and tags.
+ */
+export async function applyDecision(ctx: RequestContext, order: OrderRow, decision: OrderDecision, tiers: Tiers): Promise<OrderRow> {
+  const priority = order.prioritySetBy === null && decision.priority ? decision.priority : order.priority;
+  const tags = [...order.tags];
+  for (const tag of decision.tags) if (!tags.includes(tag)) tags.push(tag);
+  const updated = await repo.update(ctx.db, ctx.tenantId, order.id, {
+    priority,
+    processBy: priority === order.priority ? order.processBy : processBy(priority, order.paidAt ?? order.orderedAt, tiers),
+    handlingGroup: decision.group ?? order.handlingGroup,
+    tags,
+    updatedAt: ctx.clock.now(),
+  });
+  await event(ctx.db, ctx, order.id, { type: 'rules_fired', reason: 'after routing', data: decisionData(decision) });
+  return updated;
+}
+

@@ -87,9 +87,10 @@ export function isStopped(status: OrderStatus): status is StoppedStatus {
  * push_failed: no retry got it to its WMS; wms_rejected: the WMS refused it;
  * reservation_expired: its hold on the stock ran out before it went to a warehouse;
  * address_unresolved: its address in China cannot be placed;
- * channel_hold: paid and holding its stock, but its channel does not let it ship yet (see ChannelHold).
+ * channel_hold: paid and holding its stock, but its channel does not let it ship yet (see ChannelHold);
+ * rule_hold: a rule held it at intake (the rule and its words are in the event), before it took any stock.
  */
-export const stopReasons = ['out_of_stock', 'unknown_sku', 'no_warehouse', 'push_failed', 'wms_rejected', 'reservation_expired', 'address_unresolved', 'channel_hold'] as const;
+export const stopReasons = ['out_of_stock', 'unknown_sku', 'no_warehouse', 'push_failed', 'wms_rejected', 'reservation_expired', 'address_unresolved', 'channel_hold', 'rule_hold'] as const;
 export type StopReason = (typeof stopReasons)[number];
 
 export const PUSH_FAILED = 'push_failed' satisfies StopReason;
@@ -97,6 +98,7 @@ export const WMS_REJECTED = 'wms_rejected' satisfies StopReason;
 /** The status reason of an order held because its address could not be placed. */
 export const ADDRESS_HOLD = 'address_unresolved' satisfies StopReason;
 export const CHANNEL_HOLD = 'channel_hold' satisfies StopReason;
+export const RULE_HOLD = 'rule_hold' satisfies StopReason;
 
 /** Stops for its delivery: an order stopped so may still go on when its delivery orders turn out to have reached their WMS. */
 export const deliveryStops: readonly StopReason[] = [PUSH_FAILED, WMS_REJECTED];

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm
 import { executeNamed, insertRows, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import type { Move } from '../../platform/lifecycle.ts';
 import type { OrderStatus } from './orders.lifecycle.ts';
-import { orderEvents, orderLines, orders } from './orders.schema.ts';
+import { orderEvents, orderLines, orders, priorityTiers } from './orders.schema.ts';
+import type { Priority } from './orders.priority.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type NewOrderRow = typeof orders.$inferInsert;
@@ -35,7 +36,7 @@ export interface OrderFilter {
   shopId?: string;
   /** The channel's own order id, exactly; across shops and channels (orders_channel_order_idx). */
   channelOrderId?: string;
-  priority?: string;
+  priority?: Priority;
   /** Orders past their processing deadline while still waiting in one of these statuses. */
   overdue?: { now: Date; waitingStatuses: readonly OrderStatus[] };
   createdFrom?: Date;
@@ -54,7 +55,7 @@ export interface NewOrderRecords {
 
 /** The row an order gets when inserted: what the database would fill in left to itself. */
 export function insertedRow(row: NewOrderRow): OrderRow {
-  return { statusReason: null, heldFrom: null, receiverCorrectedAt: null, version: 1, ...row } as OrderRow;
+  return { statusReason: null, heldFrom: null, receiverCorrectedAt: null, prioritySetBy: null, handlingGroup: null, routingSteer: null, version: 1, ...row } as OrderRow;
 }
 
 /**
@@ -70,7 +71,7 @@ export function newOrdersCtes(records: NewOrderRecords, skipExisting: boolean): 
       returning: 'id',
     })}),
     new_lines as (${insertStatement(orderLines, records.lines, { where: ofNew, returning: 'orderId' })}),
-    new_events as (${insertStatement(orderEvents, records.events, { where: ofNew, returning: 'orderId' })})`);
+    new_events as (${insertStatement(orderEvents, records.events, { where: ofNew, returning: 'orderId', inGivenOrder: true })})`);
 }
 
 /**
@@ -253,4 +254,21 @@ export async function list(db: Database, tenantId: string, filter: OrderFilter):
     .where(and(...where))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(filter.limit);
+}
+
+export type TierRow = typeof priorityTiers.$inferSelect;
+
+export async function tiersOf(db: Database, tenantId: string): Promise<TierRow[]> {
+  return db.select().from(priorityTiers).where(eq(priorityTiers.tenantId, tenantId));
+}
+
+export async function upsertTiers(db: Database, rows: TierRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(priorityTiers)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [priorityTiers.tenantId, priorityTiers.tier],
+      set: { windowMinutes: sql`excluded.window_minutes`, colour: sql`excluded.colour`, updatedAt: sql`excluded.updated_at` },
+    });
 }

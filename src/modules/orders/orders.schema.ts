@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { OrderStatus } from './orders.lifecycle.ts';
+import type { Priority } from './orders.priority.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
@@ -35,7 +36,13 @@ export const orders = pgTable(
     heldFrom: text('held_from').$type<OrderStatus>(),
     /** Why the channel does not let this paid order ship yet, as its last message said (ChannelHold); null when it may. */
     channelHold: text('channel_hold'),
-    priority: text('priority').notNull(),
+    priority: text('priority').$type<Priority>().notNull(),
+    /** Who set the tier by hand; from then on rules and channel news leave it as it is. Null when rules or the channel set it. */
+    prioritySetBy: text('priority_set_by'),
+    /** The handling group (处理组) the order goes to, as a rule or a person decided. */
+    handlingGroup: text('handling_group'),
+    /** Warehouses rules asked routing to prefer or avoid for this order, whenever it is routed; null when none did. */
+    routingSteer: jsonb('routing_steer').$type<{ prefer: string[]; avoid: string[] }>(),
     currency: text('currency').notNull(),
     goodsFen: fen('goods_fen').notNull(),
     shippingFen: fen('shipping_fen').notNull(),
@@ -118,4 +125,17 @@ export const orderEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('order_events_order_idx').on(t.tenantId, t.orderId, t.id)],
+);
+
+/** A tenant's priority tiers (优先级): how long an order of each tier may wait before processing starts, and its colour on the board. */
+export const priorityTiers = pgTable(
+  'priority_tiers',
+  {
+    tenantId: text('tenant_id').notNull(),
+    tier: text('tier').$type<Priority>().notNull(),
+    windowMinutes: integer('window_minutes').notNull(),
+    colour: text('colour').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.tier] })],
 );

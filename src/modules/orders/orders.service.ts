@@ -7,6 +7,7 @@ import type { TransitionInput } from './orders.input.ts';
 import { isStopped, orderLifecycle, waitingForWarehouse, type OrderStatus, type StoppedStatus, type StopReason } from './orders.lifecycle.ts';
 import * as repo from './orders.repository.ts';
 import type { OrderRow } from './orders.repository.ts';
+import type { Priority } from './orders.priority.ts';
 
 export type { OrderRow };
 import { eventView, lineView, orderView } from './orders.view.ts';
@@ -163,7 +164,7 @@ export interface ListQuery {
   channel?: string;
   shopId?: string;
   channelOrderId?: string;
-  priority?: string;
+  priority?: Priority;
   overdue?: boolean;
   createdFrom?: string;
   createdTo?: string;

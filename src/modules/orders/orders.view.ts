@@ -16,6 +16,8 @@ export function orderView(row: OrderRow, role: Role | null) {
     statusReason: row.statusReason,
     channelHold: row.channelHold,
     priority: row.priority,
+    prioritySetBy: row.prioritySetBy,
+    handlingGroup: row.handlingGroup,
     buyerRef: row.buyerRef,
     currency: row.currency,
     goodsFen: row.goodsFen,

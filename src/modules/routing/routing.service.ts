@@ -17,6 +17,13 @@ export interface RoutedOrder {
   channel: string;
   receiver: { country: string; provinceCode: string | null; cityCode: string | null; districtCode: string | null };
   lines: { sku: string; quantity: number }[];
+  /** Warehouses rules asked to prefer (tried first, in the strategy's order) or avoid (dropped). */
+  steer?: RoutingSteer | null;
+}
+
+export interface RoutingSteer {
+  prefer: string[];
+  avoid: string[];
 }
 
 export interface Dropped {
@@ -33,6 +40,8 @@ export interface RoutingDecision {
   dropped: Dropped[];
   chosen: string[];
   split: boolean;
+  /** Warehouses rules preferred, tried before the others. */
+  preferred?: string[];
 }
 
 /** The day a warehouse is working for at `at`: today in its zone, or tomorrow once past its cut-off. */
@@ -82,6 +91,7 @@ function covers(coverage: string[], r: RoutedOrder['receiver']): boolean {
 
 /** Why a warehouse cannot take this order at all, or null. Capacity is checked when the order's turn comes. */
 function filterOut(w: Warehouse, order: RoutedOrder): string | null {
+  if (order.steer?.avoid.includes(w.code)) return 'avoided by a rule';
   if (!covers(w.coverage, order.receiver)) return `does not serve ${order.receiver.country === 'CN' ? (order.receiver.cityCode ?? order.receiver.provinceCode ?? 'CN') : order.receiver.country}`;
   if (w.channels.length > 0 && !w.channels.includes(order.channel)) return `does not ship for ${order.channel}`;
   const excluded = order.lines.map((l) => l.sku).filter((sku) => w.excludedSkus.includes(sku));
@@ -124,7 +134,9 @@ export function routeOrder(order: RoutedOrder, warehouses: Warehouse[], settings
         else dropped.push({ warehouseCode: w.code, reason: `daily capacity reached for ${capacity.day(w.code)}` });
       }
       const stockAt = (code: string) => order.lines.reduce((n, l) => n + Math.min(l.quantity, available(l.sku, code)), 0);
-      ranked = roomy.map((w) => ({ ...w, stock: stockAt(w.code) })).sort(strategy.compare);
+      const prefer = order.steer?.prefer ?? [];
+      const preferred = (w: { code: string }) => (prefer.includes(w.code) ? 0 : 1);
+      ranked = roomy.map((w) => ({ ...w, stock: stockAt(w.code) })).sort((a, b) => preferred(a) - preferred(b) || strategy.compare(a, b));
       return ranked.map((w) => w.code);
     },
     chosen(codes) {
@@ -135,6 +147,7 @@ export function routeOrder(order: RoutedOrder, warehouses: Warehouse[], settings
     decision: () => ({
       strategy: strategy.name, receiver: order.receiver, ranked: ranked.map((w) => ({ warehouseCode: w.code, distanceKm: w.distanceKm })),
       dropped, chosen, split: chosen.length > 1,
+      ...(order.steer?.prefer.length ? { preferred: order.steer.prefer } : {}),
     }),
   };
 }

@@ -25,6 +25,11 @@ export interface BulkInsertOptions {
   orderBy?: string[];
   /** Keeps only the incoming rows (named `r`) for which this holds, e.g. those of orders just inserted. */
   where?: SQL;
+  /**
+   * Inserts the rows in the order given, so that an identity column numbers them so (an order's
+   * events, whose id is their order on the timeline); a `where` may otherwise reorder them.
+   */
+  inGivenOrder?: boolean;
 }
 
 const columnCache = new WeakMap<PgTable, { columns: [string, string][]; list: SQL }>();
@@ -60,11 +65,14 @@ export function insertStatement(table: PgTable, rows: Record<string, unknown>[],
     return record;
   });
   const where: SQL = options.where ? sql` where ${options.where}` : sql``;
-  const order: SQL = options.orderBy?.length ? sql` order by ${sql.join(options.orderBy.map((p) => sql`r.${columnName(table, p)} collate "C"`), sql`, `)}` : sql``;
+  const order: SQL = options.orderBy?.length
+    ? sql` order by ${sql.join(options.orderBy.map((p) => sql`r.${columnName(table, p)} collate "C"`), sql`, `)}`
+    : options.inGivenOrder ? sql` order by r.ordinality` : sql``;
+  const ordinality: SQL = options.inGivenOrder && !options.orderBy?.length ? sql` with ordinality` : sql``;
   const conflict: SQL = options.skipConflictsOn ? sql` on conflict (${sql.join(options.skipConflictsOn.map((p) => columnName(table, p)), sql`, `)}) do nothing` : sql``;
   const returning: SQL = options.returning ? sql` returning ${columnName(table, options.returning)}` : sql``;
   return sql`insert into ${table} (${list})
-    select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(payload)}::json) r${where}${order}${conflict}${returning}`;
+    select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(payload)}::json)${ordinality} r${where}${order}${conflict}${returning}`;
 }
 
 export async function insertRows(db: Database, table: PgTable, rows: Record<string, unknown>[], options: BulkInsertOptions = {}): Promise<unknown[]> {

@@ -110,6 +110,7 @@ export async function allocate(ctx: RequestContext, candidates: AllocationCandid
   const { requests, routes } = routedRequests(reserve.map((c) => ({
     orderId: c.order.id, channel: c.order.channel, shopId: c.order.shopId, paid: c.order.status !== 'created', lines: c.lines,
     receiver: { country: c.order.receiverCountry, provinceCode: c.order.provinceCode, cityCode: c.order.cityCode, districtCode: c.order.districtCode },
+    steer: c.order.routingSteer,
   })), alloc.routing, capacity);
   const outcomes = await reserveOrders(ctx, requests, alloc.settings);
 
