@@ -200,6 +200,7 @@ export function renderShopOrder(order: DouyinOrder, cipher: CipherBook): RawJson
     promotion_redpack_platform_amount: 0,
     promotion_redpack_talent_amount: 0,
     shop_order_tag_ui: shopTags,
-    user_tag_ui: s.vip ? [{ key: 'sandbox_shop_member', text: '店铺会员' }] : [],
+    // A VIP buyer carries the marker the platform's normaliser reads as VIP (douyin.normalise: tagsOf).
+    user_tag_ui: s.vip ? [{ key: 'vip', text: 'VIP会员' }] : [],
   };
 }

@@ -22,6 +22,9 @@ import { warehouseRoutes } from '../modules/warehouses/warehouses.routes.ts';
 import { tierRoutes } from '../modules/orders/orders.tiers.routes.ts';
 import { ruleRoutes } from '../modules/rules/rules.routes.ts';
 import { peopleRoutes } from '../modules/people/people.routes.ts';
+import { sessionRoutes } from '../modules/people/sessions.routes.ts';
+import { boardRoutes } from '../modules/board/board.routes.ts';
+import { feedRoutes, type FeedOptions } from '../modules/feed/feed.routes.ts';
 import { outboundCallRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { testRules } from '../workflows/rules-dry-run.workflow.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
@@ -30,6 +33,7 @@ import { createFlows, type Flows } from '../workflows/flows.ts';
 import { receiveFromWms } from '../workflows/wms-reports-in.workflow.ts';
 import { snapshotFromWmsByHand } from '../workflows/wms-inventory-queries.workflow.ts';
 import { Authenticator } from './auth.ts';
+import { serveConsole } from './console.ts';
 import { errorHandler, frameworkErrors } from './error-handler.ts';
 import type { Api } from './http.ts';
 import { guardReads, refuseUnstorableText } from './request-guards.ts';
@@ -52,6 +56,10 @@ export interface AppDeps {
   readLimits?: ReadLimits;
   /** How far a signed channel or WMS message's timestamp may be from our clock (OMS_SIGNATURE_MAX_SKEW_S). */
   signatureMaxSkewMs?: number;
+  /** Where the built console is (web/dist unless a test says otherwise). */
+  consoleDir?: string;
+  /** The live feed's polling and limits (tests make it quick). */
+  feed?: FeedOptions;
 }
 
 export async function buildApp(deps: AppDeps): Promise<Api> {
@@ -71,14 +79,17 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   });
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  const consolePage = await serveConsole(app, deps.consoleDir);
+  app.setNotFoundHandler((req, reply) => {
+    if (consolePage(req, reply)) return reply;
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
 
   const metrics = deps.metrics ?? new Metrics();
   app.decorate('metrics', metrics);
   app.decorate('secrets', deps.secrets);
   app.decorateRequest('ctx', null);
+  app.decorateRequest('session', null);
 
   const reads = new ReadLimiter(deps.readLimits);
   app.decorate('reads', reads);
@@ -87,14 +98,18 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   const auth = new Authenticator(deps.db, deps.clock);
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/v1/')) req.ctx = await auth.contextFor(req);
+    if (!req.url.startsWith('/api/v1/') || req.routeOptions.config.public) return;
+    const { ctx, session } = await auth.authenticate(req);
+    req.ctx = ctx;
+    req.session = session;
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    if (req.method === 'DELETE' && req.url.startsWith('/api/v1/keys/') && reply.statusCode < 300) auth.forget();
+    // Revoked keys and changed people take effect at once in this process.
+    if (req.method !== 'GET' && /^\/api\/v1\/(keys|people)\//.test(req.url) && reply.statusCode < 300) auth.forget();
   });
 
   await app.register(fastifySwagger, {
@@ -105,8 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
         description: 'Orders from every channel, one inventory truth, WMS delivery and after-sales. Errors are {"error": {"code", "message", "details"}}.',
         version: deps.version ?? '0.1.0',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'oms.<tenant>.<id>.<secret>' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'oms.<tenant>.<id>.<secret>' },
+          session: { type: 'apiKey', in: 'cookie', name: 'oms_session', description: 'the console\'s session (POST /api/v1/session); requests that change something also send X-CSRF-Token' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -122,7 +142,10 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   tierRoutes(app);
   ruleRoutes(app, { test: testRules });
   peopleRoutes(app);
+  sessionRoutes(app, { db: deps.db, clock: deps.clock, ended: () => auth.forget() });
   outboundCallRoutes(app);
+  feedRoutes(app, deps.feed);
+  boardRoutes(app);
   accessRoutes(app);
   shopRoutes(app);
   deadLetterRoutes(app);

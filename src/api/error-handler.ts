@@ -5,6 +5,7 @@ import { loggableError } from '../platform/logger.ts';
 
 function send(reply: FastifyReply, code: ErrorCode, message: string, details?: unknown) {
   if (code === 'OVERLOADED') reply.header('retry-after', '1');
+  if (code === 'TOO_MANY_ATTEMPTS') reply.header('retry-after', String((details as { retryAfterS?: number } | undefined)?.retryAfterS ?? 60));
   return reply.code(errorStatus[code]).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import type { ReadLimiter } from '../platform/read-limit.ts';
 import type { SecretBox } from '../platform/secrets.ts';
+import type { SessionPrincipal } from '../modules/people/sessions.service.ts';
 
 /** The Fastify instance route files receive: zod-typed, with the app's metrics. */
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -12,6 +13,12 @@ export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext | null;
+    /** The console session behind the request, when a signed-in person made it rather than an API key. */
+    session: SessionPrincipal | null;
+  }
+  interface FastifyContextConfig {
+    /** Answered without a caller: signing in, opening a login link. */
+    public?: boolean;
   }
   interface FastifyInstance {
     metrics: Metrics;
@@ -23,7 +30,7 @@ declare module 'fastify' {
 
 /** The caller's context; present on every authenticated route. */
 export function ctxOf(req: FastifyRequest): RequestContext {
-  if (!req.ctx) throw new AppError('UNAUTHENTICATED', 'an API key is required');
+  if (!req.ctx) throw new AppError('UNAUTHENTICATED', 'an API key or a console session is required');
   return req.ctx;
 }
 

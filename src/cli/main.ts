@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
-import { createKeyFor, createTenant, DEFAULT_TENANT } from '../modules/access/access.service.ts';
+import { createKeyFor, createTenant, DEFAULT_TENANT, findTenant } from '../modules/access/access.service.ts';
+import { ensurePerson, findPersonByLogin } from '../modules/people/people.service.ts';
+import { issueLoginLink } from '../modules/people/sessions.service.ts';
 import { roles, systemActor, type Role } from '../platform/context.ts';
 import { revokeKey } from '../modules/access/access.service.ts';
 import { systemClock } from '../platform/clock.ts';
-import { isAppError } from '../platform/errors.ts';
+import { AppError, isAppError } from '../platform/errors.ts';
 import { verifyLedger } from '../modules/inventory/stock.service.ts';
 import { openRuntime, withDatabase } from './runtime.ts';
 import { runSandboxes, sandboxDefaults } from './sandbox.ts';
@@ -91,6 +93,29 @@ keys
     withDatabase(opts.db, async (handle) => {
       const view = await revokeKey({ tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db }, id);
       process.stdout.write(`key ${view.id} revoked at ${view.revokedAt}\n`);
+    }),
+  );
+
+const people = program.command('people').description('people who sign in to the console');
+people
+  .command('login-link')
+  .description('print a one-time link that signs a person in to the console (24 hours); with --create, add them first')
+  .requiredOption('--login <name>', 'their login name')
+  .option('--tenant <id>', 'tenant', DEFAULT_TENANT)
+  .option('--create', 'add the person if there is none by that name')
+  .addOption(new Option('--role <role>', 'with --create: their role').choices(roles).default('ops'))
+  .option('--base-url <url>', 'where the console is served', 'http://127.0.0.1:3000')
+  .addOption(dbOption())
+  .action((opts: { login: string; tenant: string; create?: boolean; role: Role; baseUrl: string; db?: string }) =>
+    withDatabase(opts.db, async (handle) => {
+      const ctx = { tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db };
+      if (!(await findTenant(handle.db, opts.tenant))) throw new AppError('NOT_FOUND', `tenant ${opts.tenant} not found`);
+      const person = opts.create
+        ? await ensurePerson(ctx, { login: opts.login, displayName: opts.login, role: opts.role })
+        : await findPersonByLogin(ctx, opts.login);
+      if (!person) throw new AppError('PERSON_NOT_FOUND', `nobody logs in as ${opts.login} in tenant ${opts.tenant} (add --create)`);
+      const token = await issueLoginLink(handle.db, person, systemClock.now());
+      process.stdout.write(`${opts.baseUrl.replace(/\/$/, '')}/auth/link?token=${token}\n`);
     }),
   );
 

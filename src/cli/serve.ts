@@ -1,7 +1,8 @@
 import { buildApp } from '../api/app.ts';
 import { startDemo, type DemoHandle } from '../demo/demo.ts';
 import { connectDemoChannels } from '../demo/demo.channels.ts';
-import { bootstrap } from '../modules/access/access.service.ts';
+import { bootstrap, DEFAULT_TENANT } from '../modules/access/access.service.ts';
+import { firstAdminLink } from '../modules/people/sessions.service.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import { systemClock } from '../platform/clock.ts';
 import { readLimits, retrySchedule } from '../platform/config.ts';
@@ -37,7 +38,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   const portBase = sandboxPortBase(options.sandboxPortBase);
   const { env, logger, handle, secrets } = await openRuntime(options.db);
   const clock = systemClock;
-  const { generatedKey } = await handle.exclusive(BOOTSTRAP_LOCK, (db) => bootstrap(db, env.OMS_ADMIN_KEY, clock.now()));
+  const { generatedKey, adminLink } = await handle.exclusive(BOOTSTRAP_LOCK, async (db) => ({
+    ...(await bootstrap(db, env.OMS_ADMIN_KEY, clock.now())),
+    adminLink: await firstAdminLink(db, clock, DEFAULT_TENANT),
+  }));
   const flows = createFlows();
   let demo: DemoHandle | null = null;
   if (options.demo) demo = await startDemo(handle.db, clock, logger, secrets, flows.intake, { wmsPortBase: portBase === undefined ? undefined : portBase + 4 });
@@ -54,9 +58,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   demo?.connectWms(url.replace('0.0.0.0', '127.0.0.1'));
   const demoChannels = demo ? await connectDemoChannels(handle.db, clock, secrets, logger, url.replace('0.0.0.0', '127.0.0.1'), portBase) : null;
 
+  const consoleUrl = url.replace('0.0.0.0', '127.0.0.1');
   const out: string[] = [`OMS ready at ${url} in ${Date.now() - started} ms — database: ${handle.label}`];
+  if (demo) out.push('', 'Open the console (signs in the demo admin; works once):', `  ${consoleUrl}/auth/link?token=${demo.loginToken}`);
   if (generatedKey) {
     out.push('', 'First start: an admin key for the default tenant was created. It is shown only this once:', `  ${generatedKey}`);
+  }
+  if (adminLink) {
+    out.push('', 'First start: the default tenant\'s admin signs in to the console with this link, once, and sets a password there:', `  ${consoleUrl}/auth/link?token=${adminLink}`);
   }
   if (demo) {
     out.push(

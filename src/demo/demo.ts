@@ -6,6 +6,8 @@ import { createTenant, reissueKey } from '../modules/access/access.service.ts';
 import type { OrderInput } from '../modules/orders/orders.input.ts';
 import type { OrderIntake } from '../workflows/order-intake.workflow.ts';
 import { listOrders } from '../modules/orders/orders.service.ts';
+import { ensurePerson } from '../modules/people/people.service.ts';
+import { issueLoginLink } from '../modules/people/sessions.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
 import { stockDemo } from './demo.inventory.ts';
 import { startDemoWarehouses } from './demo.warehouses.ts';
@@ -16,6 +18,8 @@ const DEMO_KEY_NAME = 'demo session';
 
 export interface DemoHandle {
   key: string;
+  /** A one-time login link token that signs the demo admin into the console (see GET /auth/link). */
+  loginToken: string;
   /** The WMS sandboxes the demo warehouses deliver to. */
   wms: { protocol: string; url: string }[];
   /** Has the WMS sandboxes report to the OMS at this address, once it listens. */
@@ -25,12 +29,15 @@ export interface DemoHandle {
 
 /**
  * The demo tenant: sample data, clearly labelled, that keeps arriving while the server runs so a
- * newcomer sees orders move. Its admin key is reissued on every start and printed.
+ * newcomer sees orders move. Its admin key is reissued on every start and printed, with a one-time
+ * link that signs its admin into the console.
  */
 export async function startDemo(db: Database, clock: Clock, logger: Logger, secrets: SecretBox, submitOrder: OrderIntake, options: { intervalMs?: number; seedOrders?: number; wmsPortBase?: number } = {}): Promise<DemoHandle> {
   await createTenant(db, { id: DEMO_TENANT, name: 'Demo tenant (sample data, not real orders)', isDemo: true }, clock.now());
   const key = await reissueKey(db, DEMO_TENANT, DEMO_KEY_NAME, 'admin', clock.now());
   const ctx: RequestContext = { tenantId: DEMO_TENANT, actor: systemActor('demo'), clock, db };
+  const admin = await ensurePerson(ctx, { login: 'admin', displayName: '演示管理员 Demo admin', role: 'admin' });
+  const loginToken = await issueLoginLink(db, admin, clock.now());
   const rand = seededRandom(Date.now() & 0xffffffff);
   let sequence = 0;
 
@@ -59,6 +66,7 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, secr
   timer.unref();
   return {
     key,
+    loginToken,
     wms: warehouses.wms,
     connectWms: (omsUrl) => warehouses.connect(omsUrl),
     async stop() {

@@ -4,9 +4,9 @@ import type { Database } from './db/index.ts';
 export const roles = ['admin', 'ops', 'agent', 'supervisor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-/** Who is acting: a person through an API key, the platform itself, or a sales channel. */
+/** Who is acting: an integration through an API key, a person signed in to the console, the platform itself, or a sales channel. */
 export interface Actor {
-  kind: 'api_key' | 'system' | 'channel';
+  kind: 'api_key' | 'person' | 'system' | 'channel';
   id: string;
   role: Role | null;
 }

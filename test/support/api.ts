@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import type { ReadLimits } from '../../src/platform/read-limit.ts';
 import { Metrics } from '../../src/platform/metrics.ts';
 import { createFlows, type Flows } from '../../src/workflows/flows.ts';
+import type { FeedOptions } from '../../src/modules/feed/feed.routes.ts';
 
 export const OTHER_TENANT = 'other-shop';
 
@@ -30,6 +31,8 @@ export interface TestApiOptions {
   /** The app's logger; a silent one (or TEST_LOG_LEVEL's) by default. */
   logger?: Logger;
   readLimits?: ReadLimits;
+  /** The live feed's polling (quick by default here). */
+  feed?: FeedOptions;
 }
 
 export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11-11T00:00:00Z', options: TestApiOptions = {}): Promise<TestApi> {
@@ -43,7 +46,7 @@ export async function startTestApi(handle: DatabaseHandle, clockStart = '2026-11
 
   const secrets = new SecretBox(randomBytes(32).toString('hex'));
   const flows = createFlows();
-  const app = await buildApp({ db: handle.db, clock, logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets, flows, readLimits: options.readLimits });
+  const app = await buildApp({ db: handle.db, clock, logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: new Metrics({ defaults: false }), secrets, flows, readLimits: options.readLimits, feed: options.feed ?? { pollMs: 50 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -68,3 +68,14 @@ export async function acknowledgeSubject(db: Database, tenantId: string, subject
   await db.update(alerts).set({ acknowledgedAt: at, acknowledgedBy: by })
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.subject, subject), isNull(alerts.acknowledgedAt)));
 }
+
+/** Alerts raised after this id (ids are time-ordered), oldest first: what the live feed sends. */
+export async function alertsAfter(db: Database, tenantId: string, afterId: string, limit: number): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), sql`${alerts.id} > ${afterId}`)).orderBy(alerts.id).limit(limit);
+}
+
+/** The newest alert's id, '' when there is none. */
+export async function lastAlertId(db: Database, tenantId: string): Promise<string> {
+  const rows = await db.select({ id: sql<string | null>`max(${alerts.id})` }).from(alerts).where(eq(alerts.tenantId, tenantId));
+  return rows[0]?.id ?? '';
+}

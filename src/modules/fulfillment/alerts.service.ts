@@ -59,3 +59,12 @@ export async function acknowledgeAlert(ctx: RequestContext, id: string) {
 export async function acknowledgeAlertsAbout(ctx: RequestContext, subject: string): Promise<void> {
   await repo.acknowledgeSubject(ctx.db, ctx.tenantId, subject, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.clock.now());
 }
+
+/** Alerts raised after this id, oldest first (the live feed). */
+export async function alertsAfter(ctx: RequestContext, afterId: string, limit: number) {
+  return (await repo.alertsAfter(ctx.db, ctx.tenantId, afterId, limit)).map(alertView);
+}
+
+export async function lastAlertId(ctx: RequestContext): Promise<string> {
+  return repo.lastAlertId(ctx.db, ctx.tenantId);
+}

@@ -272,3 +272,19 @@ export async function upsertTiers(db: Database, rows: TierRow[]): Promise<void> 
       set: { windowMinutes: sql`excluded.window_minutes`, colour: sql`excluded.colour`, updatedAt: sql`excluded.updated_at` },
     });
 }
+
+/** The tenant's order events after this id, oldest first: what the live feed sends. */
+export async function eventsAfter(db: Database, tenantId: string, afterId: number, limit: number): Promise<OrderEventRow[]> {
+  return db
+    .select()
+    .from(orderEvents)
+    .where(and(eq(orderEvents.tenantId, tenantId), sql`${orderEvents.id} > ${afterId}`))
+    .orderBy(asc(orderEvents.id))
+    .limit(limit);
+}
+
+/** The newest order event's id, 0 when there is none. */
+export async function lastEventId(db: Database, tenantId: string): Promise<number> {
+  const rows = await db.select({ id: sql<string | null>`max(${orderEvents.id})` }).from(orderEvents).where(eq(orderEvents.tenantId, tenantId));
+  return Number(rows[0]?.id ?? 0);
+}

@@ -10,7 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { OrderStatus } from './orders.lifecycle.ts';
+import { waitingForWarehouse, type OrderStatus } from './orders.lifecycle.ts';
 import type { Priority } from './orders.priority.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -89,6 +89,11 @@ export const orders = pgTable(
     index('orders_tenant_status_idx').on(t.tenantId, t.status, t.processBy),
     // Finding an order by the id a buyer or marketplace quotes, without knowing its shop.
     index('orders_channel_order_idx').on(t.tenantId, t.channelOrderId),
+    // The order board: orders waiting for a warehouse, deadline first (board.repository writes the same list).
+    index('orders_board_idx')
+      .on(t.tenantId, t.processBy, t.id)
+      .where(sql.raw(`status in (${waitingForWarehouse.map((s) => `'${s}'`).join(', ')})`)),
+    index('orders_group_idx').on(t.tenantId, t.handlingGroup, t.processBy).where(sql`${t.handlingGroup} is not null`),
   ],
 );
 

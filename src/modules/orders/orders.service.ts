@@ -191,3 +191,12 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
   const page = pageOf(rows, query.limit, (last) => encodeInstantCursor(last.createdAt, last.id));
   return { items: page.rows.map((row) => orderView(row, ctx.actor.role)), nextCursor: page.next };
 }
+
+/** The tenant's order events after this id, oldest first (the live feed). */
+export async function eventsAfter(ctx: RequestContext, afterId: number, limit: number) {
+  return (await repo.eventsAfter(ctx.db, ctx.tenantId, afterId, limit)).map((e) => ({ orderId: e.orderId, ...eventView(e) }));
+}
+
+export async function lastEventId(ctx: RequestContext): Promise<number> {
+  return repo.lastEventId(ctx.db, ctx.tenantId);
+}

@@ -14,6 +14,7 @@ export function orderView(row: OrderRow, role: Role | null) {
     channelStatus: row.channelStatus,
     status: row.status,
     statusReason: row.statusReason,
+    heldFrom: row.heldFrom,
     channelHold: row.channelHold,
     priority: row.priority,
     prioritySetBy: row.prioritySetBy,

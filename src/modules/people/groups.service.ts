@@ -3,16 +3,33 @@ import { AppError } from '../../platform/errors.ts';
 import * as repo from './people.repository.ts';
 
 /** Handling groups (处理组): where rules send orders, and whose members work them. */
-export const groupView = (g: repo.GroupRow) => ({ code: g.code, name: g.name, createdAt: g.createdAt.toISOString() });
+export const groupView = (g: repo.GroupRow, members: string[] = []) => ({ code: g.code, name: g.name, members, createdAt: g.createdAt.toISOString() });
 
 export async function listGroups(ctx: RequestContext) {
-  return (await repo.listGroups(ctx.db, ctx.tenantId)).map(groupView);
+  const [groups, members] = await Promise.all([repo.listGroups(ctx.db, ctx.tenantId), repo.listMembers(ctx.db, ctx.tenantId)]);
+  return groups.map((g) => groupView(g, members.filter((m) => m.groupCode === g.code).map((m) => m.personId)));
 }
 
 export async function createGroup(ctx: RequestContext, input: { code: string; name: string }) {
   const row = await repo.insertGroupIfAbsent(ctx.db, { tenantId: ctx.tenantId, code: input.code, name: input.name, createdAt: ctx.clock.now() });
   if (!row) throw new AppError('GROUP_EXISTS', `handling group ${input.code} exists already`);
   return groupView(row);
+}
+
+/** Sets who works in a group; every person must exist in the tenant. */
+export async function setMembers(ctx: RequestContext, code: string, personIds: string[]) {
+  const ids = [...new Set(personIds)];
+  return ctx.db.transaction(async (tx) => {
+    const group = (await repo.listGroups(tx, ctx.tenantId)).find((g) => g.code === code);
+    if (!group) throw new AppError('GROUP_NOT_FOUND', `handling group ${code} not found`);
+    const found = new Set((await repo.peopleIn(tx, ctx.tenantId, ids)).map((p) => p.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) {
+      throw new AppError('PERSON_NOT_FOUND', `no such person: ${missing.join(', ')}`, missing.map((id) => ({ path: `members[${ids.indexOf(id)}]`, message: 'no such person' })));
+    }
+    await repo.replaceMembers(tx, ctx.tenantId, code, ids, ctx.clock.now());
+    return groupView(group, ids);
+  });
 }
 
 /** Makes the group unless it exists (seeding). */

@@ -1,0 +1,195 @@
+import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { channelName } from '../components/tags.tsx';
+import { api, ApiError, del, patch, post, put } from '../lib/api.ts';
+import { useI18n } from '../lib/i18n.tsx';
+import { useCan } from '../lib/session.tsx';
+import { useTime } from '../lib/time.tsx';
+import { priorities, type Person, type Priority, type Tier } from '../lib/types.ts';
+
+const roles = ['admin', 'ops', 'agent', 'supervisor', 'viewer'];
+const colours = ['red', 'orange', 'gold', 'blue', 'green', 'default'];
+
+function useSaved() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  return {
+    onSuccess: async (..._args: unknown[]) => {
+      void message.success(t('common.done'));
+      await queryClient.invalidateQueries();
+    },
+    onError: (e: Error) => void message.error(e.message),
+  };
+}
+
+function Shops() {
+  const { t, language } = useI18n();
+  const time = useTime();
+  const saved = useSaved();
+  const isAdmin = useCan('admin');
+  const shops = useQuery({ queryKey: ['shops'], queryFn: () => api<{ items: { id: string; channel: string; name: string; channelShopId: string; active: boolean; webhookPath: string; createdAt: string }[] }>('/api/v1/shops') });
+  const toggle = useMutation({ mutationFn: (s: { id: string; active: boolean }) => patch(`/api/v1/shops/${s.id}`, { active: !s.active }), ...saved });
+  return (
+    <Table size="small" rowKey="id" pagination={false} dataSource={shops.data?.items ?? []} loading={shops.isPending}
+      columns={[
+        { title: 'ID', dataIndex: 'id' },
+        { title: t('board.channel'), dataIndex: 'channel', render: (c: string) => channelName(c, language) },
+        { title: t('common.name'), dataIndex: 'name' },
+        { title: 'channel shop', dataIndex: 'channelShopId' },
+        { title: 'webhook', dataIndex: 'webhookPath', render: (p: string) => <Typography.Text code copyable style={{ fontSize: 12 }}>{p}</Typography.Text> },
+        { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
+        { title: t('settings.active'), dataIndex: 'active', render: (a: boolean, s) => <Switch size="small" checked={a} disabled={!isAdmin} onChange={() => toggle.mutate(s)} /> },
+      ]} />
+  );
+}
+
+function Warehouses() {
+  const { t } = useI18n();
+  const warehouses = useQuery({ queryKey: ['warehouses'], queryFn: () => api<{ items: { code: string; name: string; timeZone: string; priority: number; active: boolean; isDefault: boolean; dailyCapacity: number | null; cutOff: string | null; wms: { protocol: string; url: string } | null }[] }>('/api/v1/warehouses') });
+  return (
+    <Table size="small" rowKey="code" pagination={false} dataSource={warehouses.data?.items ?? []} loading={warehouses.isPending}
+      columns={[
+        { title: t('common.code'), dataIndex: 'code', render: (c: string, w) => <Space>{c}{w.isDefault ? <Tag color="blue">default</Tag> : null}</Space> },
+        { title: t('common.name'), dataIndex: 'name' },
+        { title: t('settings.timeZone'), dataIndex: 'timeZone' },
+        { title: t('settings.priority'), dataIndex: 'priority', align: 'right' },
+        { title: 'cut-off', dataIndex: 'cutOff' },
+        { title: 'capacity', dataIndex: 'dailyCapacity', align: 'right' },
+        { title: 'WMS', dataIndex: 'wms', render: (w: { protocol: string; url: string } | null) => (w ? <span><Tag>{w.protocol}</Tag><span className="muted" style={{ fontSize: 12 }}>{w.url}</span></span> : '—') },
+        { title: t('settings.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="success">✓</Tag> : <Tag>—</Tag>) },
+      ]} />
+  );
+}
+
+function People() {
+  const { t } = useI18n();
+  const saved = useSaved();
+  const { modal } = App.useApp();
+  const isAdmin = useCan('admin');
+  const [adding, setAdding] = useState(false);
+  const [groupOpen, setGroupOpen] = useState(false);
+  const [form] = Form.useForm<{ login: string; displayName: string; role: string; password?: string }>();
+  const [groupForm] = Form.useForm<{ code: string; name: string }>();
+  const people = useQuery({ queryKey: ['people'], queryFn: () => api<{ items: Person[] }>('/api/v1/people') });
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ items: { code: string; name: string; members: string[] }[] }>('/api/v1/groups') });
+  const add = useMutation({ mutationFn: (v: object) => post('/api/v1/people', v), ...saved, onSuccess: async (...args) => { setAdding(false); form.resetFields(); await saved.onSuccess(...args); } });
+  const addGroup = useMutation({ mutationFn: (v: object) => post('/api/v1/groups', v), ...saved, onSuccess: async (...args) => { setGroupOpen(false); groupForm.resetFields(); await saved.onSuccess(...args); } });
+  const change = useMutation({ mutationFn: ({ id, body }: { id: string; body: object }) => patch(`/api/v1/people/${id}`, body), ...saved });
+  const members = useMutation({ mutationFn: ({ code, ids }: { code: string; ids: string[] }) => put(`/api/v1/groups/${code}/members`, { members: ids }), ...saved });
+  const link = useMutation({
+    mutationFn: (id: string) => post<{ path: string }>(`/api/v1/people/${id}/login-link`),
+    onSuccess: (r) => modal.info({ title: t('settings.loginLink'), width: 640, content: <Typography.Paragraph copyable code>{window.location.origin + r.path}</Typography.Paragraph> }),
+  });
+  const personOptions = (people.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.displayName} (${p.login})` }));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size={16}>
+      <Card size="small" title={t('settings.people')} extra={isAdmin ? <Button size="small" icon={<PlusOutlined />} onClick={() => setAdding(true)}>{t('settings.addPerson')}</Button> : null}>
+        <Table<Person> size="small" rowKey="id" pagination={false} dataSource={people.data?.items ?? []} loading={people.isPending}
+          columns={[
+            { title: t('login.login'), dataIndex: 'login' },
+            { title: t('common.name'), dataIndex: 'displayName' },
+            { title: t('settings.role'), dataIndex: 'role', render: (r: string, p) => (isAdmin ? <Select size="small" value={r} style={{ width: 120 }} onChange={(role) => change.mutate({ id: p.id, body: { role } })} options={roles.map((x) => ({ value: x, label: x }))} /> : r) },
+            { title: t('board.group'), dataIndex: 'groups', render: (g: string[]) => g.map((c) => <Tag key={c}>{c}</Tag>) },
+            { title: t('common.status'), dataIndex: 'disabledAt', render: (d: string | null, p) => <Switch size="small" checked={!d} disabled={!isAdmin} onChange={(on) => change.mutate({ id: p.id, body: { disabled: !on } })} /> },
+            { title: '', key: 'link', render: (_: unknown, p) => (isAdmin && !p.disabledAt ? <Button size="small" icon={<CopyOutlined />} onClick={() => link.mutate(p.id)}>{t('settings.loginLink')}</Button> : null) },
+          ]} />
+      </Card>
+      <Card size="small" title={t('board.group')} extra={isAdmin ? <Button size="small" icon={<PlusOutlined />} onClick={() => setGroupOpen(true)}>{t('settings.addGroup')}</Button> : null}>
+        <Table size="small" rowKey="code" pagination={false} dataSource={groups.data?.items ?? []}
+          columns={[
+            { title: t('common.code'), dataIndex: 'code' },
+            { title: t('common.name'), dataIndex: 'name' },
+            { title: t('settings.members'), dataIndex: 'members', render: (m: string[], g) => <Select mode="multiple" size="small" style={{ minWidth: 280 }} value={m} options={personOptions} onChange={(ids: string[]) => members.mutate({ code: g.code, ids })} /> },
+          ]} />
+      </Card>
+      <Modal open={adding} title={t('settings.addPerson')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden>
+        <Form form={form} layout="vertical" onFinish={(v) => add.mutate({ ...v, password: v.password || undefined })} initialValues={{ role: 'ops' }}>
+          <Form.Item name="login" label={t('login.login')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="displayName" label={t('common.name')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="role" label={t('settings.role')}><Select options={roles.map((x) => ({ value: x, label: x }))} /></Form.Item>
+          <Form.Item name="password" label={t('login.password')} rules={[{ min: 8 }]}><Input.Password autoComplete="new-password" /></Form.Item>
+          {add.error ? <Typography.Text type="danger">{(add.error as ApiError).message}</Typography.Text> : null}
+        </Form>
+      </Modal>
+      <Modal open={groupOpen} title={t('settings.addGroup')} onCancel={() => setGroupOpen(false)} onOk={() => groupForm.submit()} confirmLoading={addGroup.isPending} destroyOnHidden>
+        <Form form={groupForm} layout="vertical" onFinish={(v) => addGroup.mutate(v)}>
+          <Form.Item name="code" label={t('common.code')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="name" label={t('common.name')} rules={[{ required: true }]}><Input /></Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
+function Keys() {
+  const { t } = useI18n();
+  const time = useTime();
+  const saved = useSaved();
+  const [issued, setIssued] = useState<string | null>(null);
+  const [form] = Form.useForm<{ name: string; role: string }>();
+  const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<{ items: { id: string; name: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }[] }>('/api/v1/keys') });
+  const create = useMutation({ mutationFn: (v: object) => post<{ key: string }>('/api/v1/keys', v), onSuccess: async (r, ...rest) => { setIssued(r.key); form.resetFields(); await saved.onSuccess(r, ...rest); }, onError: saved.onError });
+  const revoke = useMutation({ mutationFn: (id: string) => del(`/api/v1/keys/${id}`), ...saved });
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Form form={form} layout="inline" onFinish={(v) => create.mutate(v)} initialValues={{ role: 'ops' }}>
+        <Form.Item name="name" rules={[{ required: true }]}><Input placeholder={t('common.name')} /></Form.Item>
+        <Form.Item name="role"><Select style={{ width: 120 }} options={roles.map((x) => ({ value: x, label: x }))} /></Form.Item>
+        <Button htmlType="submit" type="primary" icon={<PlusOutlined />} loading={create.isPending}>{t('settings.newKey')}</Button>
+      </Form>
+      {issued ? <Alert type="success" showIcon closable onClose={() => setIssued(null)} message={t('settings.keyShown')} description={<Typography.Text code copyable>{issued}</Typography.Text>} /> : null}
+      <Table size="small" rowKey="id" pagination={false} dataSource={keys.data?.items ?? []} loading={keys.isPending}
+        columns={[
+          { title: t('common.name'), dataIndex: 'name' },
+          { title: t('settings.role'), dataIndex: 'role' },
+          { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
+          { title: 'by', dataIndex: 'createdBy' },
+          { title: t('common.status'), dataIndex: 'revokedAt', render: (v: string | null, k) => (v ? <Tag>{time.short(v)}</Tag> : <Button size="small" danger onClick={() => revoke.mutate(k.id)}>{t('settings.revoke')}</Button>) },
+        ]} />
+    </Space>
+  );
+}
+
+function Tiers() {
+  const { t } = useI18n();
+  const saved = useSaved();
+  const isAdmin = useCan('admin');
+  const tiers = useQuery({ queryKey: ['tiers'], queryFn: () => api<Record<Priority, Tier>>('/api/v1/settings/tiers') });
+  const [edits, setEdits] = useState<Partial<Record<Priority, Partial<Tier>>>>({});
+  const save = useMutation({ mutationFn: () => put('/api/v1/settings/tiers', edits), ...saved, onSuccess: async (...a) => { setEdits({}); await saved.onSuccess(...a); } });
+  const rows = priorities.map((p) => ({ tier: p, ...tiers.data?.[p], ...edits[p] }));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Table size="small" rowKey="tier" pagination={false} dataSource={rows} loading={tiers.isPending}
+        columns={[
+          { title: t('board.tier'), dataIndex: 'tier', render: (p: Priority) => t(`tier.${p}`) },
+          { title: t('settings.window'), dataIndex: 'windowMinutes', render: (v: number, r) => <InputNumber min={1} max={43200} value={v} disabled={!isAdmin} onChange={(n) => setEdits({ ...edits, [r.tier]: { ...edits[r.tier], windowMinutes: n ?? 1 } })} data-testid={`tier-window-${r.tier}`} /> },
+          { title: t('settings.colour'), dataIndex: 'colour', render: (v: string, r) => <Select value={v} disabled={!isAdmin} style={{ width: 120 }} onChange={(colour) => setEdits({ ...edits, [r.tier]: { ...edits[r.tier], colour } })} options={colours.map((c) => ({ value: c, label: <Tag color={c === 'default' ? undefined : c}>{c}</Tag> }))} /> },
+        ]} />
+      {isAdmin ? <Button type="primary" disabled={Object.keys(edits).length === 0} loading={save.isPending} onClick={() => save.mutate()}>{t('common.save')}</Button> : null}
+    </Space>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useI18n();
+  const isAdmin = useCan('admin');
+  const supervisor = useCan('admin', 'supervisor');
+  return (
+    <div className="page">
+      <div className="page-title"><h2>{t('settings.title')}</h2></div>
+      <Card size="small">
+        <Tabs items={[
+          { key: 'tiers', label: t('settings.tiers'), children: <Tiers /> },
+          { key: 'shops', label: t('settings.shops'), children: <Shops /> },
+          { key: 'warehouses', label: t('settings.warehouses'), children: <Warehouses /> },
+          ...(supervisor ? [{ key: 'people', label: t('settings.people'), children: <People /> }] : []),
+          ...(isAdmin ? [{ key: 'keys', label: t('settings.keys'), children: <Keys /> }] : []),
+        ]} />
+      </Card>
+    </div>
+  );
+}
