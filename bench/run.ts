@@ -10,6 +10,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   channels: async () => (await import('./channels.bench.ts')).default,
   'hot-sku': async () => (await import('./hot-sku.bench.ts')).default,
   fulfilment: async () => (await import('./fulfilment.bench.ts')).default,
+  board: async () => (await import('./board.bench.ts')).default,
 };
 
 const common = {

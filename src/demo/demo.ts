@@ -9,6 +9,7 @@ import { listOrders } from '../modules/orders/orders.service.ts';
 import { ensurePerson } from '../modules/people/people.service.ts';
 import { issueLoginLink } from '../modules/people/sessions.service.ts';
 import { demoOrder, seededRandom } from './demo.generator.ts';
+import { ensureDemoRules, seedLastDay } from './demo.history.ts';
 import { stockDemo } from './demo.inventory.ts';
 import { startDemoWarehouses } from './demo.warehouses.ts';
 import type { SecretBox } from '../platform/secrets.ts';
@@ -44,10 +45,9 @@ export async function startDemo(db: Database, clock: Clock, logger: Logger, secr
   const warehouses = await startDemoWarehouses(ctx, secrets, options.wmsPortBase);
   await stockDemo(ctx);
   await warehouses.shelve(ctx);
+  await ensureDemoRules(ctx);
   const existing = await listOrders(ctx, { limit: 1 });
-  if (existing.items.length === 0) {
-    for (let i = 0; i < (options.seedOrders ?? 40); i++) await submitOrder(ctx, demoOrder(rand, sequence++, clock.now()));
-  }
+  if (existing.items.length === 0) sequence = await seedLastDay(ctx, submitOrder, rand, options.seedOrders ?? 240, sequence);
 
   // Unpaid orders get paid a little later, as buyers do, so updates flow as well as new orders.
   const unpaid: OrderInput[] = [];

@@ -1,6 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd';
 import { useI18n } from '../lib/i18n.tsx';
+import { zh, type MessageKey } from '../lib/messages.ts';
 import type { Condition, FieldInfo, FieldTest } from '../lib/types.ts';
 
 /**
@@ -66,7 +67,7 @@ function TestRow({ test, fields, onChange, onRemove }: { test: FieldTest; fields
         }}
         options={fields.map((f) => ({ value: f.name, label: language === 'en' ? f.label.en : f.label.zh }))} aria-label={t('rules.field')} />
       <Select style={{ width: 130 }} value={test.op} onChange={(op: string) => onChange({ ...test, op, value: field ? defaultValue(field, op) : test.value })}
-        options={(field?.operators ?? []).map((op) => ({ value: op, label: op }))} aria-label={t('rules.op')} />
+        options={(field?.operators ?? []).map((op) => ({ value: op, label: `op.${op}` in zh ? t(`op.${op}` as MessageKey) : op }))} aria-label={t('rules.op')} />
       {field ? <ValueInput field={field} test={test} onChange={(value) => onChange({ ...test, value })} /> : null}
       <Button type="text" icon={<DeleteOutlined />} onClick={onRemove} />
     </Space>

@@ -2,6 +2,7 @@ import { Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
+import { zh, type MessageKey } from '../lib/messages.ts';
 import type { OrderStatus, Priority, Tier, Warning } from '../lib/types.ts';
 
 const statusColour: Record<OrderStatus, string> = {
@@ -9,12 +10,19 @@ const statusColour: Record<OrderStatus, string> = {
   shipped: 'green', delivered: 'green', closed: 'default', cancelled: 'default', on_hold: 'gold', exception: 'red',
 };
 
+/** A stop reason in words: the platform's own (out_of_stock, …) translated, a person's as they wrote it. */
+export function useReason() {
+  const { t } = useI18n();
+  return (reason: string) => (`reason.${reason}` in zh ? t(`reason.${reason}` as MessageKey) : reason);
+}
+
 export function StatusTag({ status, reason }: { status: OrderStatus; reason?: string | null }) {
   const { t } = useI18n();
+  const words = useReason();
   return (
     <Tag color={statusColour[status]} title={reason ?? undefined} bordered={false}>
       {t(`status.${status}`)}
-      {reason ? <span style={{ opacity: 0.7 }}> · {reason}</span> : null}
+      {reason ? <span style={{ opacity: 0.75 }}> · {words(reason)}</span> : null}
     </Tag>
   );
 }

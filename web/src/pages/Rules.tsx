@@ -6,6 +6,7 @@ import { ActionsEditor } from '../components/ActionsEditor.tsx';
 import { ConditionEditor } from '../components/ConditionEditor.tsx';
 import { api, ApiError, patch, post } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
+import { zh, type MessageKey } from '../lib/messages.ts';
 import { useCan } from '../lib/session.tsx';
 import { useTime } from '../lib/time.tsx';
 import type { Action, Condition, FieldInfo, Page, Priority, Rule } from '../lib/types.ts';
@@ -28,11 +29,20 @@ interface DryRun {
 
 const newDraft = (): Draft => ({ name: '', description: '', enabled: true, stop: false, condition: { any: [{ field: 'tags', op: 'contains', value: '' }] }, actions: [{ type: 'set_priority', priority: 'urgent' }] });
 
-function describe(c: Condition, labels: Map<string, string>): string {
-  if ('all' in c) return c.all.map((x) => describe(x, labels)).join(' ∧ ');
-  if ('any' in c) return `(${c.any.map((x) => describe(x, labels)).join(' ∨ ')})`;
-  if ('not' in c) return `¬${describe(c.not, labels)}`;
-  return `${labels.get(c.field) ?? c.field} ${c.op} ${JSON.stringify(c.value)}`;
+interface Words {
+  field(name: string): string;
+  op(op: string): string;
+  and: string;
+  or: string;
+}
+
+/** A condition in one line of words, for the list. */
+function describe(c: Condition, w: Words): string {
+  if ('all' in c) return c.all.map((x) => describe(x, w)).join(` ${w.and} `);
+  if ('any' in c) return `(${c.any.map((x) => describe(x, w)).join(` ${w.or} `)})`;
+  if ('not' in c) return `¬${describe(c.not, w)}`;
+  const value = Array.isArray(c.value) ? c.value.join(' / ') : String(c.value);
+  return `${w.field(c.field)} ${w.op(c.op)} ${value}`;
 }
 
 function actionText(a: Action, t: ReturnType<typeof useI18n>['t']): string {
@@ -194,6 +204,12 @@ export function RulesPage() {
   const rules = useQuery({ queryKey: ['rules'], queryFn: () => api<{ version: number; items: Rule[] }>('/api/v1/rules') });
   const fields = useQuery({ queryKey: ['rules', 'fields'], queryFn: () => api<{ items: FieldInfo[] }>('/api/v1/rules/fields'), staleTime: Infinity });
   const labels = new Map((fields.data?.items ?? []).map((f) => [f.name, language === 'en' ? f.label.en : f.label.zh]));
+  const words: Words = {
+    field: (name) => labels.get(name) ?? name,
+    op: (o) => (`op.${o}` in zh ? t(`op.${o}` as MessageKey) : o),
+    and: language === 'en' ? 'and' : '且',
+    or: language === 'en' ? 'or' : '或',
+  };
   const toggle = useMutation({
     mutationFn: (r: Rule) => patch(`/api/v1/rules/${r.id}`, { enabled: !r.enabled, expectedVersion: r.version }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['rules'] }),
@@ -215,7 +231,7 @@ export function RulesPage() {
           columns={[
             { title: '#', dataIndex: 'position', width: 44 },
             { title: t('rules.name'), dataIndex: 'name', width: 220, render: (n: string, r) => <Space direction="vertical" size={0}><b>{n}</b>{r.description ? <span className="muted" style={{ fontSize: 12 }}>{r.description}</span> : null}</Space> },
-            { title: t('rules.when'), key: 'when', render: (_: unknown, r) => <Typography.Text style={{ fontSize: 12 }}>{describe(r.condition, labels)}</Typography.Text> },
+            { title: t('rules.when'), key: 'when', render: (_: unknown, r) => <Typography.Text style={{ fontSize: 12 }}>{describe(r.condition, words)}</Typography.Text> },
             { title: t('rules.then'), key: 'then', width: 260, render: (_: unknown, r) => r.actions.map((a, i) => <Tag key={i} color="blue">{actionText(a, t)}</Tag>) },
             { title: t('rules.runs'), dataIndex: 'runs', width: 90, render: (v: Rule['runs']) => t(`rules.${v}`) },
             { title: t('rules.version'), dataIndex: 'version', width: 140, render: (v: number, r) => <span className="muted">v{v} · {time.short(r.updatedAt)}</span> },
