@@ -44,5 +44,4 @@ CREATE TABLE "sessions" (
 CREATE INDEX "group_members_person_idx" ON "group_members" USING btree ("tenant_id","person_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "people_login_key" ON "people" USING btree ("tenant_id","login");--> statement-breakpoint
 CREATE INDEX "sessions_person_idx" ON "sessions" USING btree ("tenant_id","person_id");--> statement-breakpoint
-CREATE INDEX "orders_board_idx" ON "orders" USING btree ("tenant_id","process_by","id") WHERE status in ('paid', 'allocated', 'routed', 'pushed', 'on_hold', 'exception');--> statement-breakpoint
-CREATE INDEX "orders_group_idx" ON "orders" USING btree ("tenant_id","handling_group","process_by") WHERE "orders"."handling_group" is not null;
+CREATE INDEX "orders_board_idx" ON "orders" USING btree ("tenant_id","process_by","id") WHERE status in ('paid', 'allocated', 'routed', 'pushed', 'on_hold', 'exception');

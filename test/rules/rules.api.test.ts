@@ -57,15 +57,15 @@ for (const backend of testBackends()) {
       assert.equal(vip.handlingGroup, 'VIP');
       assert.equal(vip.processBy, '2026-11-11T00:30:00.000Z');
       const rules = (await api.request('GET', '/api/v1/rules')).body.items;
-      const fired = (await timeline(vip.id)).find((e) => e.type === 'rules_fired');
-      assert.deepEqual(fired.data.rules, [{ id: rules[0].id, version: 1, name: rules[0].name }]);
+      const fired = (await timeline(vip.id)).find((e) => e.type === 'ingested');
+      assert.deepEqual(fired.data.decision.rules, [{ id: rules[0].id, version: 1 }]);
       const nextDay = await postOrder(api, order({ tags: ['次日达'] }));
       assert.equal(nextDay.priority, 'high');
       assert.equal(nextDay.processBy, '2026-11-11T02:00:00.000Z');
       const plain = await postOrder(api, order());
       assert.equal(plain.priority, 'normal');
       assert.equal(plain.handlingGroup, null);
-      assert.equal((await timeline(plain.id)).some((e) => e.type === 'rules_fired'), false);
+      assert.equal((await timeline(plain.id)).some((e) => e.type === 'rules_fired' || e.data?.decision), false);
     });
 
     test('saving a rule with an unknown field, a misfit operator or a group that does not exist is refused with 422 and the path', async () => {
@@ -114,8 +114,8 @@ for (const backend of testBackends()) {
       assert.equal(edited.body.version, 2);
       const next = await postOrder(api, order({ shopId: 'live-room' }));
       assert.equal(next.priority, 'urgent', 'the next order gets the new tier at once');
-      const fired = (await timeline(next.id)).find((e) => e.type === 'rules_fired');
-      assert.deepEqual(fired.data.rules.find((r: any) => r.id === rule.id), { id: rule.id, version: 2, name: '抖音直播' });
+      const fired = (await timeline(next.id)).find((e) => e.type === 'ingested');
+      assert.deepEqual(fired.data.decision.rules.find((r: any) => r.id === rule.id), { id: rule.id, version: 2 });
       const versions = await api.request('GET', `/api/v1/rules/${rule.id}/versions`);
       assert.deepEqual(versions.body.items.map((v: any) => [v.version, v.actions[0].priority]), [[2, 'urgent'], [1, 'high']]);
       await api.request('PATCH', `/api/v1/rules/${rule.id}`, { body: { enabled: false } });

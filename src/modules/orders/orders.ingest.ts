@@ -253,26 +253,27 @@ function recordsOf(ctx: RequestContext, byKey: PreparedItem[]): repo.NewOrderRec
     events: byKey.flatMap((p) => [
       {
         tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: p.actor.kind, actorId: p.actor.id, type: 'ingested',
-        fromStatus: null, toStatus: p.input.status, reason: null, data: rawStatus(p.input) ?? null,
+        fromStatus: null, toStatus: p.input.status, reason: null, data: ingestedData(p),
       },
-      ...rulesFiredEvents(ctx, p),
       ...repo.moveEvents(ctx.tenantId, p.admitted),
     ]),
   };
 }
 
-/** Which rules fired for a new order (id and version) and what they decided, on its timeline. */
-function rulesFiredEvents(ctx: RequestContext, p: PreparedItem): repo.NewOrderEvent[] {
-  const d = p.decision;
-  if (!d?.fired.length) return [];
-  return [{
-    tenantId: ctx.tenantId, orderId: p.id, at: p.row.createdAt, actorKind: 'system', actorId: 'rules', type: 'rules_fired',
-    fromStatus: null, toStatus: null, reason: null, data: decisionData(d),
-  }];
+/**
+ * What the first event of a new order says: the channel's own status word, and which rules fired
+ * at intake (id and version) with what they decided. One row rather than two: at intake rates an
+ * event row per order is a fifth of what an order costs to write.
+ */
+function ingestedData(p: PreparedItem): Record<string, unknown> | null {
+  const raw = rawStatus(p.input);
+  const decision = p.decision?.fired.length ? decisionData(p.decision) : null;
+  return raw || decision ? { ...raw, ...(decision ? { decision } : {}) } : null;
 }
 
+/** Which rules fired, by id and version (their names and conditions are in their version history), and what they decided. */
 const decisionData = (d: OrderDecision) => ({
-  rules: d.fired, ...(d.priority ? { priority: d.priority } : {}), ...(d.group ? { group: d.group } : {}),
+  rules: d.fired.map((f) => ({ id: f.id, version: f.version })), ...(d.priority ? { priority: d.priority } : {}), ...(d.group ? { group: d.group } : {}),
   ...(d.tags.length ? { tags: d.tags } : {}), ...(d.hold ? { hold: d.hold } : {}), ...(d.steer ? { steer: d.steer } : {}),
 });
 

@@ -93,7 +93,6 @@ export const orders = pgTable(
     index('orders_board_idx')
       .on(t.tenantId, t.processBy, t.id)
       .where(sql.raw(`status in (${waitingForWarehouse.map((s) => `'${s}'`).join(', ')})`)),
-    index('orders_group_idx').on(t.tenantId, t.handlingGroup, t.processBy).where(sql`${t.handlingGroup} is not null`),
   ],
 );
 

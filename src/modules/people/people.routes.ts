@@ -26,7 +26,7 @@ const personBody = z
 const personPatch = z
   .object({ displayName: text(100).optional(), role: z.enum(roles).optional(), password: password.optional(), disabled: z.boolean().optional() })
   .strict()
-  .meta({ examples: [{ role: 'supervisor' }, { disabled: true }] });
+  .meta({ examples: [{ role: 'supervisor' }] });
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export function peopleRoutes(app: Api): void {

@@ -26,7 +26,7 @@ const cancellable: OrderStatus[] = ['created', 'paid', 'allocated', 'routed', 'p
 function eventColour(e: OrderEvent): string {
   if (e.to === 'exception') return 'red';
   if (e.to === 'on_hold') return 'gold';
-  if (e.type === 'rules_fired') return 'purple';
+  if (e.type === 'rules_fired' || e.data?.decision) return 'purple';
   if (e.to === 'cancelled') return 'gray';
   return e.to ? 'blue' : 'gray';
 }
@@ -94,6 +94,8 @@ export function OrderPage() {
   const [reasonFor, setReasonFor] = useState<'hold' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
   const order = useQuery({ queryKey: ['order', id], queryFn: () => api<OrderDetail>(`/api/v1/orders/${encodeURIComponent(id)}`) });
+  const rules = useQuery({ queryKey: ['rules'], queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/rules'), staleTime: 60_000 });
+  const ruleName = (id: string) => rules.data?.items.find((r) => r.id === id)?.name ?? id;
   const deliveries = useQuery({
     queryKey: ['order', id, 'deliveries'],
     queryFn: () => api<{ items: DeliveryOrder[] }>('/api/v1/delivery-orders', { query: { orderId: id, limit: 50 } }),
@@ -114,7 +116,8 @@ export function OrderPage() {
   if (order.isPending) return <div className="page"><Card loading /></div>;
   if (!order.data) return <div className="page"><Empty description={(order.error as Error | null)?.message} /></div>;
   const o = order.data;
-  const fired = o.events.filter((e) => e.type === 'rules_fired');
+  // Rules fired at intake are on the first event (data.decision); those after routing have an event of their own.
+  const fired = o.events.filter((e) => e.type === 'rules_fired' || (e.type === 'ingested' && e.data?.decision)).map((e) => ({ id: e.id, data: (e.type === 'rules_fired' ? e.data : e.data!.decision) as Record<string, unknown> }));
   const decisions = (deliveries.data?.items ?? []).map((d) => ({ code: d.code, decision: d.routing as Decision | null }));
   const decision = decisions.find((d) => d.decision)?.decision ?? null;
   const retryable = (deliveries.data?.items ?? []).filter((d) => ['failed', 'rejected', 'pending'].includes(d.status));
@@ -213,10 +216,10 @@ export function OrderPage() {
         <Col xs={24} xl={8}>
           <Card size="small" title={t('order.rulesFired')} style={{ marginBottom: 12 }} data-testid="rules-fired">
             {fired.length === 0 ? <Typography.Text type="secondary">{t('order.noRules')}</Typography.Text> : fired.map((e) => {
-              const data = e.data as { rules?: { id: string; version: number; name: string }[]; priority?: { value: string }; group?: { value: string }; tags?: string[]; hold?: { reason: string } };
+              const data = e.data as unknown as { rules?: { id: string; version: number }[]; priority?: { value: string }; group?: { value: string }; tags?: string[]; hold?: { reason: string } };
               return (
                 <div key={e.id} style={{ marginBottom: 8 }}>
-                  {(data.rules ?? []).map((r) => <div key={r.id}><Tag color="purple">{r.name}</Tag><span className="muted">v{r.version}</span></div>)}
+                  {(data.rules ?? []).map((r) => <div key={r.id}><Tag color="purple">{ruleName(r.id)}</Tag><span className="muted">v{r.version}</span></div>)}
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {[data.priority && `→ ${t(`tier.${data.priority.value as Priority}`)}`, data.group && `→ ${data.group.value}`, data.tags?.length && `+ ${data.tags.join(', ')}`, data.hold && `⏸ ${data.hold.reason}`].filter(Boolean).join('  ')}
                   </Typography.Text>
