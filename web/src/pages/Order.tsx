@@ -3,7 +3,7 @@ import { App, Badge, Button, Card, Col, Descriptions, Empty, Form, Input, Modal,
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { ChannelTag, Money, StatusTag, TierTag } from '../components/tags.tsx';
+import { ChannelTag, Money, StatusTag, TierTag, useReason } from '../components/tags.tsx';
 import { api, ApiError, post, put } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { transition } from '../lib/orders.ts';
@@ -90,6 +90,7 @@ export function OrderPage() {
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const canAct = useCan('admin', 'ops');
+  const words = useReason();
   const [receiverOpen, setReceiverOpen] = useState(false);
   const [reasonFor, setReasonFor] = useState<'hold' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
@@ -216,12 +217,12 @@ export function OrderPage() {
         <Col xs={24} xl={8}>
           <Card size="small" title={t('order.rulesFired')} style={{ marginBottom: 12 }} data-testid="rules-fired">
             {fired.length === 0 ? <Typography.Text type="secondary">{t('order.noRules')}</Typography.Text> : fired.map((e) => {
-              const data = e.data as unknown as { rules?: { id: string; version: number }[]; priority?: { value: string }; group?: { value: string }; tags?: string[]; hold?: { reason: string } };
+              const data = e.data as unknown as { rules?: { id: string; version: number }[]; priority?: Priority; group?: string; tags?: string[]; hold?: { reason: string } };
               return (
                 <div key={e.id} style={{ marginBottom: 8 }}>
                   {(data.rules ?? []).map((r) => <div key={r.id}><Tag color="purple">{ruleName(r.id)}</Tag><span className="muted">v{r.version}</span></div>)}
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {[data.priority && `→ ${t(`tier.${data.priority.value as Priority}`)}`, data.group && `→ ${data.group.value}`, data.tags?.length && `+ ${data.tags.join(', ')}`, data.hold && `⏸ ${data.hold.reason}`].filter(Boolean).join('  ')}
+                    {[data.priority && `→ ${t(`tier.${data.priority}`)}`, data.group && `→ ${t('board.group')} ${data.group}`, data.tags?.length && `+ ${data.tags.join(', ')}`, data.hold && `${t('board.hold')}: ${data.hold.reason}`].filter(Boolean).join(' · ')}
                   </Typography.Text>
                 </div>
               );
@@ -253,7 +254,7 @@ export function OrderPage() {
                   <div>
                     <div><b>{e.to ? t(`status.${e.to}`) : e.type}</b> <span className="muted" style={{ fontSize: 12 }}>{e.type}</span></div>
                     <div className="muted num" style={{ fontSize: 12 }}>{time.full(e.at)} · {e.actor}</div>
-                    {e.reason ? <div style={{ fontSize: 12 }}>{e.reason}</div> : null}
+                    {e.reason ? <div style={{ fontSize: 12 }}>{words(e.reason)}</div> : null}
                   </div>
                 ),
               }))}
