@@ -183,3 +183,23 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe('the live feed and shutdown', () => {
+  test('closing the server ends its open streams rather than waiting for them', async () => {
+    const backend = testBackends()[0]!;
+    const database = await backend.open();
+    const api = await startTestApi(database.handle);
+    try {
+      const res = await fetch(`${api.url}/api/v1/events/stream`, { headers: { authorization: `Bearer ${api.keys.viewer}` } });
+      const reader = res.body!.getReader();
+      await reader.read();
+      const started = Date.now();
+      await Promise.race([api.close(), new Promise((_, reject) => setTimeout(() => reject(new Error('close waited for the stream')), 5_000))]);
+      assert.ok(Date.now() - started < 5_000);
+      const rest = await reader.read().catch(() => ({ done: true }));
+      assert.equal(rest.done, true, 'the stream ended');
+    } finally {
+      await database.drop();
+    }
+  });
+});

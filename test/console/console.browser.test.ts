@@ -6,6 +6,7 @@ import { startDouyinSandbox, type DouyinSandbox } from '../../sandbox/douyin/dou
 import { CATALOGUE } from '../../sandbox/common/catalogue.ts';
 import { chromiumAvailable, ensureConsoleBuilt, launchChromium } from '../support/browser.ts';
 import { testBackends } from '../support/databases.ts';
+import { startServer } from '../support/server.ts';
 import { fastDispatch, startFulfillmentWorld, type FulfillmentWorld } from '../support/fulfillment.ts';
 
 /**
@@ -197,5 +198,28 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     await page.locator('h2', { hasText: 'Order board' }).waitFor();
     assert.match(await page.locator('.page-title').innerText(), /Asia\/Shanghai/);
     assert.match(await page.locator('[data-testid="zone"]').innerText(), /UTC\+08:00/);
+  });
+});
+
+describe('the demo in a browser', { skip: chromiumAvailable() ? false : 'no /usr/bin/chromium here (CI installs it)' }, () => {
+  test('the link `oms serve --demo` prints signs the demo admin in to the console, once', async () => {
+    ensureConsoleBuilt();
+    const server = await startServer(['--db', 'memory', '--demo']);
+    const browser = await launchChromium();
+    try {
+      const link = /Open the console[^\n]*\n\s+(http:\/\/\S+\/auth\/link\?token=demo\.\S+)/.exec(server.output())?.[1];
+      assert.ok(link, server.output());
+      const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+      await page.goto(link.replace('127.0.0.1', new URL(server.url).hostname));
+      await page.waitForURL(/\/board$/);
+      await page.locator('[data-testid="person"]', { hasText: '演示管理员' }).waitFor();
+      await page.locator('tr[data-order-id]').first().waitFor({ timeout: 10_000 });
+      const again = await (await browser.newContext()).newPage();
+      await again.goto(link);
+      await again.waitForURL(/\/login\?error=link$/);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
   });
 });

@@ -76,7 +76,8 @@ class FeedStream {
 export function feedRoutes(app: Api, given: FeedOptions = {}): void {
   const options: Required<FeedOptions> = { pollMs: 500, heartbeatMs: 15_000, maxStreams: 500, ...given };
   const open = new Set<FeedStream>();
-  app.addHook('onClose', async () => {
+  // Before the server waits for its connections to end: an open stream never would.
+  app.addHook('preClose', async () => {
     for (const stream of open) stream.close();
   });
 
