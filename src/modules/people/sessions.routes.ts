@@ -8,7 +8,7 @@ import { DEFAULT_TENANT, findTenant } from '../access/access.service.ts';
 import { password } from './people.input.ts';
 import { passwordMatches } from './people.password.ts';
 import { findPerson, personView, updatePerson } from './people.service.ts';
-import { logIn, logOut, redeemLoginLink, SESSION_COOKIE, type SignedIn, type SignInDeps } from './sessions.service.ts';
+import { LoginThrottle, logIn, logOut, redeemLoginLink, SESSION_COOKIE, type SignedIn, type SignInDeps } from './sessions.service.ts';
 
 const loginBody = z
   .object({
@@ -57,11 +57,12 @@ export interface SessionDeps extends SignInDeps {
  * handed to the page here and in GET /api/v1/session.
  */
 export function sessionRoutes(app: Api, deps: SessionDeps): void {
+  const throttle = new LoginThrottle();
   app.post('/api/v1/session', {
     config: { public: true },
     schema: { tags: ['people'], summary: 'Sign in to the console with a name and a password; sets the session cookie', body: loginBody, security: [] },
   }, async (req, reply) => {
-    const signedIn = await logIn(deps.db, deps.clock, { tenantId: req.body.tenant, login: req.body.login, password: req.body.password });
+    const signedIn = await logIn(deps.db, deps.clock, throttle, { tenantId: req.body.tenant, login: req.body.login, password: req.body.password });
     setSessionCookie(req, reply, signedIn, deps.clock.now());
     return sessionView(signedIn);
   });
@@ -98,7 +99,7 @@ export function sessionRoutes(app: Api, deps: SessionDeps): void {
     }
     await updatePerson(ctx, person.id, { password: req.body.password });
     deps.ended();
-    const signedIn = await logIn(ctx.db, ctx.clock, { tenantId: ctx.tenantId, login: person.login, password: req.body.password });
+    const signedIn = await logIn(ctx.db, ctx.clock, throttle, { tenantId: ctx.tenantId, login: person.login, password: req.body.password });
     setSessionCookie(req, reply, signedIn, ctx.clock.now());
     return sessionView(signedIn);
   });

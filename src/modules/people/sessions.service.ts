@@ -64,10 +64,10 @@ async function openSession(db: Database, person: repo.PersonRow, at: Date): Prom
 }
 
 /**
- * Failed logins per tenant and name, in this process: after ten within fifteen minutes the name is
- * refused until the window has passed, whatever the password.
+ * Failed logins per tenant and name, kept by each server (the session routes hold one): after ten
+ * within fifteen minutes the name is refused until the window has passed, whatever the password.
  */
-class LoginThrottle {
+export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
   constructor(private readonly limit = 10, private readonly windowMs = 15 * 60_000) {}
 
@@ -96,10 +96,8 @@ class LoginThrottle {
   }
 }
 
-const throttle = new LoginThrottle();
-
 /** Signs a person in by name and password. Unknown names, wrong passwords and disabled people get the same answer in the same time. */
-export async function logIn(db: Database, clock: Clock, input: { tenantId: string; login: string; password: string }): Promise<SignedIn> {
+export async function logIn(db: Database, clock: Clock, throttle: LoginThrottle, input: { tenantId: string; login: string; password: string }): Promise<SignedIn> {
   const login = normalLogin(input.login);
   const key = `${input.tenantId}\u0000${login}`;
   const now = clock.now();
