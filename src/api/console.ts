@@ -28,6 +28,8 @@ export async function serveConsole(app: Api, dir = consoleDir): Promise<(req: Fa
       root: dir,
       wildcard: false,
       index: false,
+      // The build writes .br and .gz copies beside each file (scripts/build-web.mjs).
+      preCompressed: true,
       setHeaders: (res, path) => {
         res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
