@@ -190,7 +190,7 @@ async function run(bench: BenchContext) {
       const ruled = ctxOf('bench-twenty-rules');
       await rulesTenant(bare, false, 'RULED', n);
       await rulesTenant(ruled, true, 'RULED', n);
-      const rounds = 4;
+      const rounds = 6;
       const per = Math.floor(n / rounds);
       let bareMs = 0;
       let ruledMs = 0;
