@@ -34,7 +34,7 @@ import { receiveFromWms } from '../workflows/wms-reports-in.workflow.ts';
 import { snapshotFromWmsByHand } from '../workflows/wms-inventory-queries.workflow.ts';
 import { Authenticator } from './auth.ts';
 import { serveConsole } from './console.ts';
-import { errorHandler, frameworkErrors } from './error-handler.ts';
+import { clientErrors, errorHandler, frameworkErrors } from './error-handler.ts';
 import type { Api } from './http.ts';
 import { guardReads, refuseUnstorableText } from './request-guards.ts';
 import { judgedAt } from '../platform/validation.ts';
@@ -71,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     // Ids and codes are at most 64 characters, but a SKU of 64 Chinese characters takes 576 percent-encoded.
     routerOptions: { maxParamLength: 1_000 },
     frameworkErrors,
+    clientErrorHandler: clientErrors,
   }).withTypeProvider<ZodTypeProvider>();
   // Instants in input are judged against the app's clock (see pastInstant), which tests and replays set.
   app.setValidatorCompiler<ZodType>((route) => {

@@ -30,8 +30,10 @@ export async function serveConsole(app: Api, dir = consoleDir): Promise<(req: Fa
       index: false,
       // The build writes .br and .gz copies beside each file (scripts/build-web.mjs).
       preCompressed: true,
+      // setHeaders decides: assets for a year, the page itself never.
+      cacheControl: false,
       setHeaders: (res, path) => {
-        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }

@@ -58,3 +58,20 @@ export function errorHandler(error: FastifyError | AppError | Error, req: Fastif
 export function frameworkErrors(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   return errorHandler(error, req, reply);
 }
+
+/**
+ * Errors Node meets before there is a request at all (headers too large, a timeout, bytes that
+ * are not HTTP), answered in the platform's error shape rather than Fastify's.
+ */
+export function clientErrors(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'the request headers are too large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'the request took too long to arrive']
+    : [400, 'BAD_REQUEST', 'not a well-formed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}

@@ -87,6 +87,28 @@ for (const backend of testBackends()) {
       assert.ok(summary.body.overdue >= 1 && summary.body.amber >= 1);
     });
 
+    test('only paid orders still waiting are warned about or counted overdue: not unpaid ones held, not ones a warehouse took', async () => {
+      const now = api.clock.now().toISOString();
+      const unpaid = await postOrder(api, order({ status: 'created', paidAt: undefined, orderedAt: now, channelModifiedAt: now }));
+      const held = await api.request('POST', `/api/v1/orders/${unpaid.id}/transitions`, { body: { to: 'on_hold', reason: '客户要求' } });
+      assert.equal(held.body.status, 'on_hold');
+      api.clock.advance(13 * 60 * 60_000);
+      const rows = (await api.request('GET', `/api/v1/board?q=${unpaid.channelOrderId}`)).body.items;
+      assert.deepEqual(rows.map((r: any) => [r.status, r.warning]), [['on_hold', 'none']]);
+      assert.ok(!(await api.request('GET', '/api/v1/board?overdue=true&limit=200')).body.items.some((r: any) => r.id === unpaid.id));
+      // Orders past their deadline but no longer waiting (cancelled here) are neither warned nor overdue.
+      const cancelled = await postOrder(api, order());
+      await api.request('POST', `/api/v1/orders/${cancelled.id}/transitions`, { body: { to: 'cancelled', reason: 'buyer cancelled' } });
+      const gone = await api.request('GET', '/api/v1/board?status=cancelled&overdue=true');
+      assert.deepEqual(gone.body.items, []);
+      const summary = await api.request('GET', '/api/v1/board/summary?status=cancelled');
+      assert.ok(summary.body.total >= 1);
+      assert.equal(summary.body.overdue, 0);
+      assert.equal(summary.body.amber, 0);
+      const listed = (await api.request('GET', '/api/v1/board?status=cancelled')).body.items;
+      assert.ok(listed.every((r: any) => r.warning === 'none'));
+    });
+
     test('search finds an order by its channel order id or its id; filters narrow by tier and group', async () => {
       const o = await postOrder(api, order({ tags: ['限时达'] }));
       const byChannel = await api.request('GET', `/api/v1/board?q=${o.channelOrderId}`);
@@ -131,6 +153,8 @@ for (const backend of testBackends()) {
       assert.match(header!, /付款时间 \(Asia\/Shanghai\)/);
       assert.ok(line!.includes(o.channelOrderId));
       assert.ok(line!.includes('2026-11-11 08:00:00'), 'paid at 00:00 UTC is 08:00 in Shanghai');
+      assert.ok(/,(淘宝|天猫|抖音|京东|拼多多|自有渠道),/.test(line!), 'the channel in words');
+      assert.ok(/,(已分仓|已占库存|已付款|已推送|仓库已接单|挂起|异常),/.test(line!), 'the status in words');
       const en = await (await fetch(`${api.url}/api/v1/board/export.csv?q=${o.channelOrderId}&lang=en&tz=America/Los_Angeles`, { headers: { authorization: `Bearer ${api.keys.viewer}` } })).text();
       assert.match(en, /Paid at \(America\/Los_Angeles\)/);
       assert.ok(en.includes('2026-11-10 16:00:00'));
@@ -180,6 +204,8 @@ for (const backend of testBackends()) {
       assert.ok(!seen.some((m) => m.event === 'order'), 'another tenant hears nothing of this one');
       const bad = await stream('not-a-position');
       assert.equal(bad.status, 400);
+      const ahead = await stream('999999999.ffffffff-ffff-7fff-bfff-ffffffffffff');
+      assert.equal(ahead.status, 400, 'a position past anything sent was never given');
     });
   });
 }

@@ -174,7 +174,7 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     assert.match(lines[0]!, /^订单号,渠道/);
     assert.ok(lines.length >= 3, 'the two held orders at least');
-    assert.ok(lines.slice(1).every((l) => l.includes('on_hold')));
+    assert.ok(lines.slice(1).every((l) => l.includes(',挂起,')), 'statuses in words of the language asked for');
   });
 
   test('editing a rule in the editor gives the next matching order the new tier', async () => {
@@ -190,14 +190,27 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     assert.equal(order.priority, 'urgent');
   });
 
+  test('a warehouse added in settings is stored as entered', async () => {
+    await page.goto(url('/settings'));
+    await page.getByRole('tab', { name: '仓库' }).click();
+    await page.click('[data-testid="warehouse-add"]');
+    const dialog = page.locator('.ant-modal:visible');
+    await dialog.locator('#code').fill('NJ01');
+    await dialog.locator('#name').fill('华东南京仓');
+    await dialog.locator('#divisionCode').fill('320100');
+    await dialog.locator('.ant-btn-primary').click();
+    await page.locator('tr[data-row-key="NJ01"]').waitFor();
+    const stored = (await world.api.request('GET', '/api/v1/warehouses/NJ01')).body;
+    assert.deepEqual([stored.name, stored.timeZone, stored.location.divisionCode], ['华东南京仓', 'Asia/Shanghai', '320100']);
+  });
+
   test('the console switches to English and stays so; times name their zone', async () => {
     await page.goto(url('/board'));
     await page.click('[data-testid="language"]');
     await page.locator('h2', { hasText: 'Order board' }).waitFor();
     await page.reload();
     await page.locator('h2', { hasText: 'Order board' }).waitFor();
-    assert.match(await page.locator('.page-title').innerText(), /Asia\/Shanghai/);
-    assert.match(await page.locator('[data-testid="zone"]').innerText(), /UTC\+08:00/);
+    assert.match(await page.locator('[data-testid="zone"]').innerText(), /Asia\/Shanghai \(UTC\+08:00\)/, 'the zone times are shown in, named at the top of every page');
   });
 });
 

@@ -46,6 +46,7 @@ export function App() {
       locale={language === 'en' ? enUS : zhCN}
       theme={{ algorithm: theme.defaultAlgorithm, token: { colorPrimary: '#1677ff', borderRadius: 6, fontSize: 13 }, components: { Table: { cellPaddingBlockSM: 6 } } }}
       componentSize="middle"
+      button={{ autoInsertSpace: false }}
     >
       <AntApp>
         <Routes>

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../platform/db/index.ts';
-import type { OrderStatus } from '../orders/orders.lifecycle.ts';
+import { waitingForWarehouse, type OrderStatus } from '../orders/orders.lifecycle.ts';
 import type { Priority } from '../orders/orders.priority.ts';
 
 /**
@@ -49,6 +49,10 @@ export interface BoardRow {
   warehouses: string[];
 }
 
+const waitingList = sql.raw(`(${waitingForWarehouse.map((s) => `'${s}'`).join(', ')})`);
+/** Paid and still waiting for a warehouse: the only orders a deadline or a wait can warn about. */
+const warnable = sql`o.status in ${waitingList} and o.paid_at is not null`;
+
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function statusClause(filter: BoardFilter): SQL {
@@ -63,7 +67,7 @@ function conditions(tenantId: string, filter: BoardFilter): SQL {
   if (filter.shopId) where.push(sql`o.shop_id = ${filter.shopId}`);
   if (filter.priorities?.length) where.push(sql`o.priority = any(${`{${filter.priorities.join(',')}}`}::text[])`);
   if (filter.group) where.push(sql`o.handling_group = ${filter.group}`);
-  if (filter.overdue) where.push(sql`o.process_by < ${filter.now.toISOString()}::timestamptz`);
+  if (filter.overdue) where.push(sql`${warnable} and o.process_by < ${filter.now.toISOString()}::timestamptz`);
   if (filter.warehouse) {
     where.push(sql`exists (select 1 from delivery_orders d where d.tenant_id = o.tenant_id and d.order_id = o.id and d.warehouse_code = ${filter.warehouse})`);
   }
@@ -112,8 +116,8 @@ export async function boardCounts(db: Database, tenantId: string, filter: BoardF
   const amberBefore = filter.amberBefore.toISOString();
   const rows = (rowsOf(await db.execute(sql`
     select o.status, o.priority, count(*)::int as count,
-           count(*) filter (where o.process_by < ${now}::timestamptz)::int as overdue,
-           count(*) filter (where o.process_by >= ${now}::timestamptz and coalesce(o.paid_at, o.created_at) < ${amberBefore}::timestamptz)::int as amber
+           count(*) filter (where ${warnable} and o.process_by < ${now}::timestamptz)::int as overdue,
+           count(*) filter (where ${warnable} and o.process_by >= ${now}::timestamptz and o.paid_at < ${amberBefore}::timestamptz)::int as amber
     from orders o
     where ${conditions(tenantId, filter)}
     group by o.status, o.priority`)) as unknown as BoardCount[]);

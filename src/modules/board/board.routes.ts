@@ -57,7 +57,7 @@ export function boardRoutes(app: Api): void {
     const ctx = ctxFor(req, ...allRoles);
     const { lang, tz, ...query } = req.query;
     let body = csvHeader(lang, tz);
-    for await (const row of boardRows(ctx, query, EXPORT_MAX_ROWS)) body += csvLine(row, tz);
+    for await (const row of boardRows(ctx, query, EXPORT_MAX_ROWS)) body += csvLine(row, tz, lang);
     const stamp = ctx.clock.now().toISOString().slice(0, 16).replace(/[-:T]/g, '');
     return reply
       .header('content-type', 'text/csv; charset=utf-8')

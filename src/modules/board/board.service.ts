@@ -9,8 +9,8 @@ import type { BoardRow } from './board.repository.ts';
 /**
  * The live order board (订单看板): orders waiting for a warehouse, most urgent deadline first. An
  * order turns amber once it has waited more than two hours since payment (the brief's rule), and
- * red once its tier's deadline has passed; an order a warehouse has taken, or one not yet paid,
- * has no warning.
+ * red once its tier's deadline has passed; an order a warehouse has taken, or one not yet paid
+ * (held before payment, say), has no warning, is not overdue and is not counted as either.
  */
 export const AMBER_AFTER_MINUTES = 120;
 
@@ -32,10 +32,9 @@ export interface BoardQuery {
 const waiting = new Set<OrderStatus>(waitingForWarehouse);
 
 export function warningOf(row: Pick<BoardRow, 'status' | 'paidAt' | 'createdAt' | 'processBy'>, now: Date): Warning {
-  if (!waiting.has(row.status)) return 'none';
+  if (!waiting.has(row.status) || !row.paidAt) return 'none';
   if (row.processBy.getTime() < now.getTime()) return 'red';
-  const since = (row.paidAt ?? row.createdAt).getTime();
-  return now.getTime() - since > AMBER_AFTER_MINUTES * 60_000 ? 'amber' : 'none';
+  return now.getTime() - row.paidAt.getTime() > AMBER_AFTER_MINUTES * 60_000 ? 'amber' : 'none';
 }
 
 function filterOf(ctx: RequestContext, query: BoardQuery): repo.BoardFilter {

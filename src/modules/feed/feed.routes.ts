@@ -3,7 +3,7 @@ import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { loggableError } from '../../platform/logger.ts';
-import { currentPosition, decodePosition, encodePosition, readFeed, type FeedMessage, type FeedPosition } from './feed.service.ts';
+import { currentPosition, decodePosition, encodePosition, readFeed, reached, type FeedMessage, type FeedPosition } from './feed.service.ts';
 
 export interface FeedOptions {
   /** How often each stream looks for news (ms). */
@@ -91,7 +91,10 @@ export function feedRoutes(app: Api, given: FeedOptions = {}): void {
     const ctx = ctxFor(req, ...allRoles);
     if (open.size >= options.maxStreams) throw new AppError('OVERLOADED', 'too many live streams on this server; try again shortly');
     const header = req.headers['last-event-id'];
-    const position = typeof header === 'string' && header.trim() ? decodePosition(header) : await currentPosition(ctx);
+    const now = await currentPosition(ctx);
+    const position = typeof header === 'string' && header.trim() ? decodePosition(header) : now;
+    // A position past what has been written was never given: resuming there would wait for ever.
+    if (!reached(position, now)) throw new AppError('VALIDATION_FAILED', 'Last-Event-ID is past anything this feed has sent', [{ path: 'last-event-id', message: 'unknown position' }]);
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -34,6 +34,9 @@ export function decodePosition(text: string): FeedPosition {
   return { eventId: Number(match[1]), alertId: match[2]! };
 }
 
+/** Whether a position lies at or before another: a client can have seen only what was written. */
+export const reached = (p: FeedPosition, now: FeedPosition) => p.eventId <= now.eventId && p.alertId <= now.alertId;
+
 /** Where the feed is now: a client that starts here gets only what happens from now on. */
 export async function currentPosition(ctx: RequestContext): Promise<FeedPosition> {
   const [eventId, alertId] = await Promise.all([lastEventId(ctx), lastAlertId(ctx)]);

@@ -55,7 +55,7 @@ const channelNames: Record<string, { zh: string; en: string; colour: string }> =
   jd: { zh: '京东', en: 'JD', colour: '#e2231a' },
   pdd: { zh: '拼多多', en: 'Pinduoduo', colour: '#e02e24' },
   douyin: { zh: '抖音', en: 'Douyin', colour: '#161823' },
-  api: { zh: 'API', en: 'API', colour: '#1677ff' },
+  custom: { zh: '自有渠道', en: 'Own channel', colour: '#1677ff' },
 };
 
 export function channelName(channel: string, language: string): string {

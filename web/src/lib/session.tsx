@@ -12,6 +12,8 @@ export function useSessionQuery() {
       try {
         const session = await api<Session>('/api/v1/session');
         setCsrfToken(session.csrfToken);
+        // The sign-in page offers this tenant next time (the demo's, say, rather than the default).
+        localStorage.setItem('oms.tenant', session.tenantId);
         return session;
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;

@@ -6,7 +6,7 @@ export type OrderStatus =
 export const priorities: Priority[] = ['urgent', 'high', 'normal'];
 export const orderStatuses: OrderStatus[] = ['created', 'paid', 'allocated', 'routed', 'pushed', 'accepted_by_wms', 'shipped', 'delivered', 'closed', 'cancelled', 'on_hold', 'exception'];
 export const waitingStatuses: OrderStatus[] = ['paid', 'allocated', 'routed', 'pushed', 'on_hold', 'exception'];
-export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'api'];
+export const channels = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'custom'];
 
 export interface Person {
   id: string;

@@ -2,7 +2,7 @@ import { DownloadOutlined, PauseCircleOutlined, PlayCircleOutlined, RedoOutlined
 import { App, Button, Card, Col, Input, Modal, Row, Select, Space, Statistic, Switch, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { channelName, ChannelTag, Money, StatusTag, TierTag, WarningTag } from '../components/tags.tsx';
 import { api, withQuery } from '../lib/api.ts';
@@ -11,6 +11,9 @@ import { forEach, release, retryPush, transition } from '../lib/orders.ts';
 import { useCan } from '../lib/session.tsx';
 import { useTime } from '../lib/time.tsx';
 import { channels, priorities, waitingStatuses, type BoardRow, type BoardSummary, type OrderStatus, type Page, type Priority } from '../lib/types.ts';
+
+const holdable: OrderStatus[] = ['paid', 'allocated', 'routed', 'pushed', 'exception'];
+const cancellable: OrderStatus[] = ['paid', 'allocated', 'routed', 'pushed', 'on_hold', 'exception'];
 
 interface Filters {
   status?: OrderStatus[];
@@ -110,15 +113,23 @@ export function BoardPage() {
   const warehouses = useQuery({ queryKey: ['warehouses'], queryFn: () => api<{ items: { code: string; name: string }[] }>('/api/v1/warehouses'), staleTime: 60_000 });
 
   const items = useMemo(() => rows.data?.pages.flatMap((p) => p.items) ?? [], [rows.data]);
+  // A selection belongs to the rows it was made on: another filter starts a new one.
+  const filterKey = JSON.stringify(filters);
+  useEffect(() => setSelected([]), [filterKey]);
   const byId = useMemo(() => new Map(items.map((r) => [r.id, r])), [items]);
   const now = Date.now();
 
-  const bulk = async (work: (row: BoardRow) => Promise<unknown>) => {
+  /** Runs an action on the selected orders it fits (by status); the others are left alone and counted. */
+  const bulk = async (fits: (row: BoardRow) => boolean, work: (row: BoardRow) => Promise<unknown>) => {
     setBusy(true);
     try {
-      const result = await forEach(selected.map((id) => byId.get(id)).filter((r): r is BoardRow => !!r), work);
-      const text = t('board.bulkDone', { ok: result.ok, failed: result.failed });
+      const chosen = selected.map((id) => byId.get(id)).filter((r): r is BoardRow => !!r);
+      const fitting = chosen.filter(fits);
+      const result = await forEach(fitting, work);
+      const skipped = chosen.length - fitting.length;
+      const text = t('board.bulkDone', { ok: result.ok, failed: result.failed }) + (skipped ? t('board.bulkSkipped', { n: skipped }) : '');
       if (result.failed) void message.warning(`${text}: ${result.errors[0]}`);
+      else if (result.ok === 0) void message.info(text);
       else void message.success(text);
       setSelected([]);
       await queryClient.invalidateQueries({ queryKey: ['board'] });
@@ -133,7 +144,7 @@ export function BoardPage() {
     const kind = reasonFor;
     setReasonFor(null);
     setReason('');
-    await bulk((row) => transition(row.id, kind === 'hold' ? 'on_hold' : 'cancelled', why));
+    await bulk(kind === 'hold' ? (r) => holdable.includes(r.status) : (r) => cancellable.includes(r.status), (row) => transition(row.id, kind === 'hold' ? 'on_hold' : 'cancelled', why));
   };
 
   const exportCsv = () => {
@@ -191,7 +202,6 @@ export function BoardPage() {
     <div className="page">
       <div className="page-title">
         <h2>{t('board.title')}</h2>
-        <Typography.Text type="secondary">{t('nav.zone')}: {time.zone}</Typography.Text>
       </div>
       <Row gutter={12} style={{ marginBottom: 12 }}>
         <Col xs={24} lg={8}>
@@ -259,8 +269,8 @@ export function BoardPage() {
             <Space wrap>
               <b>{t('board.selected', { n: selected.length })}</b>
               <Button size="small" icon={<PauseCircleOutlined />} loading={busy} onClick={() => setReasonFor('hold')} data-testid="bulk-hold">{t('board.hold')}</Button>
-              <Button size="small" icon={<PlayCircleOutlined />} loading={busy} onClick={() => void bulk((r) => release(r, 'released from the board'))} data-testid="bulk-release">{t('board.release')}</Button>
-              <Button size="small" icon={<RedoOutlined />} loading={busy} onClick={() => void bulk((r) => retryPush(r.id))} data-testid="bulk-retry">{t('board.retry')}</Button>
+              <Button size="small" icon={<PlayCircleOutlined />} loading={busy} onClick={() => void bulk((r) => r.status === 'on_hold' || r.status === 'exception', (r) => release(r, 'released from the board'))} data-testid="bulk-release">{t('board.release')}</Button>
+              <Button size="small" icon={<RedoOutlined />} loading={busy} onClick={() => void bulk((r) => ['routed', 'pushed', 'exception'].includes(r.status), (r) => retryPush(r.id))} data-testid="bulk-retry">{t('board.retry')}</Button>
               <Button size="small" danger icon={<StopOutlined />} loading={busy}
                 onClick={() => modal.confirm({ title: t('board.cancelConfirm', { n: selected.length }), onOk: () => setReasonFor('cancel') })} data-testid="bulk-cancel">{t('board.cancel')}</Button>
             </Space>
@@ -277,7 +287,7 @@ export function BoardPage() {
           rowSelection={canAct ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]), preserveSelectedRowKeys: true } : undefined}
           rowClassName={(r) => (r.warning === 'none' ? '' : `board-row-${r.warning}`)}
           onRow={(r) => ({ 'data-order-id': r.id, 'data-priority': r.priority, 'data-warning': r.warning, 'data-status': r.status }) as React.HTMLAttributes<HTMLElement>}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 'max-content' }}
           data-testid="board-table"
         />
         {rows.hasNextPage ? (

@@ -54,8 +54,8 @@ function Reservations() {
         { title: t('board.warehouse'), dataIndex: 'warehouseCode' },
         { title: t('common.count'), dataIndex: 'quantity', align: 'right' },
         { title: t('common.status'), dataIndex: 'status', render: (s: string) => <Tag>{s}</Tag> },
-        { title: 'order', dataIndex: 'orderId', render: (v: string) => <Link to={`/orders/${v}`} className="num">{v.slice(0, 13)}…</Link> },
-        { title: 'expires', dataIndex: 'expiresAt', render: (v: string | null) => time.short(v) },
+        { title: t('inventory.order'), dataIndex: 'orderId', render: (v: string) => <Link to={`/orders/${v}`} className="num">{v.slice(0, 13)}…</Link> },
+        { title: t('inventory.expires'), dataIndex: 'expiresAt', render: (v: string | null) => time.short(v) },
       ]} />
   );
 }
@@ -66,7 +66,7 @@ function ChannelQuantities() {
   const list = useQuery({ queryKey: ['inventory', 'quantities', sku], queryFn: () => api<{ items: Quantity[] }>('/api/v1/inventory/channel-quantities', { query: { sku } }), enabled: !!sku });
   return (
     <>
-      <Input.Search placeholder="SKU" onSearch={setSku} style={{ width: 260, marginBottom: 12 }} enterButton />
+      <Input.Search placeholder={t('inventory.skuHint')} onSearch={setSku} style={{ width: 300, marginBottom: 12 }} enterButton />
       <Table<Quantity> size="small" rowKey="shopId" dataSource={list.data?.items ?? []} loading={list.isFetching} pagination={false}
         columns={[
           { title: t('inventory.shop'), dataIndex: 'shopId' },
@@ -100,7 +100,7 @@ function CountTasks() {
         { title: t('common.time'), dataIndex: 'openedAt', render: (v: string) => time.short(v) },
         { title: t('board.warehouse'), dataIndex: 'warehouseCode' },
         { title: 'SKU', dataIndex: 'sku' },
-        { title: 'book', dataIndex: 'bookQty', align: 'right' },
+        { title: t('inventory.book'), dataIndex: 'bookQty', align: 'right' },
         { title: 'WMS', dataIndex: 'physicalQty', align: 'right' },
         { title: t('inventory.counted'), key: 'counted', render: (_: unknown, task) => <InputNumber size="small" min={0} value={counted[task.id] ?? null} onChange={(v) => setCounted({ ...counted, [task.id]: v })} /> },
         {
@@ -128,9 +128,9 @@ function Reconciliation() {
       <Select style={{ width: 200, marginBottom: 12 }} value={chosen} onChange={setCode} options={(warehouses.data?.items ?? []).map((w) => ({ value: w.code, label: `${w.code} ${w.name}` }))} />
       <Table<Run> size="small" rowKey="id" dataSource={runs.data?.items ?? []} loading={runs.isFetching} pagination={false}
         columns={[
-          { title: 'day', dataIndex: 'businessDate' },
+          { title: t('inventory.businessDay'), dataIndex: 'businessDate' },
           { title: t('common.status'), dataIndex: 'outcome', render: (o: string) => <Tag color={o === 'done' ? 'success' : 'default'}>{o}</Tag> },
-          { title: 'SKUs', dataIndex: 'skusCompared', align: 'right' },
+          { title: t('inventory.skusCompared'), dataIndex: 'skusCompared', align: 'right' },
           { title: t('inventory.countTasks'), dataIndex: 'countTasksOpened', align: 'right' },
           { title: t('common.time'), dataIndex: 'ranAt', render: (v: string) => time.full(v) },
         ]} />

@@ -38,7 +38,7 @@ export function LoginPage() {
           <Space direction="vertical" style={{ width: '100%' }} size={12}>
             {params.get('error') === 'link' ? <Alert type="warning" showIcon message={t('login.link')} /> : null}
             {error ? <Alert type="error" showIcon message={error} data-testid="login-error" /> : null}
-            <Form<LoginForm> layout="vertical" initialValues={{ tenant: 'default' }} onFinish={(v) => signIn.mutate(v)} requiredMark={false}>
+            <Form<LoginForm> layout="vertical" initialValues={{ tenant: localStorage.getItem('oms.tenant') ?? 'default' }} onFinish={(v) => signIn.mutate(v)} requiredMark={false}>
               <Form.Item name="tenant" label={t('login.tenant')} rules={[{ required: true }]}>
                 <Input prefix={<ApartmentOutlined />} name="tenant" autoComplete="organization" />
               </Form.Item>

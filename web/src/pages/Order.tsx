@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router-dom';
 import { ChannelTag, Money, StatusTag, TierTag, useReason } from '../components/tags.tsx';
 import { api, ApiError, post, put } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
+import { zh, type MessageKey } from '../lib/messages.ts';
 import { transition } from '../lib/orders.ts';
 import { useCan } from '../lib/session.tsx';
 import { useTime } from '../lib/time.tsx';
@@ -44,10 +45,10 @@ function Attempts({ code }: { code: string }) {
       dataSource={detail.data?.attemptHistory ?? []}
       columns={[
         { title: t('common.time'), dataIndex: 'at', width: 170, render: (v: string) => <span className="num">{time.full(v)}</span> },
-        { title: 'target', dataIndex: 'target', width: 80 },
+        { title: t('order.target'), dataIndex: 'target', width: 80, render: (v: string) => (v === 'wms' ? 'WMS' : t('order.notice')) },
         { title: t('common.status'), dataIndex: 'outcome', width: 90, render: (o: string) => <Tag color={['accepted', 'sent'].includes(o) ? 'success' : o === 'retry' || o === 'due' ? 'warning' : 'error'}>{o}</Tag> },
-        { title: 'ms', dataIndex: 'latencyMs', width: 70, align: 'right' },
-        { title: 'error', dataIndex: 'error', render: (e: string | null) => e ?? '' },
+        { title: t('order.latency'), dataIndex: 'latencyMs', width: 80, align: 'right' },
+        { title: t('common.error'), dataIndex: 'error', render: (e: string | null) => e ?? '' },
       ]}
     />
   );
@@ -55,11 +56,13 @@ function Attempts({ code }: { code: string }) {
 
 function ReceiverDialog({ order, open, onClose }: { order: OrderDetail; open: boolean; onClose(): void }) {
   const { t } = useI18n();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm();
   const save = useMutation({
     mutationFn: (values: Record<string, string>) => put(`/api/v1/orders/${order.id}/receiver`, values),
     onSuccess: async () => {
+      void message.success(t('common.done'));
       await queryClient.invalidateQueries({ queryKey: ['order', order.id] });
       onClose();
     },
@@ -70,12 +73,12 @@ function ReceiverDialog({ order, open, onClose }: { order: OrderDetail; open: bo
       <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}
         initialValues={{ name: r.masked ? '' : r.name, phone: r.masked ? '' : r.phone, province: r.province, city: r.city, district: r.district ?? '', address: r.masked ? '' : r.address }}>
         <Row gutter={12}>
-          <Col span={12}><Form.Item name="name" label="name" rules={[{ required: true }]}><Input /></Form.Item></Col>
-          <Col span={12}><Form.Item name="phone" label="phone" rules={[{ required: true }]}><Input /></Form.Item></Col>
-          <Col span={8}><Form.Item name="province" label="province" rules={[{ required: true }]}><Input /></Form.Item></Col>
-          <Col span={8}><Form.Item name="city" label="city" rules={[{ required: true }]}><Input /></Form.Item></Col>
-          <Col span={8}><Form.Item name="district" label="district"><Input /></Form.Item></Col>
-          <Col span={24}><Form.Item name="address" label="address" rules={[{ required: true }]}><Input /></Form.Item></Col>
+          <Col span={12}><Form.Item name="name" label={t('receiver.name')} rules={[{ required: true }]}><Input /></Form.Item></Col>
+          <Col span={12}><Form.Item name="phone" label={t('receiver.phone')} rules={[{ required: true }]}><Input /></Form.Item></Col>
+          <Col span={8}><Form.Item name="province" label={t('receiver.province')} rules={[{ required: true }]}><Input /></Form.Item></Col>
+          <Col span={8}><Form.Item name="city" label={t('receiver.city')} rules={[{ required: true }]}><Input /></Form.Item></Col>
+          <Col span={8}><Form.Item name="district" label={t('receiver.district')}><Input /></Form.Item></Col>
+          <Col span={24}><Form.Item name="address" label={t('receiver.address')} rules={[{ required: true }]}><Input /></Form.Item></Col>
         </Row>
         {save.error ? <Typography.Text type="danger">{(save.error as ApiError).message}</Typography.Text> : null}
       </Form>
@@ -91,6 +94,7 @@ export function OrderPage() {
   const queryClient = useQueryClient();
   const canAct = useCan('admin', 'ops');
   const words = useReason();
+  const eventName = (type: string) => (`event.${type}` in zh ? t(`event.${type}` as MessageKey) : type);
   const [receiverOpen, setReceiverOpen] = useState(false);
   const [reasonFor, setReasonFor] = useState<'hold' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
@@ -186,7 +190,7 @@ export function OrderPage() {
                 {o.receiver.name} {o.receiver.phone} · {o.receiver.province} {o.receiver.city} {o.receiver.district ?? ''} {o.receiver.address}
               </Descriptions.Item>
               <Descriptions.Item label={t('order.buyerMessage')}>{o.buyerMessage ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label="tags" span={3}>{o.tags.length ? o.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('order.tags')} span={3}>{o.tags.length ? o.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : '—'}</Descriptions.Item>
             </Descriptions>
           </Card>
           <Card size="small" title={t('order.lines')} style={{ marginBottom: 12 }}>
@@ -252,7 +256,7 @@ export function OrderPage() {
                 color: eventColour(e),
                 children: (
                   <div>
-                    <div><b>{e.to ? t(`status.${e.to}`) : e.type}</b> <span className="muted" style={{ fontSize: 12 }}>{e.type}</span></div>
+                    <div><b>{e.to ? t(`status.${e.to}`) : eventName(e.type)}</b> {e.to ? <span className="muted" style={{ fontSize: 12 }}>{eventName(e.type)}</span> : null}</div>
                     <div className="muted num" style={{ fontSize: 12 }}>{time.full(e.at)} · {e.actor}</div>
                     {e.reason ? <div style={{ fontSize: 12 }}>{words(e.reason)}</div> : null}
                   </div>

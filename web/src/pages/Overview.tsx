@@ -63,7 +63,6 @@ export function OverviewPage() {
     <div className="page">
       <div className="page-title">
         <h2>{t('overview.title')}</h2>
-        <Typography.Text type="secondary">{t('nav.zone')}: {time.zone}</Typography.Text>
       </div>
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         <Col xs={12} lg={6}><Card className="stat-card" size="small"><Statistic title={t('overview.waiting')} value={s?.total ?? 0} /></Card></Col>
@@ -93,10 +92,10 @@ export function OverviewPage() {
           <Card size="small" title={t('overview.failingPushes')}>
             <Table<DeliveryOrder> size="small" rowKey="code" pagination={false} dataSource={(failing.data ?? []).slice(0, 8)} loading={failing.isPending}
               columns={[
-                { title: 'code', dataIndex: 'code', render: (v: string, d) => <Link to={`/orders/${d.orderId}`} className="num">{v}</Link> },
+                { title: t('order.deliveries'), dataIndex: 'code', render: (v: string, d) => <Link to={`/orders/${d.orderId}`} className="num">{v}</Link> },
                 { title: t('board.warehouse'), dataIndex: 'warehouseCode' },
                 { title: t('common.status'), dataIndex: 'status' },
-                { title: 'error', dataIndex: 'lastError', ellipsis: true },
+                { title: t('common.error'), dataIndex: 'lastError', ellipsis: true },
               ]} />
           </Card>
         </Col>

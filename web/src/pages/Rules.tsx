@@ -212,7 +212,10 @@ export function RulesPage() {
   };
   const toggle = useMutation({
     mutationFn: (r: Rule) => patch(`/api/v1/rules/${r.id}`, { enabled: !r.enabled, expectedVersion: r.version }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['rules'] }),
+    onSuccess: async () => {
+      void message.success(t('rules.saved'));
+      await queryClient.invalidateQueries({ queryKey: ['rules'] });
+    },
     onError: (e) => void message.error((e as Error).message),
   });
   const edit = (r: Rule) => setEditing({ id: r.id, version: r.version, name: r.name, description: r.description ?? '', enabled: r.enabled, stop: r.stop, condition: r.condition, actions: r.actions });

@@ -42,10 +42,10 @@ export function ScorecardsPage() {
       yAxis: { type: 'value', min: 0, max: 100 },
       series: [
         ...data.items.map((c) => ({ name: channelName(c.channel, language), type: 'line', smooth: true, data: c.weeks.map((w) => w.score), symbolSize: 7 })),
-        { name: 'threshold', type: 'line', data: weeks.map(() => data.pauseBelowScore), lineStyle: { type: 'dashed', color: '#ff4d4f' }, symbol: 'none' },
+        { name: t('scorecards.threshold'), type: 'line', data: weeks.map(() => data.pauseBelowScore), lineStyle: { type: 'dashed', color: '#ff4d4f' }, symbol: 'none' },
       ],
     };
-  }, [weekly.data, language]);
+  }, [weekly.data, language, t]);
   return (
     <div className="page">
       <div className="page-title">

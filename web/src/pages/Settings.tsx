@@ -1,5 +1,5 @@
 import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { channelName } from '../components/tags.tsx';
@@ -25,42 +25,109 @@ function useSaved() {
   };
 }
 
+interface ShopForm { id: string; channel: string; name: string; channelShopId: string; appKey: string; appSecret: string; accessToken?: string; apiBaseUrl?: string }
+
 function Shops() {
   const { t, language } = useI18n();
   const time = useTime();
   const saved = useSaved();
   const isAdmin = useCan('admin');
+  const [adding, setAdding] = useState(false);
+  const [form] = Form.useForm<ShopForm>();
   const shops = useQuery({ queryKey: ['shops'], queryFn: () => api<{ items: { id: string; channel: string; name: string; channelShopId: string; active: boolean; webhookPath: string; createdAt: string }[] }>('/api/v1/shops') });
   const toggle = useMutation({ mutationFn: (s: { id: string; active: boolean }) => patch(`/api/v1/shops/${s.id}`, { active: !s.active }), ...saved });
+  const add = useMutation({
+    mutationFn: (v: ShopForm) => post('/api/v1/shops', {
+      id: v.id, channel: v.channel, name: v.name, channelShopId: v.channelShopId,
+      credentials: { appKey: v.appKey, appSecret: v.appSecret, ...(v.accessToken ? { accessToken: v.accessToken } : {}) },
+      ...(v.apiBaseUrl ? { apiBaseUrl: v.apiBaseUrl } : {}),
+    }),
+    ...saved,
+    onSuccess: async (...args) => { setAdding(false); form.resetFields(); await saved.onSuccess(...args); },
+  });
   return (
-    <Table size="small" rowKey="id" pagination={false} dataSource={shops.data?.items ?? []} loading={shops.isPending}
-      columns={[
-        { title: 'ID', dataIndex: 'id' },
-        { title: t('board.channel'), dataIndex: 'channel', render: (c: string) => channelName(c, language) },
-        { title: t('common.name'), dataIndex: 'name' },
-        { title: 'channel shop', dataIndex: 'channelShopId' },
-        { title: 'webhook', dataIndex: 'webhookPath', render: (p: string) => <Typography.Text code copyable style={{ fontSize: 12 }}>{p}</Typography.Text> },
-        { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
-        { title: t('settings.active'), dataIndex: 'active', render: (a: boolean, s) => <Switch size="small" checked={a} disabled={!isAdmin} onChange={() => toggle.mutate(s)} /> },
-      ]} />
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {isAdmin ? <Button size="small" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="shop-add">{t('settings.addShop')}</Button> : null}
+      <Table size="small" rowKey="id" pagination={false} dataSource={shops.data?.items ?? []} loading={shops.isPending}
+        columns={[
+          { title: 'ID', dataIndex: 'id' },
+          { title: t('board.channel'), dataIndex: 'channel', render: (c: string) => channelName(c, language) },
+          { title: t('common.name'), dataIndex: 'name' },
+          { title: t('settings.channelShopId'), dataIndex: 'channelShopId' },
+          { title: 'webhook', dataIndex: 'webhookPath', render: (p: string) => <Typography.Text code copyable style={{ fontSize: 12 }}>{p}</Typography.Text> },
+          { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
+          { title: t('settings.active'), dataIndex: 'active', render: (a: boolean, s) => <Switch size="small" checked={a} disabled={!isAdmin} onChange={() => toggle.mutate(s)} /> },
+        ]} />
+      <Modal open={adding} title={t('settings.addShop')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden width={620}>
+        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} initialValues={{ channel: 'taobao' }}>
+          <Space.Compact block>
+            <Form.Item name="channel" label={t('board.channel')} rules={[{ required: true }]} style={{ width: 160 }}>
+              <Select options={['taobao', 'jd', 'pdd', 'douyin'].map((c) => ({ value: c, label: channelName(c, language) }))} />
+            </Form.Item>
+            <Form.Item name="id" label="ID" rules={[{ required: true, pattern: /^[a-z0-9][a-z0-9-]{0,39}$/ }]} style={{ flex: 1 }}><Input placeholder="tb-flagship" /></Form.Item>
+          </Space.Compact>
+          <Form.Item name="name" label={t('common.name')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="channelShopId" label={t('settings.channelShopId')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="appKey" label="App key" rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="appSecret" label="App secret" rules={[{ required: true }]}><Input.Password autoComplete="off" /></Form.Item>
+          <Form.Item name="accessToken" label="Access token"><Input.Password autoComplete="off" /></Form.Item>
+          <Form.Item name="apiBaseUrl" label={t('settings.apiBaseUrl')}><Input placeholder="https://…" /></Form.Item>
+          {add.error ? <Typography.Text type="danger">{(add.error as ApiError).message}</Typography.Text> : null}
+        </Form>
+      </Modal>
+    </Space>
   );
 }
 
+interface WarehouseForm { code: string; name: string; timeZone: string; priority: number; divisionCode?: string; coverage?: string[]; dailyCapacity?: number | null; cutOff?: string }
+
 function Warehouses() {
   const { t } = useI18n();
+  const saved = useSaved();
+  const isAdmin = useCan('admin');
+  const [adding, setAdding] = useState(false);
+  const [form] = Form.useForm<WarehouseForm>();
   const warehouses = useQuery({ queryKey: ['warehouses'], queryFn: () => api<{ items: { code: string; name: string; timeZone: string; priority: number; active: boolean; isDefault: boolean; dailyCapacity: number | null; cutOff: string | null; wms: { protocol: string; url: string } | null }[] }>('/api/v1/warehouses') });
+  const change = useMutation({ mutationFn: ({ code, body }: { code: string; body: object }) => patch(`/api/v1/warehouses/${code}`, body), ...saved });
+  const add = useMutation({
+    mutationFn: (v: WarehouseForm) => post('/api/v1/warehouses', {
+      code: v.code, name: v.name, timeZone: v.timeZone, priority: v.priority,
+      ...(v.divisionCode ? { location: { divisionCode: v.divisionCode } } : {}),
+      coverage: v.coverage ?? [], dailyCapacity: v.dailyCapacity ?? null, cutOff: v.cutOff || null,
+    }),
+    ...saved,
+    onSuccess: async (...args) => { setAdding(false); form.resetFields(); await saved.onSuccess(...args); },
+  });
   return (
-    <Table size="small" rowKey="code" pagination={false} dataSource={warehouses.data?.items ?? []} loading={warehouses.isPending}
-      columns={[
-        { title: t('common.code'), dataIndex: 'code', render: (c: string, w) => <Space>{c}{w.isDefault ? <Tag color="blue">default</Tag> : null}</Space> },
-        { title: t('common.name'), dataIndex: 'name' },
-        { title: t('settings.timeZone'), dataIndex: 'timeZone' },
-        { title: t('settings.priority'), dataIndex: 'priority', align: 'right' },
-        { title: 'cut-off', dataIndex: 'cutOff' },
-        { title: 'capacity', dataIndex: 'dailyCapacity', align: 'right' },
-        { title: 'WMS', dataIndex: 'wms', render: (w: { protocol: string; url: string } | null) => (w ? <span><Tag>{w.protocol}</Tag><span className="muted" style={{ fontSize: 12 }}>{w.url}</span></span> : '—') },
-        { title: t('settings.active'), dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="success">✓</Tag> : <Tag>—</Tag>) },
-      ]} />
+    <Space direction="vertical" style={{ width: '100%' }}>
+      {isAdmin ? <Button size="small" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="warehouse-add">{t('settings.addWarehouse')}</Button> : null}
+      <Table size="small" rowKey="code" pagination={false} dataSource={warehouses.data?.items ?? []} loading={warehouses.isPending}
+        columns={[
+          { title: t('common.code'), dataIndex: 'code', render: (c: string, w) => <Space>{c}{w.isDefault ? <Tag color="blue">default</Tag> : null}</Space> },
+          { title: t('common.name'), dataIndex: 'name' },
+          { title: t('settings.timeZone'), dataIndex: 'timeZone' },
+          { title: t('settings.priority'), dataIndex: 'priority', align: 'right', render: (p: number, w) => (isAdmin ? <InputNumber size="small" min={0} max={10000} defaultValue={p} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n !== p) change.mutate({ code: w.code, body: { priority: n } }); }} /> : p) },
+          { title: t('settings.cutOff'), dataIndex: 'cutOff' },
+          { title: t('settings.capacity'), dataIndex: 'dailyCapacity', align: 'right', render: (c: number | null) => c ?? '∞' },
+          { title: 'WMS', dataIndex: 'wms', render: (w: { protocol: string; url: string } | null) => (w ? <span><Tag>{w.protocol}</Tag><span className="muted" style={{ fontSize: 12 }}>{w.url}</span></span> : '—') },
+          { title: t('settings.active'), dataIndex: 'active', render: (a: boolean, w) => <Switch size="small" checked={a} disabled={!isAdmin} onChange={() => change.mutate({ code: w.code, body: { active: !a } })} /> },
+        ]} />
+      <Modal open={adding} title={t('settings.addWarehouse')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden width={620}>
+        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} initialValues={{ timeZone: 'Asia/Shanghai', priority: 100 }}>
+          <Form.Item name="code" label={t('common.code')} rules={[{ required: true, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/ }]}><Input placeholder="NJ01" /></Form.Item>
+          <Form.Item name="name" label={t('common.name')} rules={[{ required: true }]}><Input placeholder="华东南京仓" /></Form.Item>
+          <Form.Item name="timeZone" label={t('settings.timeZone')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="priority" label={t('settings.priority')}><InputNumber min={0} max={10000} /></Form.Item>
+          <Form.Item name="divisionCode" label={t('settings.divisionCode')} rules={[{ pattern: /^\d{6}$/ }]}><Input placeholder="320100" /></Form.Item>
+          <Form.Item name="coverage" label={t('settings.coverage')}><Select mode="tags" tokenSeparators={[',', ' ']} placeholder="CN, 310000, 320000" /></Form.Item>
+          <Space>
+            <Form.Item name="dailyCapacity" label={t('settings.capacity')}><InputNumber min={0} /></Form.Item>
+            <Form.Item name="cutOff" label={t('settings.cutOff')} rules={[{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/ }]}><Input placeholder="16:00" /></Form.Item>
+          </Space>
+          {add.error ? <Typography.Text type="danger">{(add.error as ApiError).message}</Typography.Text> : null}
+        </Form>
+      </Modal>
+    </Space>
   );
 }
 
@@ -146,8 +213,12 @@ function Keys() {
           { title: t('common.name'), dataIndex: 'name' },
           { title: t('settings.role'), dataIndex: 'role' },
           { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
-          { title: 'by', dataIndex: 'createdBy' },
-          { title: t('common.status'), dataIndex: 'revokedAt', render: (v: string | null, k) => (v ? <Tag>{time.short(v)}</Tag> : <Button size="small" danger onClick={() => revoke.mutate(k.id)}>{t('settings.revoke')}</Button>) },
+          { title: t('settings.createdBy'), dataIndex: 'createdBy' },
+          { title: t('common.status'), dataIndex: 'revokedAt', render: (v: string | null, k) => (v ? <Tag>{time.short(v)}</Tag> : (
+            <Popconfirm title={t('settings.revokeConfirm', { name: k.name })} okButtonProps={{ danger: true }} onConfirm={() => { setIssued(null); revoke.mutate(k.id); }}>
+              <Button size="small" danger>{t('settings.revoke')}</Button>
+            </Popconfirm>
+          )) },
         ]} />
     </Space>
   );
