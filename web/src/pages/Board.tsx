@@ -179,14 +179,17 @@ export function BoardPage() {
     {
       title: t('board.deadline'),
       dataIndex: 'processBy',
-      width: 150,
-      render: (v: string) => {
+      width: 170,
+      render: (v: string, r) => {
         const left = new Date(v).getTime() - now;
         return (
           <Tooltip title={time.full(v)}>
-            <span className="num">{time.short(v)}</span>
-            <div style={{ fontSize: 12 }} className={left < 0 ? '' : 'muted'}>
-              <Typography.Text type={left < 0 ? 'danger' : undefined} style={{ fontSize: 12 }}>
+            <Space size={6}>
+              <span className="num">{time.short(v)}</span>
+              {r.warning !== 'none' ? <WarningTag warning={r.warning} /> : null}
+            </Space>
+            <div style={{ fontSize: 12 }}>
+              <Typography.Text type={r.warning === 'red' ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
                 {left < 0 ? t('board.overdueBy', { t: time.duration(left) }) : t('board.dueIn', { t: time.duration(left) })}
               </Typography.Text>
             </div>
@@ -194,7 +197,6 @@ export function BoardPage() {
         );
       },
     },
-    { title: '', dataIndex: 'warning', width: 120, render: (w: BoardRow['warning']) => <WarningTag warning={w} /> },
   ];
 
   const s = summary.data;
