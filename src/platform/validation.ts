@@ -44,6 +44,13 @@ export function unstorableTextAt(value: unknown, path: (string | number)[] = [],
 /** Text PostgreSQL can store: no NUL characters, no lone UTF-16 surrogates. */
 export const str = () => z.string().refine(isStorableText, unstorableTextMessage);
 
+/** A query parameter of comma-separated values, each one of these ("paid,on_hold"). */
+export const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+
 /** Required, trimmed, bounded text. */
 export const text = (max: number) => str().trim().min(1).max(max);
 

@@ -87,8 +87,6 @@ for (const backend of testBackends()) {
       assert.equal((await api.request('GET', '/api/v1/groups')).body.items.some((g: any) => g.code === 'NIGHT'), false);
       const withToken = await send('POST', '/api/v1/groups', { cookie, csrf: body.csrfToken, body: { code: 'NIGHT', name: '夜班' } });
       assert.equal(withToken.status, 201);
-      const events = await api.request('GET', '/api/v1/rules');
-      assert.equal(events.status, 200);
     });
 
     test('what a person does is recorded as that person', async () => {

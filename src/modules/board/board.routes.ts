@@ -3,14 +3,9 @@ import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import { orderStatuses } from '../orders/orders.lifecycle.ts';
 import { priorities } from '../orders/orders.priority.ts';
 import { timeZone } from '../warehouses/warehouses.input.ts';
+import { csvOf } from '../../platform/validation.ts';
 import { csvHeader, csvLine } from './board.csv.ts';
 import { boardPage, boardRows, boardSummary, ordersPerHour } from './board.service.ts';
-
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
 
 const filters = {
   status: csvOf(orderStatuses).optional().describe('statuses, comma-separated; the orders waiting for a warehouse (paid to pushed, on hold, exception) unless told'),

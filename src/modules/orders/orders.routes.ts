@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
-import { instant } from '../../platform/validation.ts';
+import { csvOf, instant } from '../../platform/validation.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { IngestResult } from './orders.ingest.ts';
 import { orderIdParams as idParams, orderInput, receiverCorrection, transitionInput, type OrderInput, type ReceiverCorrection, type TransitionInput } from './orders.input.ts';
@@ -19,12 +19,6 @@ export interface OrderFlows {
   correctReceiver(ctx: RequestContext, orderId: string, receiver: ReceiverCorrection): Promise<orders.OrderRow>;
 }
 
-
-const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)));
 
 const listQuery = z.object({
   status: csvOf(orderStatuses).optional().describe('one status or several, comma-separated'),
