@@ -163,6 +163,8 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
       assert.equal(stored.statusReason, '客户要求暂缓发货');
       assert.equal(stored.events.at(-1).actor, `person:${personId}`);
     }
+    await page.goto(url(`/orders/${orders[0]!.id}`));
+    await page.locator('[data-testid="timeline"]', { hasText: '值班主管' }).waitFor({ timeout: 5_000 });
   });
 
   test('the CSV export downloads the current filter, with a BOM and Chinese headings', async () => {

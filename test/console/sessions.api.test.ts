@@ -157,6 +157,14 @@ for (const backend of testBackends()) {
       assert.ok(Number(locked.res.headers.get('retry-after')) > 0);
     });
 
+    test('every role can read who is who (ids and names, nothing more), to show names on timelines', async () => {
+      const res = await api.request('GET', '/api/v1/people/directory', { key: api.keys.viewer });
+      assert.equal(res.status, 200);
+      const me = res.body.items.find((p: any) => p.id === personId);
+      assert.deepEqual(me, { id: personId, displayName: '王芳' });
+      assert.equal((await api.request('GET', '/api/v1/people', { key: api.keys.viewer })).status, 403, 'the full list stays with admins and supervisors');
+    });
+
     test('bad sign-in input is a 400 naming the field, and unknown fields are refused', async () => {
       const res = await send('POST', '/api/v1/session', { body: { login: 'x', password: 'y', tenant: 'NOT A TENANT' } });
       assert.equal(res.status, 400);

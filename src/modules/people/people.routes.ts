@@ -4,7 +4,7 @@ import { roles } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { text } from '../../platform/validation.ts';
 import { createGroup, listGroups, setMembers } from './groups.service.ts';
-import { createPerson, findPerson, listPeople, updatePerson } from './people.service.ts';
+import { createPerson, directory, findPerson, listPeople, updatePerson } from './people.service.ts';
 import { password } from './people.input.ts';
 import { issueLoginLink } from './sessions.service.ts';
 
@@ -45,6 +45,10 @@ export function peopleRoutes(app: Api): void {
   app.get('/api/v1/people', {
     schema: { tags: ['people'], summary: 'People who sign in to the console, with their roles and groups' },
   }, async (req) => ({ items: await listPeople(ctxFor(req, 'admin', 'supervisor')) }));
+
+  app.get('/api/v1/people/directory', {
+    schema: { tags: ['people'], summary: 'Names of the tenant\'s people by id, for showing who did what (every role; no logins or roles)' },
+  }, async (req) => ({ items: await directory(ctxFor(req, ...allRoles)) }));
 
   app.post('/api/v1/people', {
     schema: { tags: ['people'], summary: 'Add a person; without a password they sign in by a login link (POST /api/v1/people/{id}/login-link)', body: personBody },

@@ -104,3 +104,8 @@ export async function findPersonByLogin(ctx: RequestContext, login: string): Pro
 export async function findPerson(ctx: RequestContext, id: string): Promise<repo.PersonRow | null> {
   return repo.findPerson(ctx.db, ctx.tenantId, id);
 }
+
+/** Who is who, for showing names where the records say `person:<id>`: ids and display names only. */
+export async function directory(ctx: RequestContext): Promise<{ id: string; displayName: string }[]> {
+  return (await repo.listPeople(ctx.db, ctx.tenantId)).map((p) => ({ id: p.id, displayName: p.displayName }));
+}

@@ -8,6 +8,7 @@ import { api, ApiError, post, put } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { zh, type MessageKey } from '../lib/messages.ts';
 import { transition } from '../lib/orders.ts';
+import { useActorName } from '../lib/people.ts';
 import { useCan } from '../lib/session.tsx';
 import { useTime } from '../lib/time.tsx';
 import { priorities, type Attempt, type DeliveryOrder, type OrderDetail, type OrderEvent, type OrderStatus, type Priority } from '../lib/types.ts';
@@ -94,6 +95,7 @@ export function OrderPage() {
   const queryClient = useQueryClient();
   const canAct = useCan('admin', 'ops');
   const words = useReason();
+  const actorName = useActorName();
   const eventName = (type: string) => (`event.${type}` in zh ? t(`event.${type}` as MessageKey) : type);
   const [receiverOpen, setReceiverOpen] = useState(false);
   const [reasonFor, setReasonFor] = useState<'hold' | 'cancel' | null>(null);
@@ -176,7 +178,7 @@ export function OrderPage() {
               <Descriptions.Item label={t('board.paidAt')}>{time.full(o.paidAt)}</Descriptions.Item>
               <Descriptions.Item label={t('order.deadline')}>
                 <span className="num">{time.full(o.processBy)}</span>
-                {o.prioritySetBy ? <Typography.Text type="secondary"> · {t('order.tierSetBy', { who: o.prioritySetBy })}</Typography.Text> : null}
+                {o.prioritySetBy ? <Typography.Text type="secondary"> · {t('order.tierSetBy', { who: actorName(o.prioritySetBy) })}</Typography.Text> : null}
               </Descriptions.Item>
               <Descriptions.Item label={t('order.setTier')}>
                 <Space size={4}>
@@ -257,7 +259,7 @@ export function OrderPage() {
                 children: (
                   <div>
                     <div><b>{e.to ? t(`status.${e.to}`) : eventName(e.type)}</b> {e.to ? <span className="muted" style={{ fontSize: 12 }}>{eventName(e.type)}</span> : null}</div>
-                    <div className="muted num" style={{ fontSize: 12 }}>{time.full(e.at)} · {e.actor}</div>
+                    <div className="muted num" style={{ fontSize: 12 }}>{time.full(e.at)} · {actorName(e.actor)}</div>
                     {e.reason ? <div style={{ fontSize: 12 }}>{words(e.reason)}</div> : null}
                   </div>
                 ),

@@ -8,6 +8,7 @@ import { api, ApiError, patch, post } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { zh, type MessageKey } from '../lib/messages.ts';
 import { useCan } from '../lib/session.tsx';
+import { useActorName } from '../lib/people.ts';
 import { useTime } from '../lib/time.tsx';
 import type { Action, Condition, FieldInfo, Page, Priority, Rule } from '../lib/types.ts';
 
@@ -76,6 +77,7 @@ function Editor({ draft, fields, onClose }: { draft: Draft; fields: FieldInfo[];
   const [json, setJson] = useState('');
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [orderRef, setOrderRef] = useState('');
+  const actorName = useActorName();
   useEffect(() => setValue(draft), [draft]);
   useEffect(() => setJson(JSON.stringify({ condition: value.condition, actions: value.actions }, null, 2)), [value.condition, value.actions]);
   const history = useQuery({ queryKey: ['rules', draft.id, 'versions'], queryFn: () => api<{ items: { version: number; change: string; name: string; enabled: boolean; savedAt: string; savedBy: string }[] }>(`/api/v1/rules/${draft.id}/versions`), enabled: !!draft.id });
@@ -184,7 +186,7 @@ function Editor({ draft, fields, onClose }: { draft: Draft; fields: FieldInfo[];
               renderItem={(v) => (
                 <List.Item>
                   <Space><Tag>v{v.version}</Tag><b>{v.change}</b>{v.name}{v.enabled ? null : <Tag>{t('common.disabled')}</Tag>}</Space>
-                  <span className="muted">{time.full(v.savedAt)} · {v.savedBy}</span>
+                  <span className="muted">{time.full(v.savedAt)} · {actorName(v.savedBy)}</span>
                 </List.Item>
               )} />
           ),

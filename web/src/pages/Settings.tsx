@@ -6,6 +6,7 @@ import { channelName } from '../components/tags.tsx';
 import { api, ApiError, del, patch, post, put } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { useCan } from '../lib/session.tsx';
+import { useActorName } from '../lib/people.ts';
 import { useTime } from '../lib/time.tsx';
 import { priorities, type Person, type Priority, type Tier } from '../lib/types.ts';
 
@@ -196,6 +197,7 @@ function Keys() {
   const time = useTime();
   const saved = useSaved();
   const [issued, setIssued] = useState<string | null>(null);
+  const actorName = useActorName();
   const [form] = Form.useForm<{ name: string; role: string }>();
   const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<{ items: { id: string; name: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }[] }>('/api/v1/keys') });
   const create = useMutation({ mutationFn: (v: object) => post<{ key: string }>('/api/v1/keys', v), onSuccess: async (r, ...rest) => { setIssued(r.key); form.resetFields(); await saved.onSuccess(r, ...rest); }, onError: saved.onError });
@@ -213,7 +215,7 @@ function Keys() {
           { title: t('common.name'), dataIndex: 'name' },
           { title: t('settings.role'), dataIndex: 'role' },
           { title: t('common.time'), dataIndex: 'createdAt', render: (v: string) => time.short(v) },
-          { title: t('settings.createdBy'), dataIndex: 'createdBy' },
+          { title: t('settings.createdBy'), dataIndex: 'createdBy', render: (v: string) => actorName(v) },
           { title: t('common.status'), dataIndex: 'revokedAt', render: (v: string | null, k) => (v ? <Tag>{time.short(v)}</Tag> : (
             <Popconfirm title={t('settings.revokeConfirm', { name: k.name })} okButtonProps={{ danger: true }} onConfirm={() => { setIssued(null); revoke.mutate(k.id); }}>
               <Button size="small" danger>{t('settings.revoke')}</Button>
