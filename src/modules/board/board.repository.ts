@@ -57,7 +57,7 @@ const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 function statusClause(filter: BoardFilter): SQL {
   // The partial index's predicate is written out literally, so the planner can match it.
-  if (filter.waitingSet) return sql.raw(`o.status in (${filter.statuses.map((s) => `'${s}'`).join(', ')})`);
+  if (filter.waitingSet) return sql`o.status in ${waitingList}`;
   return sql`o.status = any(${`{${filter.statuses.join(',')}}`}::text[])`;
 }
 

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Actor } from '../../platform/context.ts';
+import { systemActor, type Actor } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, randomSecret } from '../../platform/ids.ts';
+import { hashesMatch, hashKey } from '../access/access.keys.ts';
 import { decoyHash, passwordMatches } from './people.password.ts';
 import * as repo from './people.repository.ts';
 import { ensurePerson, normalLogin, personView, type PersonView } from './people.service.ts';
@@ -19,14 +19,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const SESSION_HOURS = 12;
 export const LOGIN_LINK_MINUTES = 24 * 60;
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const hashOf = (secret: string) => sha256(secret).toString('hex');
-
-function secretMatches(secret: string, storedHex: string): boolean {
-  const stored = Buffer.from(storedHex, 'hex');
-  const given = sha256(secret);
-  return stored.length === given.length && timingSafeEqual(stored, given);
-}
+/** Secrets are kept as API keys are: a SHA-256 of them, compared in constant time. */
+const secretMatches = (secret: string, storedHex: string) => hashesMatch(storedHex, hashKey(secret));
 
 interface ParsedToken {
   tenantId: string;
@@ -59,7 +53,7 @@ async function openSession(db: Database, person: repo.PersonRow, at: Date): Prom
   const secret = randomSecret(32);
   const csrfToken = randomSecret(24);
   const expiresAt = new Date(at.getTime() + SESSION_HOURS * 3_600_000);
-  await repo.insertSession(db, { tenantId: person.tenantId, id, personId: person.id, secretHash: hashOf(secret), csrfToken, createdAt: at, expiresAt, endedAt: null });
+  await repo.insertSession(db, { tenantId: person.tenantId, id, personId: person.id, secretHash: hashKey(secret), csrfToken, createdAt: at, expiresAt, endedAt: null });
   return { token: `${person.tenantId}.${id}.${secret}`, csrfToken, expiresAt, tenantId: person.tenantId, person: personView(person) };
 }
 
@@ -147,7 +141,7 @@ export async function logOut(db: Database, tenantId: string, sessionId: string, 
 export async function issueLoginLink(db: Database, person: repo.PersonRow, at: Date, minutes = LOGIN_LINK_MINUTES): Promise<string> {
   const id = newId();
   const secret = randomSecret(32);
-  await repo.insertLoginLink(db, { tenantId: person.tenantId, id, personId: person.id, secretHash: hashOf(secret), createdAt: at, expiresAt: new Date(at.getTime() + minutes * 60_000), usedAt: null });
+  await repo.insertLoginLink(db, { tenantId: person.tenantId, id, personId: person.id, secretHash: hashKey(secret), createdAt: at, expiresAt: new Date(at.getTime() + minutes * 60_000), usedAt: null });
   return `${person.tenantId}.${id}.${secret}`;
 }
 
@@ -171,7 +165,7 @@ export async function redeemLoginLink(db: Database, token: string, at: Date): Pr
  */
 export async function firstAdminLink(db: Database, clock: Clock, tenantId: string): Promise<string | null> {
   if ((await repo.listPeople(db, tenantId)).length > 0) return null;
-  const ctx = { tenantId, actor: { kind: 'system' as const, id: 'bootstrap', role: null }, clock, db };
+  const ctx = { tenantId, actor: systemActor('bootstrap'), clock, db };
   const admin = await ensurePerson(ctx, { login: 'admin', displayName: 'Admin', role: 'admin' });
   return issueLoginLink(db, admin, clock.now());
 }
