@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyJd } from '../../src/modules/channels/jd/jd.sign.ts';
 import { minorToDecimal } from '../../src/platform/money.ts';
-import { formatWallClock, parseWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock, parseWallClock } from '../../src/platform/time/wall-clock.ts';
 import { drawLatency, RateLimiter, type FaultOptions } from '../common/faults.ts';
 import type { Prng } from '../common/prng.ts';
 import { writeJson, type RawJson } from '../common/raw-json.ts';

@@ -8,7 +8,7 @@ import { jdConnector } from '../../src/modules/channels/jd/jd.connector.ts';
 import { signJd } from '../../src/modules/channels/jd/jd.sign.ts';
 import type { ShopCredentials } from '../../src/modules/channels/shops.service.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { startJdSandbox, type JdSandbox } from './jd.sandbox.ts';
 
 // Sandbox time is frozen at 2025-06-02 12:00 Beijing time and moved only by `advance`.

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { JD_PUSH_METHOD } from '../../src/modules/channels/jd/jd.connector.ts';
 import { signJd } from '../../src/modules/channels/jd/jd.sign.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import type { FaultOptions } from '../common/faults.ts';
 import type { ScenarioRates } from '../common/order-scenario.ts';
 import { DEFAULT_SCENARIO_RATES } from '../common/order-scenario.ts';

@@ -3,7 +3,7 @@ import { DEFAULT_SCENARIO_RATES, generateScenario, type OrderScenario, type Scen
 import type { Prng } from '../common/prng.ts';
 import type { Receiver } from '../common/receiver.ts';
 import { Timeline } from '../common/timeline.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 
 /**
  * Pinduoduo orders in the sandbox. A scenario becomes a PDD order only when it is paid: PDD's

@@ -3,7 +3,7 @@ import { checkTopTimestamp, verifyTop } from '../../src/modules/channels/taobao/
 import { drawLatency, RateLimiter, type FaultOptions } from '../common/faults.ts';
 import type { Prng } from '../common/prng.ts';
 import { int, writeJson, type RawJson } from '../common/raw-json.ts';
-import { parseWallClock, CHINA_ZONE } from '../../src/platform/wallclock.ts';
+import { parseWallClock, CHINA_ZONE } from '../../src/platform/time/wall-clock.ts';
 import { renderTrade, topTime, type TaobaoSandboxShop, type TaobaoShipment, type TaobaoStore } from './taobao.store.ts';
 import { readBody } from '../common/lifecycle.ts';
 

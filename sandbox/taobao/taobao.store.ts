@@ -4,7 +4,7 @@ import type { Prng } from '../common/prng.ts';
 import type { Receiver } from '../common/receiver.ts';
 import { int, type RawJson } from '../common/raw-json.ts';
 import { Timeline } from '../common/timeline.ts';
-import { formatWallClock, CHINA_ZONE } from '../../src/platform/wallclock.ts';
+import { formatWallClock, CHINA_ZONE } from '../../src/platform/time/wall-clock.ts';
 import { minorToDecimal } from '../../src/platform/money.ts';
 
 /**

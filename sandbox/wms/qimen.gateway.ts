@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
 import { qimenSignatureMatches } from '../../src/modules/wms/qimen.sign.ts';
-import { parseWallClock, WallClockError } from '../../src/platform/wallclock.ts';
+import { parseWallClock, WallClockError } from '../../src/platform/time/wall-clock.ts';
 import type { WmsDeliveryOrder, WmsLine, WmsStore } from './wms.store.ts';
 import { readBody } from '../common/lifecycle.ts';
 

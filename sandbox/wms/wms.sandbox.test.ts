@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { signWmsJson, wmsJsonSignatureMatches } from '../../src/modules/wms/json.sign.ts';
 import { qimenSignatureMatches, signQimen } from '../../src/modules/wms/qimen.sign.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { listen } from '../common/lifecycle.ts';
 import { jsonSignedHeaders } from './json.gateway.ts';
 import { parseQimenXml, qimenXml } from './qimen.gateway.ts';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { closeServer, listen, OneAtATime, SandboxClock } from '../common/lifecycle.ts';
 import { DateTime } from 'luxon';
 import { createJsonGateway, jsonSignedHeaders, shipmentJson, type RecordedJsonRequest } from './json.gateway.ts';

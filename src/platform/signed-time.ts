@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import { CHINA_ZONE, fromUnixSeconds, parseWallClock, WallClockError } from './wallclock.ts';
+import { fromUnixSeconds, InstantFormatError, isoInstantMs } from './time/instants.ts';
+import { CHINA_ZONE, parseWallClock } from './time/wall-clock.ts';
 
 /**
  * The freshness of a signed message's own timestamp (JD and Pinduoduo pushes, Qimen and JSON WMS
@@ -23,8 +23,6 @@ export interface SignedTimeWindow {
   maxSkewMs?: number;
 }
 
-const isoWithOffset = /(Z|[+-]\d\d:\d\d)$/;
-
 function instantOf({ value, format }: SignedTime): Date | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   try {
@@ -34,12 +32,12 @@ function instantOf({ value, format }: SignedTime): Date | null {
       case 'unix-seconds':
         return fromUnixSeconds(value);
       case 'iso-8601': {
-        const at = typeof value === 'string' && isoWithOffset.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-        return at?.isValid ? at.toJSDate() : null;
+        const ms = typeof value === 'string' ? isoInstantMs(value) : Number.NaN;
+        return Number.isNaN(ms) ? null : new Date(ms);
       }
     }
   } catch (err) {
-    if (err instanceof WallClockError) return null;
+    if (err instanceof InstantFormatError) return null;
     throw err;
   }
 }

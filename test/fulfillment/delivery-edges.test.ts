@@ -5,7 +5,7 @@ import { expireDueReservations } from '../../src/workflows/order-upkeep.jobs.ts'
 import { createLogger } from '../../src/platform/logger.ts';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { jsonSignedHeaders } from '../../sandbox/wms/json.gateway.ts';
 import { deliveryConfirmXml } from '../../sandbox/wms/qimen.gateway.ts';
 import { testBackends } from '../support/databases.ts';

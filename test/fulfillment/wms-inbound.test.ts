@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { verifyLedger } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { deliveryConfirmXml, parseQimenXml } from '../../sandbox/wms/qimen.gateway.ts';
 import { jsonSignedHeaders } from '../../sandbox/wms/json.gateway.ts';
 import { signWmsJson } from '../../src/modules/wms/json.sign.ts';

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { changeStock } from '../../src/modules/inventory/stock.service.ts';
 import { signQimen } from '../../src/modules/wms/qimen.sign.ts';
 import { systemActor, type RequestContext } from '../../src/platform/context.ts';
-import { formatWallClock } from '../../src/platform/wallclock.ts';
+import { formatWallClock } from '../../src/platform/time/wall-clock.ts';
 import { jsonSignedHeaders, shipmentJson } from '../../sandbox/wms/json.gateway.ts';
 import { deliveryConfirmXml, parseQimenXml, qimenXml, wallTime, zoneProps } from '../../sandbox/wms/qimen.gateway.ts';
 import { startWmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';

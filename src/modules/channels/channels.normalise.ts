@@ -1,5 +1,5 @@
 import { decimalToMinor, MoneyFormatError } from '../../platform/money.ts';
-import { CHINA_ZONE, parseWallClock, WallClockError } from '../../platform/wallclock.ts';
+import { CHINA_ZONE, parseWallClock, WallClockError } from '../../platform/time/wall-clock.ts';
 
 /**
  * What every channel's normaliser reads the same way: text, yuan amounts, Beijing wall-clock times

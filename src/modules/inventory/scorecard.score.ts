@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { CHINA_ZONE } from '../../platform/wallclock.ts';
+import { CHINA_ZONE } from '../../platform/time/wall-clock.ts';
 
 /**
  * 库存健康评分, the pure part: business days and ISO weeks in Asia/Shanghai (the platforms' own

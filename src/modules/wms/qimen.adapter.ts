@@ -1,7 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
-import { formatWallClock } from '../../platform/wallclock.ts';
+import { formatWallClock } from '../../platform/time/wall-clock.ts';
 import { signQimen } from './qimen.sign.ts';
 import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
 import { signedTimeIsFresh, type SignedTimeWindow } from '../../platform/signed-time.ts';
-import { parseWallClock } from '../../platform/wallclock.ts';
+import { parseWallClock } from '../../platform/time/wall-clock.ts';
 import { unstorableTextAt, unstorableTextMessage } from '../../platform/validation.ts';
 
 

@@ -1,4 +1,4 @@
-import { toUnixSeconds } from '../../../platform/wallclock.ts';
+import { toUnixSeconds } from '../../../platform/time/instants.ts';
 import { ChannelApiError, type ConnectorDeps } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { douyinParamJson, signDouyin, type DouyinBusinessParams } from './douyin.sign.ts';

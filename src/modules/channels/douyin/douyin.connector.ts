@@ -2,7 +2,7 @@ import { douyinCarrierCode } from './douyin.carriers.ts';
 import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type StockLevel, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
-import { toUnixSeconds } from '../../../platform/wallclock.ts';
+import { toUnixSeconds } from '../../../platform/time/instants.ts';
 import { callDouyin } from './douyin.client.ts';
 import { parseDouyinEvents } from './douyin.events.ts';
 import { douyinResponseData, douyinShopOrdersOf, normaliseDouyinOrder } from './douyin.normalise.ts';

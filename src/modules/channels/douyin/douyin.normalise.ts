@@ -1,4 +1,4 @@
-import { fromUnixSeconds } from '../../../platform/wallclock.ts';
+import { fromUnixSeconds } from '../../../platform/time/instants.ts';
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { buyerRefOf, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
 import { ChannelApiError } from '../connector.ts';

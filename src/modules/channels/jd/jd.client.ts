@@ -1,4 +1,4 @@
-import { formatWallClock } from '../../../platform/wallclock.ts';
+import { formatWallClock } from '../../../platform/time/wall-clock.ts';
 import { ChannelApiError, type ConnectorDeps } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';
 import { isRecord } from '../channels.normalise.ts';

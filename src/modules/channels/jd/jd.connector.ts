@@ -1,4 +1,4 @@
-import { formatWallClock } from '../../../platform/wallclock.ts';
+import { formatWallClock } from '../../../platform/time/wall-clock.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';

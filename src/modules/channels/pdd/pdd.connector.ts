@@ -1,4 +1,4 @@
-import { toUnixSeconds } from '../../../platform/wallclock.ts';
+import { toUnixSeconds } from '../../../platform/time/instants.ts';
 import type { OrderInput } from '../../orders/orders.input.ts';
 import { ChannelApiError, ChannelPayloadError, retryableWhen, type ChannelConnector, type ChannelMessage, type ConnectorDeps, type InboundRequest, type TimeWindow } from '../connector.ts';
 import type { ShopCredentials } from '../shops.service.ts';

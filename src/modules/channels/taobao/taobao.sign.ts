@@ -1,4 +1,4 @@
-import { formatWallClock, parseWallClock, WallClockError, CHINA_ZONE } from '../../../platform/wallclock.ts';
+import { formatWallClock, parseWallClock, WallClockError, CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
 import {
   concatSorted,
   hexSignatureMatches,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatWallClock, fromUnixSeconds, parseWallClock, WallClockError } from './wallclock.ts';
+import { fromUnixSeconds, InstantFormatError } from './instants.ts';
+import { formatWallClock, parseWallClock, WallClockError } from './wall-clock.ts';
 
 test('a Beijing wall-clock time is read in GMT+8', () => {
   // The brief's case: 00:30 on 25 December in Beijing is still 24 December in UTC.
@@ -17,6 +18,6 @@ test('times are written in the zone asked for, DST included', () => {
 test('bad times are refused', () => {
   assert.throws(() => parseWallClock('2026-13-01 00:00:00'), WallClockError);
   assert.throws(() => parseWallClock('2026-12-25T00:30:00'), WallClockError);
-  assert.throws(() => fromUnixSeconds('abc'), WallClockError);
+  assert.throws(() => fromUnixSeconds('abc'), InstantFormatError);
   assert.equal(fromUnixSeconds('1618990587').toISOString(), '2021-04-21T07:36:27.000Z');
 });
