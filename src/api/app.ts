@@ -26,6 +26,7 @@ import { sessionRoutes } from '../modules/people/sessions.routes.ts';
 import { boardRoutes } from '../modules/board/board.routes.ts';
 import { feedRoutes, type FeedOptions } from '../modules/feed/feed.routes.ts';
 import { outboundCallRoutes } from '../modules/webhooks/webhooks.routes.ts';
+import { timeRoutes } from '../modules/time/time.routes.ts';
 import { testRules } from '../workflows/rules-dry-run.workflow.ts';
 import { connectorRegistry } from '../modules/channels/channels.connectors.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   outboundCallRoutes(app);
   feedRoutes(app, deps.feed);
   boardRoutes(app);
+  timeRoutes(app);
   accessRoutes(app);
   shopRoutes(app);
   deadLetterRoutes(app);

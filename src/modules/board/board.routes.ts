@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import { orderStatuses } from '../orders/orders.lifecycle.ts';
 import { priorities } from '../orders/orders.priority.ts';
-import { timeZone } from '../warehouses/warehouses.input.ts';
+import { timeZone } from '../time/time.input.ts';
 import { csvOf } from '../../platform/validation.ts';
 import { csvHeader, csvLine } from './board.csv.ts';
 import { boardPage, boardRows, boardSummary, ordersPerHour } from './board.service.ts';

@@ -149,9 +149,15 @@ export async function linesOfOrders(ctx: RequestContext, orderIds: string[]) {
   return repo.linesOfMany(ctx.db, ctx.tenantId, orderIds);
 }
 
-export async function getOrder(ctx: RequestContext, orderId: string) {
+/** The order, or 404 ORDER_NOT_FOUND. */
+export async function requireOrder(ctx: RequestContext, orderId: string): Promise<OrderRow> {
   const order = await repo.findById(ctx.db, ctx.tenantId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND', `order ${orderId} not found`);
+  return order;
+}
+
+export async function getOrder(ctx: RequestContext, orderId: string) {
+  const order = await requireOrder(ctx, orderId);
   const [lines, events] = await Promise.all([
     repo.linesOf(ctx.db, ctx.tenantId, orderId),
     repo.eventsOf(ctx.db, ctx.tenantId, orderId),

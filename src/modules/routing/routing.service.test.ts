@@ -10,7 +10,7 @@ import { defaultRoutingSettings } from './routing.settings.ts';
 function warehouse(code: string, divisionCode: string, extra: Partial<Warehouse> = {}): Warehouse {
   const seat = provinceSeat(divisionCode)!;
   return {
-    code, name: code, timeZone: 'Asia/Shanghai', priority: 10, active: true, isDefault: false, location: { divisionCode, ...seat },
+    code, name: code, timeZone: 'Asia/Shanghai', country: 'CN', region: null, calendar: null, priority: 10, active: true, isDefault: false, location: { divisionCode, ...seat },
     coverage: [], channels: [], excludedSkus: [], dailyCapacity: null, cutOff: null, wms: null, createdAt: '', updatedAt: '', ...extra,
   };
 }
@@ -49,9 +49,9 @@ test('every province-level division, named either way, routes to the warehouse n
 });
 
 test('a warehouse past its cut-off works for tomorrow; its capacity is counted per work day', () => {
-  assert.equal(workDay(new Date('2026-11-11T07:59:00Z'), 'Asia/Shanghai', '16:00'), '2026-11-11');
-  assert.equal(workDay(new Date('2026-11-11T08:00:00Z'), 'Asia/Shanghai', '16:00'), '2026-11-12');
-  assert.equal(workDay(new Date('2026-11-11T08:00:00Z'), 'America/Los_Angeles', '14:00'), '2026-11-11');
+  assert.equal(workDay(new Date('2026-11-11T07:59:00Z'), { timeZone: 'Asia/Shanghai', cutOff: '16:00' }, undefined), '2026-11-11');
+  assert.equal(workDay(new Date('2026-11-11T08:00:00Z'), { timeZone: 'Asia/Shanghai', cutOff: '16:00' }, undefined), '2026-11-12');
+  assert.equal(workDay(new Date('2026-11-11T08:00:00Z'), { timeZone: 'America/Los_Angeles', cutOff: '14:00' }, undefined), '2026-11-11');
   const limited = [warehouse('HZ01', '330100', { dailyCapacity: 2, cutOff: '16:00' }), warehouse('GZ01', '440100')];
   const book = new CapacityBook(limited, (code, day) => (code === 'HZ01' && day === '2026-11-12' ? 1 : 0), new Date('2026-11-11T09:00:00Z'));
   const order = { orderId: 'o', channel: 'jd', receiver: { country: 'CN', provinceCode: '330000', cityCode: '330100', districtCode: null }, lines: [{ sku: 'MUG', quantity: 1 }] };

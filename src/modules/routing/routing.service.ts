@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { alwaysOpen, type BusinessCalendar } from '../time/time.calendar.ts';
 import { distanceKm, provinceSeat, type Coordinates } from '../addresses/seats.ts';
 import type { WarehouseRanking } from '../inventory/reservations.service.ts';
 import type { Warehouse } from '../warehouses/warehouses.service.ts';
@@ -44,11 +44,13 @@ export interface RoutingDecision {
   preferred?: string[];
 }
 
-/** The day a warehouse is working for at `at`: today in its zone, or tomorrow once past its cut-off. */
-export function workDay(at: Date, timeZone: string, cutOff: string | null): string {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
-  const day = cutOff && local.toFormat('HH:mm') >= cutOff ? local.plus({ days: 1 }) : local;
-  return day.toISODate()!;
+/**
+ * The work day a warehouse is working for at `at`, on its own clock: today when its calendar
+ * says today is a working day and its cut-off has not passed, else its next working day. A
+ * warehouse without a calendar works every day.
+ */
+export function workDay(at: Date, w: Pick<Warehouse, 'timeZone' | 'cutOff'>, calendar: BusinessCalendar | undefined): string {
+  return (calendar ?? alwaysOpen).workDay(at, w.timeZone, w.cutOff);
 }
 
 /** Delivery orders still to be had per warehouse on its current work day, drawn down as orders are routed in a batch. */
@@ -56,9 +58,9 @@ export class CapacityBook {
   private readonly days = new Map<string, string>();
   private readonly left = new Map<string, number>();
 
-  constructor(warehouses: Warehouse[], used: (warehouseCode: string, day: string) => number, at: Date) {
+  constructor(warehouses: Warehouse[], used: (warehouseCode: string, day: string) => number, at: Date, calendars: ReadonlyMap<string, BusinessCalendar> = new Map()) {
     for (const w of warehouses) {
-      const day = workDay(at, w.timeZone, w.cutOff);
+      const day = workDay(at, w, w.calendar ? calendars.get(w.calendar) : undefined);
       this.days.set(w.code, day);
       if (w.dailyCapacity !== null) this.left.set(w.code, w.dailyCapacity - used(w.code, day));
     }

@@ -1,24 +1,17 @@
 import { z } from 'zod';
+import { isHhmm } from '../../platform/time/wall-clock.ts';
 import { str, text } from '../../platform/validation.ts';
 import { divisionByCode } from '../addresses/divisions.ts';
 import { channels } from '../channels/channels.input.ts';
+import { calendarCode, country, region as subdivision, timeZone } from '../time/time.input.ts';
 
 export const warehouseCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, _ and -, at most 40');
 
-/** An IANA zone name the runtime knows, e.g. Asia/Shanghai or America/Los_Angeles. */
-export const timeZone = z.string().max(64).refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Asia/Shanghai');
 
 const divisionCode = z.string().regex(/^\d{6}$/, 'a six-digit national division code').refine((c) => divisionByCode(c) !== null, 'no such division code');
 const region = z.union([z.string().regex(/^[A-Z]{2}$/, 'an ISO country code'), divisionCode]);
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+const hhmm = z.string().refine(isHhmm, 'HH:MM, 24-hour');
 
 const location = z
   .object({
@@ -44,7 +37,10 @@ const wms = z
 /** What a warehouse is, beyond its code: where it stands, what it serves, how much, and its WMS link. */
 const attributes = {
   name: text(100),
-  timeZone,
+  timeZone: timeZone.describe('IANA zone it works in; from the region pack of its country and region when not given'),
+  country: country.nullable().describe('ISO 3166-1 alpha-2 country it stands in'),
+  region: subdivision.nullable().describe('ISO 3166-2 subdivision (NY, NSW, CMX): picks the zone in countries with several'),
+  calendar: calendarCode.nullable().describe('the business calendar its work days follow (GET /api/v1/calendars); null works every day'),
   priority: z.number().int().min(0).max(10_000),
   active: z.boolean(),
   location: location.nullable(),
@@ -52,7 +48,7 @@ const attributes = {
   channels: z.array(z.enum(channels)).max(10).describe('channels it ships for; empty ships for all'),
   excludedSkus: z.array(text(64)).max(1000).describe('SKUs it never ships'),
   dailyCapacity: z.number().int().min(0).max(10_000_000).nullable().describe('delivery orders per work day; null is unlimited'),
-  cutOff: hhmm.nullable().describe('local time after which a new delivery order counts toward the next work day'),
+  cutOff: hhmm.nullable().describe('local time after which a new delivery order counts toward the next working day; when left out on creation, the region pack\'s carrier cut-off for its country'),
   wms: wms.nullable().describe('its WMS link; the secret is encrypted and never returned; null handles its delivery orders by hand'),
 };
 
@@ -66,7 +62,10 @@ export const warehouseCreate = z
   .object({
     code: warehouseCode,
     name: attributes.name,
-    timeZone,
+    timeZone: attributes.timeZone.optional(),
+    country: attributes.country.default(null),
+    region: attributes.region.default(null),
+    calendar: attributes.calendar.default(null),
     priority: attributes.priority.default(100),
     active: z.boolean().default(true),
     isDefault: z.boolean().default(false),
@@ -75,10 +74,11 @@ export const warehouseCreate = z
     channels: attributes.channels.default([]),
     excludedSkus: attributes.excludedSkus.default([]),
     dailyCapacity: attributes.dailyCapacity.default(null),
-    cutOff: attributes.cutOff.default(null),
+    cutOff: attributes.cutOff.optional(),
     wms: attributes.wms.default(null),
   })
-  .meta({ examples: [warehouseCreateExample] });
+  .refine((w) => w.timeZone !== undefined || w.country !== null, { path: ['timeZone'], message: 'a time zone, or a country whose region pack gives one' })
+  .meta({ examples: [warehouseCreateExample, { code: 'US-LA1', name: 'Los Angeles', country: 'US', region: 'CA', coverage: ['US'] }] });
 export type WarehouseCreate = z.output<typeof warehouseCreate>;
 export type WarehouseCreateInput = z.input<typeof warehouseCreate>;
 

@@ -13,6 +13,11 @@ export const warehouses = pgTable(
     name: text('name').notNull(),
     /** IANA zone the warehouse works in: its daily jobs and cut-off run on this clock. */
     timeZone: text('time_zone').notNull(),
+    /** ISO 3166-1 country and ISO 3166-2 region it stands in: its zone and cut-off come from the region pack unless set. */
+    country: text('country'),
+    region: text('region'),
+    /** The business calendar its work days follow; null works every day. */
+    calendarCode: text('calendar_code'),
     /** Lower is preferred when nothing else decides. */
     priority: integer('priority').notNull().default(100),
     active: boolean('active').notNull().default(true),

@@ -6,6 +6,8 @@ import { warehouseCreate, type WarehouseCreateInput, type WarehousePatch } from 
 import * as repo from './warehouses.repository.ts';
 import type { NewWarehouseRow, WarehouseRow } from './warehouses.repository.ts';
 import { configChanged } from '../../platform/config-cache.ts';
+import { getCalendar } from '../time/time.service.ts';
+import { isKnownRegion, packOf, zoneFor } from '../time/time.regions.ts';
 
 export type Warehouse = ReturnType<typeof warehouseView>;
 
@@ -14,6 +16,9 @@ export function warehouseView(row: WarehouseRow) {
     code: row.code,
     name: row.name,
     timeZone: row.timeZone,
+    country: row.country,
+    region: row.region,
+    calendar: row.calendarCode,
     priority: row.priority,
     active: row.active,
     isDefault: row.isDefault,
@@ -37,8 +42,8 @@ export function warehouseView(row: WarehouseRow) {
 
 /** Input attributes as columns: the location's coordinates filled from its division when not given, the WMS secret sealed. */
 function columnsOf(box: SecretBox | undefined, input: Omit<WarehousePatch, 'isDefault'> & { isDefault?: boolean }): Partial<NewWarehouseRow> {
-  const { location, wms, ...plain } = input;
-  const columns: Partial<NewWarehouseRow> = { ...plain };
+  const { location, wms, calendar, ...plain } = input;
+  const columns: Partial<NewWarehouseRow> = { ...plain, ...(calendar !== undefined ? { calendarCode: calendar } : {}) };
   if (location !== undefined) {
     const seat = location?.latitude === undefined && location?.divisionCode ? provinceSeat(location.divisionCode) : null;
     Object.assign(columns, {
@@ -60,11 +65,15 @@ function columnsOf(box: SecretBox | undefined, input: Omit<WarehousePatch, 'isDe
 /** Adds a warehouse; `box` seals its WMS secret and is needed only when it has a WMS link. */
 export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateInput, box?: SecretBox): Promise<Warehouse> {
   const input = warehouseCreate.parse(raw);
+  const pack = await placeChecked(ctx, input);
   const now = ctx.clock.now();
   const row = await ctx.db.transaction(async (tx) => {
     if (input.isDefault) await repo.clearDefault(tx, ctx.tenantId);
-    const { code, name, timeZone, ...rest } = input;
-    return repo.insertIfAbsent(tx, { ...columnsOf(box, rest), code, name, timeZone, tenantId: ctx.tenantId, createdAt: now, updatedAt: now });
+    const { code, name, timeZone, cutOff, ...rest } = input;
+    return repo.insertIfAbsent(tx, {
+      ...columnsOf(box, rest), code, name, timeZone: timeZone ?? pack!.zone, cutOff: cutOff === undefined ? (pack?.cutOff ?? null) : cutOff,
+      tenantId: ctx.tenantId, createdAt: now, updatedAt: now,
+    });
   });
   if (!row) throw new AppError('WAREHOUSE_EXISTS', `warehouse ${input.code} already exists`);
   configChanged(ctx.tenantId);
@@ -72,6 +81,12 @@ export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateI
 }
 
 export async function updateWarehouse(ctx: RequestContext, code: string, patch: WarehousePatch, box?: SecretBox): Promise<Warehouse> {
+  if (patch.country !== undefined || patch.region !== undefined || patch.calendar) {
+    const current = await getWarehouse(ctx, code);
+    const pack = await placeChecked(ctx, { country: patch.country ?? current.country, region: patch.region === undefined ? current.region : patch.region, calendar: patch.calendar ?? null });
+    // A warehouse moved to another region takes that region's zone, unless a zone is given too.
+    if (pack && patch.timeZone === undefined) patch = { ...patch, timeZone: pack.zone };
+  }
   const row = await ctx.db.transaction(async (tx) => {
     if (patch.isDefault) await repo.clearDefault(tx, ctx.tenantId);
     return repo.update(tx, ctx.tenantId, code, { ...columnsOf(box, patch), updatedAt: ctx.clock.now() });
@@ -79,6 +94,23 @@ export async function updateWarehouse(ctx: RequestContext, code: string, patch: 
   if (!row) throw new AppError('WAREHOUSE_NOT_FOUND', `warehouse ${code} not found`);
   configChanged(ctx.tenantId);
   return warehouseView(row);
+}
+
+/**
+ * The region pack of a warehouse's country (its zone for its region, its carrier cut-off), or
+ * null without a country; 422 for a country without a pack or a region the pack does not know,
+ * 404 for a calendar that does not exist.
+ */
+async function placeChecked(ctx: RequestContext, w: { country: string | null; region: string | null; calendar: string | null }): Promise<{ zone: string; cutOff: string } | null> {
+  if (w.calendar) await getCalendar(ctx, w.calendar);
+  if (!w.country) {
+    if (w.region) throw new AppError('REGION_UNKNOWN', 'a region needs its country', [{ path: 'country', message: 'required with region' }]);
+    return null;
+  }
+  const pack = packOf(w.country);
+  if (!pack) throw new AppError('REGION_UNKNOWN', `no region pack for country ${w.country}`, [{ path: 'country', message: 'no region pack' }]);
+  if (w.region && !isKnownRegion(w.country, w.region)) throw new AppError('REGION_UNKNOWN', `${w.country}-${w.region} is not a subdivision the ${w.country} pack knows`, [{ path: 'region', message: 'unknown subdivision' }]);
+  return { zone: zoneFor(w.country, w.region)!, cutOff: pack.cutOff };
 }
 
 export async function listWarehouses(ctx: RequestContext): Promise<Warehouse[]> {
@@ -117,13 +149,15 @@ export interface WmsLink {
   appSecret: string;
   customerId: string | null;
   timeZone: string;
+  /** Local HH:MM its day's delivery orders must ship by (the cut-off), or null. */
+  cutOff: string | null;
 }
 
 function linkOf(w: WarehouseRow, box: SecretBox): WmsLink | null {
   if (!w.wmsProtocol || !w.wmsUrl || !w.wmsAppKey || !w.wmsAppSecretSealed) return null;
   return {
     protocol: w.wmsProtocol as WmsLink['protocol'], url: w.wmsUrl, appKey: w.wmsAppKey, appSecret: box.open(w.wmsAppSecretSealed),
-    customerId: w.wmsCustomerId, timeZone: w.timeZone,
+    customerId: w.wmsCustomerId, timeZone: w.timeZone, cutOff: w.cutOff,
   };
 }
 

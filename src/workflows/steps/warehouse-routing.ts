@@ -4,25 +4,30 @@ import type { ReservationOutcome, ReservationRequest } from '../../modules/inven
 import { CapacityBook, routeOrder, workDay, type Route, type RoutedOrder } from '../../modules/routing/routing.service.ts';
 import { routingSettingsFor, type RoutingSettings } from '../../modules/routing/routing.settings.ts';
 import { activeWarehouses, type Warehouse } from '../../modules/warehouses/warehouses.service.ts';
+import type { BusinessCalendar } from '../../modules/time/time.calendar.ts';
+import { tenantCalendars } from '../../modules/time/time.service.ts';
 
-/** What routing needs of a tenant: its active warehouses, its settings, and which warehouses have a WMS link. */
+/** What routing needs of a tenant: its active warehouses, their calendars, its settings, and which warehouses have a WMS link. */
 export interface RoutingConfig {
   warehouses: Warehouse[];
+  calendars: ReadonlyMap<string, BusinessCalendar>;
   settings: RoutingSettings;
   linked: Set<string>;
 }
 
 export async function routingConfig(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<RoutingConfig> {
   const [warehouses, settings] = await Promise.all([activeWarehouses(ctx), routingSettingsFor(ctx)]);
-  return { warehouses, settings, linked: new Set(warehouses.filter((w) => w.wms !== null).map((w) => w.code)) };
+  const calendars = warehouses.some((w) => w.calendar) ? await tenantCalendars(ctx) : new Map<string, BusinessCalendar>();
+  return { warehouses, calendars, settings, linked: new Set(warehouses.filter((w) => w.wms !== null).map((w) => w.code)) };
 }
 
 /** The capacity left now at the warehouses that have a daily capacity, read once for a batch. */
 export async function capacityNow(ctx: RequestContext, config: RoutingConfig): Promise<CapacityBook> {
   const at = ctx.clock.now();
   const limited = config.warehouses.filter((w) => w.dailyCapacity !== null);
-  const used = await loadsOn(ctx, limited.map((w) => ({ warehouseCode: w.code, workDay: workDay(at, w.timeZone, w.cutOff) })));
-  return new CapacityBook(config.warehouses, (code, day) => used.get(`${code}\u0000${day}`) ?? 0, at);
+  const calendarOf = (w: Warehouse) => (w.calendar ? config.calendars.get(w.calendar) : undefined);
+  const used = await loadsOn(ctx, limited.map((w) => ({ warehouseCode: w.code, workDay: workDay(at, w, calendarOf(w)) })));
+  return new CapacityBook(config.warehouses, (code, day) => used.get(`${code}\u0000${day}`) ?? 0, at, config.calendars);
 }
 
 /** An order to route and reserve. */

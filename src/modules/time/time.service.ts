@@ -1,0 +1,164 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { ConfigCache, configChanged } from '../../platform/config-cache.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { parseIsoInstant, isoUtc } from '../../platform/time/instants.ts';
+import type { TimeConversion } from '../../platform/time/conversions.ts';
+import { localDateOf } from '../../platform/time/wall-clock.ts';
+import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
+import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
+import { calendarCreate, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
+import { isKnownRegion, packOf, zoneFor } from './time.regions.ts';
+import * as repo from './time.repository.ts';
+import type { CalendarDayRow, CalendarRow } from './time.repository.ts';
+
+function definitionOf(row: CalendarRow, days: CalendarDayRow[]): CalendarDefinition {
+  return {
+    code: row.code, name: row.name, country: row.country, region: row.region, timeZone: row.timeZone, hours: row.hours, official: row.official,
+    importedYears: row.importedYears, days: days.map((d) => ({ date: d.date, kind: d.kind, name: d.name, hours: d.hours ?? null, source: d.source })),
+  };
+}
+
+export function calendarView(calendar: BusinessCalendar, year: number) {
+  const d = calendar.definition;
+  return {
+    code: d.code, name: d.name, country: d.country, region: d.region, timeZone: d.timeZone, hours: d.hours, official: d.official,
+    importedYears: d.importedYears, year, officialDataKnown: calendar.yearCovered(year),
+    days: calendar.year(year).filter((day) => day.kind !== 'workday' && day.kind !== 'weekend').map((day) => ({
+      date: day.date, kind: day.kind, name: day.name, source: day.source, working: day.working,
+    })),
+    overrides: d.days,
+  };
+}
+
+/** Each tenant's calendars, kept per database for a second (the intake reads them for every batch). */
+const cached = new WeakMap<Database, ConfigCache<Map<string, BusinessCalendar>>>();
+
+/** The tenant's calendars by code. */
+export function tenantCalendars(ctx: Pick<RequestContext, 'db' | 'tenantId'>): Promise<Map<string, BusinessCalendar>> {
+  let cache = cached.get(ctx.db);
+  if (!cache) cached.set(ctx.db, (cache = new ConfigCache()));
+  return cache.get(ctx.tenantId, async () => {
+    const rows = await repo.listCalendars(ctx.db, ctx.tenantId);
+    const days = await repo.daysOf(ctx.db, ctx.tenantId, rows.map((r) => r.code));
+    return new Map(rows.map((r) => [r.code, new BusinessCalendar(definitionOf(r, days.filter((d) => d.calendarCode === r.code)))]));
+  });
+}
+
+export async function getCalendar(ctx: Pick<RequestContext, 'db' | 'tenantId'>, code: string): Promise<BusinessCalendar> {
+  const calendar = (await tenantCalendars(ctx)).get(code);
+  if (!calendar) throw new AppError('CALENDAR_NOT_FOUND', `calendar ${code} not found`);
+  return calendar;
+}
+
+export async function listCalendars(ctx: RequestContext) {
+  const year = Number(localDateOf(ctx.clock.now(), 'UTC').slice(0, 4));
+  return { items: [...(await tenantCalendars(ctx)).values()].map((c) => calendarView(c, year)) };
+}
+
+function regionChecked(country: string, region: string | null): void {
+  if (!packOf(country)) throw new AppError('REGION_UNKNOWN', `no region pack for country ${country}`, [{ path: 'country', message: 'no region pack' }]);
+  if (region && !isKnownRegion(country, region)) throw new AppError('REGION_UNKNOWN', `${country}-${region} is not a subdivision the ${country} pack knows`, [{ path: 'region', message: 'unknown subdivision' }]);
+}
+
+export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInput) {
+  const input = calendarCreate.parse(raw);
+  regionChecked(input.country, input.region);
+  const now = ctx.clock.now();
+  const timeZone = input.timeZone ?? zoneFor(input.country, input.region)!;
+  const added = await repo.insertCalendar(ctx.db, { ...input, timeZone, tenantId: ctx.tenantId, importedYears: [], createdAt: now, updatedAt: now });
+  if (!added) throw new AppError('CALENDAR_EXISTS', `calendar ${input.code} exists`);
+  configChanged(ctx.tenantId);
+  return calendarView(await getCalendar(ctx, input.code), Number(localDateOf(now, timeZone).slice(0, 4)));
+}
+
+export async function updateCalendar(ctx: RequestContext, code: string, patch: CalendarPatch) {
+  const current = await getCalendar(ctx, code);
+  if (patch.region !== undefined) regionChecked(current.definition.country, patch.region);
+  await repo.updateCalendar(ctx.db, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
+  configChanged(ctx.tenantId);
+  return calendarView(await getCalendar(ctx, code), Number(localDateOf(ctx.clock.now(), current.definition.timeZone).slice(0, 4)));
+}
+
+export async function calendarYear(ctx: RequestContext, code: string, year?: number) {
+  const calendar = await getCalendar(ctx, code);
+  return calendarView(calendar, year ?? Number(localDateOf(ctx.clock.now(), calendar.definition.timeZone).slice(0, 4)));
+}
+
+type DayInput = { date: string; kind: 'holiday' | 'workday'; name: string; hours?: string[] | null };
+
+async function writeDays(ctx: RequestContext, code: string, days: DayInput[], source: 'manual' | 'import', importedYear?: number) {
+  const calendar = await getCalendar(ctx, code);
+  const at = ctx.clock.now();
+  await repo.upsertDays(ctx.db, days.map((d) => ({ tenantId: ctx.tenantId, calendarCode: code, date: d.date, kind: d.kind, name: d.name, hours: d.hours ?? null, source, updatedAt: at })));
+  const years = calendar.definition.importedYears;
+  if (importedYear !== undefined && !years.includes(importedYear)) await repo.updateCalendar(ctx.db, ctx.tenantId, code, { importedYears: [...years, importedYear].sort(), updatedAt: at });
+  configChanged(ctx.tenantId);
+  const year = Number((days[0]?.date ?? localDateOf(at, calendar.definition.timeZone)).slice(0, 4));
+  return calendarView(await getCalendar(ctx, code), importedYear ?? year);
+}
+
+/** Sets days by hand: a holiday, or a working day (with its own hours when it has them). */
+export function setDays(ctx: RequestContext, code: string, days: DayInput[]) {
+  return writeDays(ctx, code, days, 'manual');
+}
+
+/** Removes days set by hand or imported: the official data and weekly hours count for them again. */
+export async function removeDays(ctx: RequestContext, code: string, dates: string[]) {
+  const calendar = await getCalendar(ctx, code);
+  await repo.deleteDays(ctx.db, ctx.tenantId, code, dates);
+  configChanged(ctx.tenantId);
+  return calendarView(await getCalendar(ctx, code), Number(dates[0]!.slice(0, 4)) || Number(localDateOf(ctx.clock.now(), calendar.definition.timeZone).slice(0, 4)));
+}
+
+/** Imports an iCalendar or a holiday-cn file; a problem is refused whole, with where it is. */
+export async function importCalendar(ctx: RequestContext, code: string, request: CalendarImport) {
+  let parsed: { year: number | null; days: DayInput[] };
+  try {
+    parsed = request.format === 'ical' ? { year: null, days: daysFromICalendar(request.content) } : daysFromHolidayCn(JSON.parse(request.content));
+  } catch (err) {
+    if (err instanceof CalendarImportError) throw new AppError('CALENDAR_IMPORT_INVALID', err.message, [{ path: err.path, message: err.message }]);
+    if (err instanceof SyntaxError) throw new AppError('CALENDAR_IMPORT_INVALID', 'content is not JSON', [{ path: 'content', message: 'not JSON' }]);
+    throw err;
+  }
+  if (parsed.days.length === 0) throw new AppError('CALENDAR_IMPORT_INVALID', 'the file holds no days', [{ path: 'content', message: 'no days' }]);
+  if (parsed.days.length > 1000) throw new AppError('CALENDAR_IMPORT_INVALID', 'the file holds more than 1000 days', [{ path: 'content', message: 'too many days' }]);
+  return writeDays(ctx, code, parsed.days, 'import', request.year ?? parsed.year ?? undefined);
+}
+
+/** Calendars that follow official data for a year the data does not hold: next year's, from October on, and this year's. */
+export async function calendarsMissingData(ctx: Pick<RequestContext, 'db' | 'tenantId'>, at: Date): Promise<{ code: string; country: string; year: number }[]> {
+  const missing: { code: string; country: string; year: number }[] = [];
+  for (const calendar of (await tenantCalendars(ctx)).values()) {
+    const today = localDateOf(at, calendar.definition.timeZone);
+    const year = Number(today.slice(0, 4));
+    const years = today.slice(5) >= '10-01' ? [year, year + 1] : [year];
+    for (const y of years) if (!calendar.yearCovered(y)) missing.push({ code: calendar.code, country: calendar.definition.country, year: y });
+  }
+  return missing;
+}
+
+/** An order's conversions to record, from a message read or a delivery order written. */
+export interface OrderConversions {
+  orderId: string;
+  subject?: string | null;
+  conversions: readonly TimeConversion[];
+}
+
+export async function recordConversions(ctx: RequestContext, items: OrderConversions[]): Promise<void> {
+  const at = ctx.clock.now();
+  const rows = items.flatMap((item) => item.conversions.map((c) => ({
+    tenantId: ctx.tenantId, orderId: item.orderId, id: newId(), subject: item.subject ?? null, ...c, utc: parseIsoInstant(c.utc), recordedAt: at,
+  })));
+  await repo.insertConversions(ctx.db, rows);
+}
+
+/** Every time conversion an order went through, in the order they happened. */
+export async function conversionsOf(ctx: RequestContext, orderId: string) {
+  const rows = await repo.conversionsOf(ctx.db, ctx.tenantId, orderId);
+  return rows.map((r) => ({
+    boundary: r.boundary, subject: r.subject, field: r.field, sourceValue: r.sourceValue, sourceZone: r.sourceZone, utc: isoUtc(r.utc),
+    targetZone: r.targetZone, rendered: r.rendered, recordedAt: r.recordedAt.toISOString(),
+  }));
+}
