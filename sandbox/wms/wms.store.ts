@@ -22,6 +22,12 @@ export interface WmsDeliveryOrder {
   /** The same instants as read, in ms: what the sender meant, zone included. */
   readonly sentInstants: Readonly<Record<string, number>>;
   readonly acceptedAt: number;
+  /**
+   * When the warehouse starts on it: at once, or, for an order whose payment time lies ahead of
+   * the WMS's clock, not before then (a WMS holds a "future" order: a Beijing time sent as UTC
+   * would make an order paid at 00:30 wait eight hours).
+   */
+  readonly releaseAt: number;
   /** How many times the same delivery order code came again after it was accepted. */
   duplicates: number;
   shippedAt: number | null;
@@ -93,7 +99,7 @@ export class WmsStore {
    * Accepts a delivery order, or recognises one accepted before (same code, same warehouse and
    * lines): then it counts a duplicate. The same code with other content is a conflict, refused.
    */
-  accept(order: Omit<WmsDeliveryOrder, 'wmsId' | 'acceptedAt' | 'duplicates' | 'shippedAt' | 'carrier' | 'trackingNumber'>): { order: WmsDeliveryOrder; duplicate: boolean } | { conflict: WmsDeliveryOrder } {
+  accept(order: Omit<WmsDeliveryOrder, 'wmsId' | 'acceptedAt' | 'releaseAt' | 'duplicates' | 'shippedAt' | 'carrier' | 'trackingNumber'>): { order: WmsDeliveryOrder; duplicate: boolean } | { conflict: WmsDeliveryOrder } {
     const seen = this.orders.get(order.code);
     if (seen) {
       if (seen.warehouseCode !== order.warehouseCode || JSON.stringify(seen.lines) !== JSON.stringify(order.lines)) {
@@ -103,8 +109,11 @@ export class WmsStore {
       seen.duplicates++;
       return { order: seen, duplicate: true };
     }
+    const now = this.now();
+    const t = order.sentInstants;
+    const paid = t.paidAt ?? t.payTime ?? t.createdAt ?? t.createTime ?? now;
     const accepted: WmsDeliveryOrder = {
-      ...order, wmsId: `WMS${String(++this.sequence).padStart(8, '0')}`, acceptedAt: this.now(), duplicates: 0, shippedAt: null, carrier: null, trackingNumber: null,
+      ...order, wmsId: `WMS${String(++this.sequence).padStart(8, '0')}`, acceptedAt: now, releaseAt: Math.max(now, paid), duplicates: 0, shippedAt: null, carrier: null, trackingNumber: null,
     };
     this.orders.set(order.code, accepted);
     return { order: accepted, duplicate: false };
@@ -123,10 +132,10 @@ export class WmsStore {
     return order;
   }
 
-  /** Orders accepted at least `afterMs` ago and not shipped yet, oldest first. */
+  /** Orders released at least `afterMs` ago and not shipped yet, oldest first. */
   dueToShip(afterMs: number): WmsDeliveryOrder[] {
     const cutoff = this.now() - afterMs;
-    return [...this.orders.values()].filter((o) => o.shippedAt === null && o.acceptedAt <= cutoff).sort((a, b) => a.acceptedAt - b.acceptedAt);
+    return [...this.orders.values()].filter((o) => o.shippedAt === null && o.releaseAt <= cutoff).sort((a, b) => a.releaseAt - b.releaseAt);
   }
 
   /** Units of an item that accepted, unshipped orders will take from a warehouse. */

@@ -24,6 +24,8 @@ export interface PlannedBatchWrite {
   take: ((after: SQL) => CteParts) | null;
   /** `new_deliveries` and `loaded`, writing the orders' delivery orders once `after` holds (the units are taken); if any. */
   deliveries?: ((after: SQL) => CteParts) | null;
+  /** `conversions`, recording the orders' time conversions; if any. */
+  conversions?: CteParts | null;
 }
 
 /** The statement's own CTE: every row the orders and listings parts wrote, counted, so that the levels are locked only after them. */
@@ -40,10 +42,11 @@ function recordedCte(write: PlannedBatchWrite): CteParts {
  * names as they are put together (composeCtes).
  */
 export function plannedBatchStatement(write: PlannedBatchWrite): SQL {
-  if (!write.take) return sql`${composeCtes([write.orders, write.listings])} select true as ok`;
+  const conversions = write.conversions ?? null;
+  if (!write.take) return sql`${composeCtes([write.orders, conversions, write.listings])} select true as ok`;
   const take = write.take(sql`(select n from recorded) > 0`);
   const deliveries = write.deliveries ? write.deliveries(sql`(select ok from fits)`) : null;
-  return sql`${composeCtes([write.orders, write.listings, recordedCte(write), take, deliveries])}
+  return sql`${composeCtes([write.orders, conversions, write.listings, recordedCte(write), take, deliveries])}
     select case when ok then true else oms_abort('planned stock was taken meanwhile') end as ok from fits`;
 }
 

@@ -27,6 +27,7 @@ import { ensureListings, ensureListingsCtes, type SoldListing } from '../modules
 import { allocate, allocationContext, giveBack, heldStep, type AllocationCandidate, type AllocationContext } from './steps/stock-allocation.ts';
 import { capacityNow, deliveryContext, routedDelivery, routedRequests, type RoutingCandidate } from './steps/warehouse-routing.ts';
 import { recordAllocated } from './order-intake.repository.ts';
+import { conversionsWrite, inboundConversions, recordConversions } from '../modules/time/time.service.ts';
 
 /**
  * Order intake (订单接入): orders submitted from anywhere (API, channel pushes and pulls) are
@@ -125,7 +126,8 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
   const holding = items.filter(({ input }, i) => claimsStock.includes(input.status) && plan.admissions[i]?.to !== 'on_hold');
   const listings = ensureListingsCtes(ctx, soldListings(activeShops, holding.map((i) => i.input)));
   const deliveries = plan.deliveries.length ? (after: Parameters<typeof newDeliveriesCtes>[2]) => newDeliveriesCtes(ctx, plan.deliveries, after) : null;
-  const written = await recordAllocated(ctx.db, { orders: orders.ctes, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
+  const conversions = conversionsWrite(ctx, items.map(({ input }, i) => ({ orderId: plan.ids[i]!, conversions: inboundConversions(input) })));
+  const written = await recordAllocated(ctx.db, { orders: orders.ctes, conversions, listings, take: takePlannedCtes(ctx, plan.reservations), deliveries });
   return written ? orders.results : null;
 }
 
@@ -137,6 +139,7 @@ async function recordPlanned(ctx: RequestContext, items: Submission[], { alloc, 
 async function recordBatch(base: RequestContext, items: Submission[], { alloc, activeShops, rules, tiers }: TenantConfig, ruled: Ruled): Promise<IngestResult[]> {
   return inTransaction(base, async (ctx) => {
     const results = await ingestBatch(ctx, items.map(({ input, actor }, i) => ({ input, actor, decision: decisionOf(ruled[i]!) })), tiers);
+    await recordConversions(ctx, results.flatMap((r, i) => (r.outcome === 'unchanged' ? [] : [{ orderId: r.order.id, conversions: inboundConversions(items[i]!.input) }])));
     if (!alloc) {
       await ruleEffects(ctx, results, ruled);
       return results;

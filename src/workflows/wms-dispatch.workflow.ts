@@ -20,7 +20,10 @@ import { beingSent } from '../modules/orders/orders.lifecycle.ts';
 import { orderProgress } from '../modules/fulfillment/delivery-orders.lifecycle.ts';
 import { wmsLinks, type WmsLink } from '../modules/warehouses/warehouses.service.ts';
 import { adapterFor, sourcePlatformCode } from '../modules/wms/wms.adapters.ts';
-import type { DeliveryOrderMessage, PushOutcome, WmsAdapter } from '../modules/wms/wms.message.ts';
+import type { DeliveryOrderMessage, PushOutcome, PushResult, WmsAdapter } from '../modules/wms/wms.message.ts';
+import { recordConversions } from '../modules/time/time.service.ts';
+import type { TimeConversion } from '../platform/time/conversions.ts';
+import { atLocalTime } from '../platform/time/wall-clock.ts';
 import { ConfigCache } from '../platform/config-cache.ts';
 import { inTransaction } from '../platform/transaction.ts';
 import { backoffDelay, defaultStockSyncSettings } from '../modules/inventory/stock-pushes.service.ts';
@@ -93,6 +96,8 @@ function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, num
   return {
     code: d.code, warehouseCode: d.warehouseCode, timeZone: link.timeZone, sourcePlatformCode: sourcePlatformCode(order.channel),
     sourceOrderCode: order.channelOrderId, createdAt: order.orderedAt, paidAt: order.paidAt,
+    // Its work day's cut-off on the warehouse's wall clock (a cut-off in a DST gap moves forward, see docs/time.md).
+    shipBy: link.cutOff ? atLocalTime(d.workDay, link.cutOff, link.timeZone) : null,
     receiver: {
       name: order.receiverName, phone: order.receiverPhone, country: order.receiverCountry, province: order.receiverProvince,
       city: order.receiverCity, district: order.receiverDistrict, address: order.receiverAddress, postcode: order.receiverPostcode,
@@ -136,9 +141,12 @@ function endpointsOf(ctx: RequestContext, deps: DispatchDeps, options: DispatchO
 }
 
 /** Sends one tenant's leased delivery orders and returns what came of each. */
-async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<DeliveryResult[]> {
+/** A send's result, with the conversions its times went through as the message was written. */
+type SentResult = DeliveryResult & { conversions?: readonly TimeConversion[] };
+
+async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: DeliveryOrderRow[], options: DispatchOptions): Promise<SentResult[]> {
   const [{ links, adapters }, orders] = await Promise.all([endpointsOf(ctx, deps, options), ordersWithLines(ctx, leased.map((d) => d.orderId))]);
-  return mapPooled(leased, options.concurrency, async (d): Promise<DeliveryResult> => {
+  return mapPooled(leased, options.concurrency, async (d): Promise<SentResult> => {
     const now = ctx.clock.now().getTime();
     const found = orders.get(d.orderId);
     if (!found || found.order.status === 'cancelled') return { code: d.code, status: 'cancelled', lastError: 'order cancelled' };
@@ -149,10 +157,10 @@ async function sendAll(ctx: RequestContext, deps: DispatchDeps, leased: Delivery
     const link = links.get(d.warehouseCode);
     const adapter = adapters.get(d.warehouseCode);
     const started = performance.now();
-    const outcome: PushOutcome = link && adapter
+    const outcome: PushResult = link && adapter
       ? await adapter.pushDeliveryOrder(messageOf(d, found.order, new Map(found.lines.map((l) => [l.lineNo, l.unitPriceFen])), link))
       : { kind: 'retry', reason: `warehouse ${d.warehouseCode} has no WMS link` };
-    return resultOf(d, outcome, options, ctx.clock.now().getTime(), performance.now() - started);
+    return { ...resultOf(d, outcome, options, ctx.clock.now().getTime(), performance.now() - started), conversions: outcome.conversions };
   });
 }
 
@@ -179,9 +187,11 @@ function alertsOf(changed: DeliveryOrderRow[], results: Map<string, DeliveryResu
 }
 
 /** Writes a tenant's results and moves its orders on, in one transaction, with the alerts people must see. */
-async function settle(base: RequestContext, leased: DeliveryOrderRow[], results: DeliveryResult[], options: DispatchOptions, logger: Logger): Promise<void> {
+async function settle(base: RequestContext, leased: DeliveryOrderRow[], sent: SentResult[], options: DispatchOptions, logger: Logger): Promise<void> {
   const orderOf = new Map(leased.map((d) => [d.code, d.orderId]));
+  const results = sent.map(({ conversions: _, ...result }): DeliveryResult => result);
   const alerts = await inTransaction(base, async (ctx) => {
+    await recordConversions(ctx, sent.flatMap((r) => (r.conversions?.length ? [{ orderId: orderOf.get(r.code)!, subject: r.code, conversions: r.conversions }] : [])));
     // Orders first, then their delivery orders: the order every writer locks them in.
     const locked = new Map((await lockOrders(ctx, results.map((r) => orderOf.get(r.code)!))).map((o) => [o.id, o]));
     const { changed, live } = await recordDeliveryResults(ctx, results.map((r) => orderOf.get(r.code)!), results);

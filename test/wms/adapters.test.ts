@@ -15,7 +15,7 @@ const jsonAccount = { appKey: 'oms-us', appSecret: 'json-secret' };
 function message(code: string, warehouseCode: string, timeZone: string): DeliveryOrderMessage {
   return {
     code, warehouseCode, timeZone, sourcePlatformCode: 'DY', sourceOrderCode: '6921000000000000001',
-    createdAt: new Date('2026-11-11T01:59:00Z'), paidAt: new Date('2026-11-11T01:59:30Z'),
+    createdAt: new Date('2026-11-11T01:59:00Z'), paidAt: new Date('2026-11-11T01:59:30Z'), shipBy: new Date('2026-11-11T08:00:00Z'),
     receiver: { name: '李娜', phone: '13912345678', country: 'CN', province: '广东省', city: '广州市', district: '天河区', address: '体育西路 1 号', postcode: null },
     lines: [{ lineNo: 1, sku: 'SOFA', quantity: 2, unitPriceFen: 129900 }],
   };

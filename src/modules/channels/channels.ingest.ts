@@ -17,7 +17,8 @@ export type OrderSink = (ctx: RequestContext, order: OrderInput) => Promise<unkn
 export async function ingestFromChannel(ctx: RequestContext, sink: OrderSink, shop: ShopCredentials, order: OrderInput): Promise<boolean> {
   const parsed = judgedAt(ctx.clock, () => orderInput.safeParse({ ...order, shopId: shop.shopId }));
   if (parsed.success) {
-    await sink(ctx, parsed.data);
+    // The schema knows nothing of the conversions the connector read the times with: they go along as read.
+    await sink(ctx, order.timeConversions ? { ...parsed.data, timeConversions: order.timeConversions } : parsed.data);
     return true;
   }
   await recordDeadLetter(ctx.db, ctx.clock, {

@@ -1,4 +1,6 @@
 import { decimalToMinor, MoneyFormatError } from '../../platform/money.ts';
+import { ConversionLog, type TimeConversion } from '../../platform/time/conversions.ts';
+import { InstantFormatError, isoUtc } from '../../platform/time/instants.ts';
 import { CHINA_ZONE, parseWallClock, WallClockError } from '../../platform/time/wall-clock.ts';
 
 /**
@@ -41,11 +43,31 @@ export function chinaTimeToIso(value: unknown, path: string, malformed: Malforme
   const s = text(value);
   if (!s) return undefined;
   try {
-    return parseWallClock(s, CHINA_ZONE).toISOString().replace('.000Z', 'Z');
+    return isoUtc(parseWallClock(s, CHINA_ZONE));
   } catch (err) {
     if (err instanceof WallClockError) return malformed(path, problem ?? err.message);
     throw err;
   }
+}
+
+/**
+ * The conversions of a message's times as the channel wrote them (field → its raw value), for the
+ * order's audit: each one's text, its zone (the channel's, or Unix seconds), the UTC instant.
+ * Values the normaliser refused or read as absent (Douyin's 0) are left out.
+ */
+export function channelTimeConversions(zone: string, fields: Record<string, unknown>): TimeConversion[] {
+  const log = new ConversionLog('channel_in');
+  for (const [field, value] of Object.entries(fields)) {
+    const t = text(value);
+    if (!t || t === '0') continue;
+    try {
+      if (zone === 'unix-seconds') log.unixIn(field, t);
+      else log.wallClockIn(field, t, zone);
+    } catch (err) {
+      if (!(err instanceof InstantFormatError)) throw err;
+    }
+  }
+  return log.records;
 }
 
 /**

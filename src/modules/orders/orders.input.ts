@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TimeConversion } from '../../platform/time/conversions.ts';
 import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
@@ -143,7 +144,11 @@ export const orderInput = z
   })
   .meta({ examples: [orderInputExample] });
 
-export type OrderInput = z.output<typeof orderInput>;
+/**
+ * A canonical order. A connector adds the conversions of the channel's own times it read (the
+ * API's schema has no such field, so a caller cannot write them).
+ */
+export type OrderInput = z.output<typeof orderInput> & { timeConversions?: readonly TimeConversion[] };
 
 export const transitionInputExample = { to: 'on_hold', reason: 'customer asked to change the address' } as const;
 

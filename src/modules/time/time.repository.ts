@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { insertRows, type Database } from '../../platform/db/index.ts';
+import { cteParts, insertRows, insertStatement, type CteParts, type Database } from '../../platform/db/index.ts';
 import { businessCalendars, calendarDays, timeConversions } from './time.schema.ts';
 
 export type CalendarRow = typeof businessCalendars.$inferSelect;
@@ -48,10 +48,17 @@ export async function deleteDays(db: Database, tenantId: string, code: string, d
   await db.delete(calendarDays).where(and(eq(calendarDays.tenantId, tenantId), eq(calendarDays.calendarCode, code), inArray(calendarDays.date, dates)));
 }
 
+const once = ['tenantId', 'orderId', 'boundary', 'field', 'sourceValue', 'targetZone', 'rendered'];
+
+/** The CTE `conversions`, recording these inside a larger statement (a planned intake batch). */
+export function conversionsCte(rows: NewTimeConversionRow[]): CteParts {
+  return cteParts(['conversions'], sql`conversions as (${insertStatement(timeConversions, rows, { skipConflictsOn: once, returning: 'id' })})`);
+}
+
 /** Records conversions; one recorded before (the same message read again, the same delivery order sent again) is skipped. */
 export async function insertConversions(db: Database, rows: NewTimeConversionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertRows(db, timeConversions, rows, { skipConflictsOn: ['tenantId', 'orderId', 'boundary', 'field', 'sourceValue', 'targetZone', 'rendered'] });
+  await insertRows(db, timeConversions, rows, { skipConflictsOn: once });
 }
 
 export async function conversionsOf(db: Database, tenantId: string, orderId: string): Promise<TimeConversionRow[]> {

@@ -1,10 +1,10 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { ConfigCache, configChanged } from '../../platform/config-cache.ts';
-import type { Database } from '../../platform/db/index.ts';
+import type { CteParts, Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { parseIsoInstant, isoUtc } from '../../platform/time/instants.ts';
-import type { TimeConversion } from '../../platform/time/conversions.ts';
+import { isoConversions, type TimeConversion } from '../../platform/time/conversions.ts';
 import { localDateOf } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
@@ -146,12 +146,29 @@ export interface OrderConversions {
   conversions: readonly TimeConversion[];
 }
 
-export async function recordConversions(ctx: RequestContext, items: OrderConversions[]): Promise<void> {
+function conversionRows(ctx: RequestContext, items: OrderConversions[]) {
   const at = ctx.clock.now();
-  const rows = items.flatMap((item) => item.conversions.map((c) => ({
+  return items.flatMap((item) => item.conversions.map((c) => ({
     tenantId: ctx.tenantId, orderId: item.orderId, id: newId(), subject: item.subject ?? null, ...c, utc: parseIsoInstant(c.utc), recordedAt: at,
   })));
-  await repo.insertConversions(ctx.db, rows);
+}
+
+export async function recordConversions(ctx: RequestContext, items: OrderConversions[]): Promise<void> {
+  await repo.insertConversions(ctx.db, conversionRows(ctx, items));
+}
+
+/** The same as a part of a larger statement; null when there is nothing to record. */
+export function conversionsWrite(ctx: RequestContext, items: OrderConversions[]): CteParts | null {
+  const rows = conversionRows(ctx, items);
+  return rows.length ? repo.conversionsCte(rows) : null;
+}
+
+/**
+ * The conversions an order's times went through on the way in: the ones its connector read the
+ * channel's times with, or, for an order given to the API, each instant given with an offset.
+ */
+export function inboundConversions(input: { timeConversions?: readonly TimeConversion[]; orderedAt: string; paidAt?: string; channelModifiedAt?: string; shipBy?: string }): readonly TimeConversion[] {
+  return input.timeConversions ?? isoConversions({ orderedAt: input.orderedAt, paidAt: input.paidAt, channelModifiedAt: input.channelModifiedAt, shipBy: input.shipBy });
 }
 
 /** Every time conversion an order went through, in the order they happened. */

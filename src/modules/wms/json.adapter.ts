@@ -1,5 +1,6 @@
-import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
+import { ConversionLog } from '../../platform/time/conversions.ts';
+import { isoInZone } from '../../platform/time/instants.ts';
 import { signWmsJson } from './json.sign.ts';
 import { getFromWms, postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
@@ -11,14 +12,14 @@ export interface WmsJsonConfig {
   readonly timeoutMs?: number;
 }
 
-/** An instant as ISO-8601 with the offset of the warehouse's zone. */
-const inZone = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISO({ suppressMilliseconds: true })!;
-
-export function deliveryOrderJson(order: DeliveryOrderMessage): string {
+/** The delivery order as the JSON protocol has it; every instant ISO-8601 with the offset of the warehouse's zone, written down in `log`. */
+export function deliveryOrderJson(order: DeliveryOrderMessage, log = new ConversionLog('wms_out')): string {
   const r = order.receiver;
+  const zone = order.timeZone;
   return JSON.stringify({
     deliveryOrderCode: order.code, warehouseCode: order.warehouseCode, sourcePlatformCode: order.sourcePlatformCode, sourceOrderCode: order.sourceOrderCode,
-    createdAt: inZone(order.createdAt, order.timeZone), ...(order.paidAt ? { paidAt: inZone(order.paidAt, order.timeZone) } : {}),
+    createdAt: log.isoOut('createdAt', order.createdAt, zone), ...(order.paidAt ? { paidAt: log.isoOut('paidAt', order.paidAt, zone) } : {}),
+    ...(order.shipBy ? { shipBy: log.isoOut('shipBy', order.shipBy, zone) } : {}),
     receiver: { name: r.name, phone: r.phone, country: r.country, region: r.province, city: r.city, district: r.district, postcode: r.postcode, address: r.address },
     lines: order.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: { amountMinor: l.unitPriceFen } })),
   });
@@ -30,17 +31,18 @@ export function wmsJsonAdapter(config: WmsJsonConfig, clock: Clock): WmsAdapter 
     async pushDeliveryOrder(order) {
       const refused = unknownZone(order);
       if (refused) return refused;
-      const body = deliveryOrderJson(order);
-      const timestamp = inZone(clock.now(), order.timeZone);
+      const log = new ConversionLog('wms_out');
+      const body = deliveryOrderJson(order, log);
+      const timestamp = isoInZone(clock.now(), order.timeZone);
       const signature = signWmsJson(timestamp, body, config.appSecret);
       const headers = { 'content-type': 'application/json', 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signature };
       const sent = await postToWms(`${config.url}/api/v1/delivery-orders`, headers, body, config.timeoutMs);
-      return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
+      return { ...('kind' in sent ? sent : readAnswer(sent.status, sent.text)), conversions: log.records };
     },
     async queryInventory(warehouseCode, timeZone, skus) {
       const lines: { sku: string; quantity: number }[] = [];
       for (const sku of skus) {
-        const timestamp = inZone(clock.now(), timeZone);
+        const timestamp = isoInZone(clock.now(), timeZone);
         const headers = { 'x-app-key': config.appKey, 'x-timestamp': timestamp, 'x-signature': signWmsJson(timestamp, '', config.appSecret) };
         const sent = await getFromWms(`${config.url}/api/v1/inventory?${new URLSearchParams({ warehouseCode, sku })}`, headers, config.timeoutMs);
         if ('kind' in sent) return { kind: 'failed', reason: sent.kind === 'retry' ? sent.reason : sent.kind };

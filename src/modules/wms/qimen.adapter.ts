@@ -1,7 +1,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { DateTime } from 'luxon';
 import type { Clock } from '../../platform/clock.ts';
-import { formatWallClock } from '../../platform/time/wall-clock.ts';
+import { ConversionLog } from '../../platform/time/conversions.ts';
+import { formatWallClock, offsetOf } from '../../platform/time/wall-clock.ts';
 import { signQimen } from './qimen.sign.ts';
 import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
 
@@ -27,26 +27,28 @@ function money(fen: number): string {
 }
 
 /** The UTC offset a zone had at an instant, as +08:00: with it the wall clock is never ambiguous. */
-const offsetAt = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat('ZZ');
 
 /**
  * `taobao.qimen.deliveryorder.create` as XML. Qimen times are wall-clock strings without a zone:
  * they are written in the warehouse's zone, and `extendProps` carries the zone and each time's
  * offset (a wall-clock time in the hour a DST change repeats would otherwise name two instants).
  */
-export function deliveryOrderCreateXml(order: DeliveryOrderMessage): string {
-  const wall = (at: Date | null) => (at ? formatWallClock(at, order.timeZone) : undefined);
+export function deliveryOrderCreateXml(order: DeliveryOrderMessage, log = new ConversionLog('wms_out')): string {
+  const wall = (field: string, at: Date | null) => (at ? log.wallClockOut(field, at, order.timeZone) : undefined);
   const r = order.receiver;
   return `<?xml version="1.0" encoding="utf-8"?>${builder.build({
     request: {
       deliveryOrder: {
         deliveryOrderCode: order.code, orderType: 'JYCK', warehouseCode: order.warehouseCode, sourcePlatformCode: order.sourcePlatformCode,
-        createTime: wall(order.createdAt), payTime: wall(order.paidAt),
+        createTime: wall('createTime', order.createdAt), payTime: wall('payTime', order.paidAt),
         receiverInfo: { name: r.name, mobile: r.phone, countryCode: r.country, province: r.province, city: r.city, area: r.district ?? undefined, zipCode: r.postcode ?? undefined, detailAddress: r.address },
         extendProps: {
           timeZone: order.timeZone,
-          createTimeOffset: offsetAt(order.createdAt, order.timeZone),
-          payTimeOffset: order.paidAt ? offsetAt(order.paidAt, order.timeZone) : undefined,
+          createTimeOffset: offsetOf(order.createdAt, order.timeZone),
+          payTimeOffset: order.paidAt ? offsetOf(order.paidAt, order.timeZone) : undefined,
+          // The latest it may ship: its work day's cut-off on the warehouse's wall clock.
+          shipBy: wall('shipBy', order.shipBy),
+          shipByOffset: order.shipBy ? offsetOf(order.shipBy, order.timeZone) : undefined,
         },
       },
       orderLines: {
@@ -72,8 +74,9 @@ export function qimenAdapter(config: QimenConfig, clock: Clock): WmsAdapter {
     async pushDeliveryOrder(order) {
       const refused = unknownZone(order);
       if (refused) return refused;
-      const sent = await call('taobao.qimen.deliveryorder.create', deliveryOrderCreateXml(order));
-      return 'kind' in sent ? sent : readAnswer(sent.status, sent.text);
+      const log = new ConversionLog('wms_out');
+      const sent = await call('taobao.qimen.deliveryorder.create', deliveryOrderCreateXml(order, log));
+      return { ...('kind' in sent ? sent : readAnswer(sent.status, sent.text)), conversions: log.records };
     },
     async queryInventory(warehouseCode, _timeZone, skus) {
       const lines: { sku: string; quantity: number }[] = [];

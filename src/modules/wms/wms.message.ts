@@ -1,4 +1,5 @@
-import { IANAZone } from 'luxon';
+import type { TimeConversion } from '../../platform/time/conversions.ts';
+import { isTimeZone } from '../../platform/time/wall-clock.ts';
 
 /**
  * A delivery order as it goes to a warehouse, whatever the protocol: what to ship, from which
@@ -16,6 +17,8 @@ export interface DeliveryOrderMessage {
   readonly sourceOrderCode: string;
   readonly createdAt: Date;
   readonly paidAt: Date | null;
+  /** When its work day's cut-off falls, on the warehouse's wall clock: when it must ship by; null without a cut-off. */
+  readonly shipBy: Date | null;
   readonly receiver: {
     readonly name: string;
     readonly phone: string;
@@ -42,8 +45,11 @@ export type PushOutcome =
 /** Units physically in a warehouse per SKU as its WMS counts them (on the shelf, shipped ones gone), or why it could not say. */
 export type InventoryAnswer = { readonly kind: 'counted'; readonly lines: { sku: string; quantity: number }[] } | { readonly kind: 'failed'; readonly reason: string };
 
+/** What came of sending, with the conversions the message's times went through as it was written. */
+export type PushResult = PushOutcome & { readonly conversions?: readonly TimeConversion[] };
+
 export interface WmsAdapter {
-  pushDeliveryOrder(order: DeliveryOrderMessage): Promise<PushOutcome>;
+  pushDeliveryOrder(order: DeliveryOrderMessage): Promise<PushResult>;
   /** What the WMS holds of these SKUs in one of its warehouses. */
   queryInventory(warehouseCode: string, timeZone: string, skus: string[]): Promise<InventoryAnswer>;
 }
@@ -72,13 +78,8 @@ function networkFailure(err: unknown): PushOutcome {
   return { kind: 'retry', reason: `no answer from the WMS: ${what}` };
 }
 
-/** Zone names checked so far: asking the runtime builds a formatter each time, too slow per message. */
-const knownZones = new Map<string, boolean>();
-
 /** A delivery order whose warehouse zone the runtime does not know cannot be written in its time: refused before sending. */
 export function unknownZone(order: DeliveryOrderMessage): PushOutcome | null {
-  let valid = knownZones.get(order.timeZone);
-  if (valid === undefined) knownZones.set(order.timeZone, (valid = IANAZone.isValidZone(order.timeZone)));
-  if (valid) return null;
+  if (isTimeZone(order.timeZone)) return null;
   return { kind: 'rejected', code: 'INVALID_TIME_ZONE', message: `warehouse ${order.warehouseCode} has no valid IANA time zone (${order.timeZone})` };
 }

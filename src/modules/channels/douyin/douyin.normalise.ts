@@ -1,6 +1,6 @@
-import { fromUnixSeconds } from '../../../platform/time/instants.ts';
+import { fromUnixSeconds, isoUtc } from '../../../platform/time/instants.ts';
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
-import { buyerRefOf, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
+import { buyerRefOf, channelTimeConversions, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
 import { ChannelApiError } from '../connector.ts';
 import {
   DouyinPayloadError,
@@ -100,7 +100,7 @@ export function unixToIso(value: unknown, path: string): string | undefined {
   const seconds = optionalInt(value, path);
   if (seconds === undefined || seconds === 0) return undefined;
   if (seconds < 0) return malformed(path, 'must be Unix seconds');
-  return fromUnixSeconds(seconds).toISOString().replace('.000Z', 'Z');
+  return isoUtc(fromUnixSeconds(seconds));
 }
 
 function flag(value: unknown): boolean {
@@ -342,6 +342,7 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
     channelModifiedAt: unixToIso(raw.update_time, 'update_time'),
     shipBy: unixToIso(raw.exp_ship_time, 'exp_ship_time'),
     lines,
+    timeConversions: channelTimeConversions('unix-seconds', { orderedAt: raw.create_time, paidAt: raw.pay_time, channelModifiedAt: raw.update_time, shipBy: raw.exp_ship_time }),
   };
 }
 

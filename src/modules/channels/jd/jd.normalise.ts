@@ -1,5 +1,6 @@
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
-import { chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
+import { CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
+import { channelTimeConversions, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -137,6 +138,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
     paidAt: paidAt ?? (state.status === 'cancelled' ? undefined : orderedAt),
     channelModifiedAt: wallTime(raw.modified, 'modified'),
     lines,
+    timeConversions: channelTimeConversions(CHINA_ZONE, { orderedAt: raw.orderStartTime, paidAt: raw.paymentConfirmTime, channelModifiedAt: raw.modified }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
-import { buyerRefOf, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
+import { CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
+import { buyerRefOf, channelTimeConversions, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -169,6 +170,7 @@ export function normaliseTaobaoTrade(raw: unknown, shop: { shopId: string; chann
     paidAt: topTimeToIso(raw.pay_time, 'pay_time'),
     channelModifiedAt: topTimeToIso(raw.modified, 'modified'),
     lines,
+    timeConversions: channelTimeConversions(CHINA_ZONE, { orderedAt: raw.created, paidAt: raw.pay_time, channelModifiedAt: raw.modified }),
   };
 }
 
