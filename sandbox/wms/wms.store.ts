@@ -11,6 +11,9 @@ export interface WmsLine {
   readonly quantity: number;
 }
 
+/** How far ahead of the WMS's clock an order's own time may be before it counts as a future order. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 export interface WmsDeliveryOrder {
   readonly code: string;
   readonly wmsId: string;
@@ -24,8 +27,8 @@ export interface WmsDeliveryOrder {
   readonly acceptedAt: number;
   /**
    * When the warehouse starts on it: at once, or, for an order whose payment time lies ahead of
-   * the WMS's clock, not before then (a WMS holds a "future" order: a Beijing time sent as UTC
-   * would make an order paid at 00:30 wait eight hours).
+   * the WMS's clock by more than clocks differ, not before then (a WMS holds a "future" order:
+   * a Beijing time sent as UTC would make an order paid at 00:30 wait eight hours).
    */
   readonly releaseAt: number;
   /** How many times the same delivery order code came again after it was accepted. */
@@ -113,7 +116,7 @@ export class WmsStore {
     const t = order.sentInstants;
     const paid = t.paidAt ?? t.payTime ?? t.createdAt ?? t.createTime ?? now;
     const accepted: WmsDeliveryOrder = {
-      ...order, wmsId: `WMS${String(++this.sequence).padStart(8, '0')}`, acceptedAt: now, releaseAt: Math.max(now, paid), duplicates: 0, shippedAt: null, carrier: null, trackingNumber: null,
+      ...order, wmsId: `WMS${String(++this.sequence).padStart(8, '0')}`, acceptedAt: now, releaseAt: paid > now + CLOCK_SKEW_MS ? paid : now, duplicates: 0, shippedAt: null, carrier: null, trackingNumber: null,
     };
     this.orders.set(order.code, accepted);
     return { order: accepted, duplicate: false };

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { wmsJsonAdapter } from '../../src/modules/wms/json.adapter.ts';
 import { deliveryOrderCreateXml, qimenAdapter } from '../../src/modules/wms/qimen.adapter.ts';
-import type { DeliveryOrderMessage } from '../../src/modules/wms/wms.message.ts';
+import type { DeliveryOrderMessage, PushResult } from '../../src/modules/wms/wms.message.ts';
 import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
 
 /** The WMS adapters against the WMS sandbox: what the warehouse took, and how each failure is read. */
@@ -11,6 +11,9 @@ const T0 = new Date('2026-11-11T02:00:00Z');
 const clock = new ManualClock(T0);
 const qimenAccount = { appKey: 'oms', appSecret: 'qimen-secret', customerId: 'OWNER1' };
 const jsonAccount = { appKey: 'oms-us', appSecret: 'json-secret' };
+
+/** The outcome alone: the conversions written down on the way are another test's. */
+const withoutConversions = ({ conversions: _, ...outcome }: PushResult) => outcome;
 
 function message(code: string, warehouseCode: string, timeZone: string): DeliveryOrderMessage {
   return {
@@ -50,7 +53,7 @@ describe('Qimen adapter', () => {
   });
 
   test('an order the WMS refuses is rejected with its words; busy, down, slow or wrongly signed is worth a retry', async () => {
-    const bad = await adapter(wms.url).pushDeliveryOrder(message('DO-X', 'TJ01', 'Asia/Shanghai'));
+    const bad = await adapter(wms.url).pushDeliveryOrder(message('DO-X', 'TJ01', 'Asia/Shanghai')).then(withoutConversions);
     assert.deepEqual(bad, { kind: 'rejected', code: 'invalid-data:deliveryOrder.warehouseCode', message: 'warehouse TJ01 is not run by this WMS' });
     assert.equal((await adapter(busy.url).pushDeliveryOrder(message('DO-B', 'HZ01', 'Asia/Shanghai'))).kind, 'retry');
     assert.match(JSON.stringify(await adapter(wms.url, { appSecret: 'wrong' }).pushDeliveryOrder(message('DO-S', 'HZ01', 'Asia/Shanghai'))), /retry.*sign-check-failure/);
@@ -59,7 +62,7 @@ describe('Qimen adapter', () => {
     clock.advance(60_001);
     const slow = await startWmsSandbox({ accounts: [qimenAccount], warehouses: ['HZ01'], clock: () => clock.now(), faults: { timeoutRate: 1, timeoutMs: 300 } });
     try {
-      assert.deepEqual(await adapter(slow.url, { timeoutMs: 100 }).pushDeliveryOrder(message('DO-T', 'HZ01', 'Asia/Shanghai')), { kind: 'retry', reason: 'no answer from the WMS: timed out' });
+      assert.deepEqual(await adapter(slow.url, { timeoutMs: 100 }).pushDeliveryOrder(message('DO-T', 'HZ01', 'Asia/Shanghai')).then(withoutConversions), { kind: 'retry', reason: 'no answer from the WMS: timed out' });
     } finally {
       await slow.close();
     }
@@ -124,12 +127,18 @@ describe('JSON adapter (overseas)', () => {
   test('a delivery order is taken once, its instants with the warehouse’s offset', async () => {
     const first = await adapter().pushDeliveryOrder(message('US-1', 'US-LA1', 'America/Los_Angeles'));
     assert.equal(first.kind, 'accepted');
+    // Each instant written is written down: UTC in, the warehouse's zone out.
+    assert.deepEqual(first.conversions?.map((c) => [c.field, c.utc, c.targetZone, c.rendered]), [
+      ['createdAt', '2026-11-11T01:59:00Z', 'America/Los_Angeles', '2026-11-10T17:59:00-08:00'],
+      ['paidAt', '2026-11-11T01:59:30Z', 'America/Los_Angeles', '2026-11-10T17:59:30-08:00'],
+      ['shipBy', '2026-11-11T08:00:00Z', 'America/Los_Angeles', '2026-11-11T00:00:00-08:00'],
+    ]);
     assert.deepEqual(await adapter().pushDeliveryOrder(message('US-1', 'US-LA1', 'America/Los_Angeles')), first);
     assert.deepEqual(wms.store.orders.get('US-1')!.sentTimes, { createdAt: '2026-11-10T17:59:00-08:00', paidAt: '2026-11-10T17:59:30-08:00' });
   });
 
   test('a refused order is rejected with the WMS’s words; refused credentials are worth a retry', async () => {
-    assert.deepEqual(await adapter().pushDeliveryOrder(message('US-X', 'US-NY1', 'America/New_York')), { kind: 'rejected', code: 'UNKNOWN_WAREHOUSE', message: 'warehouse US-NY1 is not run by this WMS' });
+    assert.deepEqual(await adapter().pushDeliveryOrder(message('US-X', 'US-NY1', 'America/New_York')).then(withoutConversions), { kind: 'rejected', code: 'UNKNOWN_WAREHOUSE', message: 'warehouse US-NY1 is not run by this WMS' });
     assert.match(JSON.stringify(await adapter({ appSecret: 'wrong' }).pushDeliveryOrder(message('US-2', 'US-LA1', 'America/Los_Angeles'))), /retry.*BAD_SIGNATURE/);
   });
 });
