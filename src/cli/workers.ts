@@ -7,6 +7,7 @@ import type { Flows } from '../workflows/flows.ts';
 import { startReconciliation } from '../modules/inventory/reconciliation.jobs.ts';
 import { startScorecard } from '../modules/inventory/scorecard.jobs.ts';
 import { startWebhookCalls } from '../modules/webhooks/webhooks.jobs.ts';
+import { startCalendarChecks } from '../modules/time/time.jobs.ts';
 import type { ConnectorRegistry } from '../modules/channels/channels.pull.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/index.ts';
@@ -27,7 +28,7 @@ export interface WorkerDeps {
 }
 
 /**
- * The background work of a process: channel pulls, order upkeep, the inventory jobs, the WMS dispatcher and outbound webhook calls. Every job claims its
+ * The background work of a process: channel pulls, order upkeep, the inventory jobs, the WMS dispatcher, outbound webhook calls and the calendars' data check. Every job claims its
  * work in the database, so any number of processes may run them against one PostgreSQL.
  */
 export function startWorkers(deps: WorkerDeps): Job {
@@ -39,5 +40,6 @@ export function startWorkers(deps: WorkerDeps): Job {
     startReconciliation({ ...deps, takeSnapshot: (ctx, code) => snapshotFromWms(ctx, deps.secrets, code) }),
     startScorecard(deps),
     startWebhookCalls(deps),
+    startCalendarChecks(deps),
   ]);
 }

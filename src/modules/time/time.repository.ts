@@ -64,3 +64,9 @@ export async function insertConversions(db: Database, rows: NewTimeConversionRow
 export async function conversionsOf(db: Database, tenantId: string, orderId: string): Promise<TimeConversionRow[]> {
   return db.select().from(timeConversions).where(and(eq(timeConversions.tenantId, tenantId), eq(timeConversions.orderId, orderId))).orderBy(asc(timeConversions.id));
 }
+
+/** Tenants that keep at least one calendar. */
+export async function tenantsWithCalendars(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ tenantId: businessCalendars.tenantId }).from(businessCalendars);
+  return rows.map((r) => r.tenantId);
+}
