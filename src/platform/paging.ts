@@ -1,4 +1,5 @@
 import { AppError } from './errors.ts';
+import { InstantFormatError, parseIsoInstant } from './time/instants.ts';
 import { isStorableText } from './validation.ts';
 
 /**
@@ -34,12 +35,22 @@ export function encodeInstantCursor(at: Date, id: string): string {
 /** The instant and id an encodeInstantCursor cursor carries; a 400 for anything else. */
 export function decodeInstantCursor(cursor: string, path = 'cursor'): { at: Date; id: string } {
   const [iso, id] = decodeCursor(cursor, 2, path);
-  const at = new Date(iso!);
-  const year = at.getUTCFullYear();
-  if (Number.isNaN(year) || year < 1970 || year > 9999) {
+  const at = instantOfCursor(iso!);
+  // No row of ours is older than 1970 (a negative instant is a forged cursor); the text's four-digit year bounds the future.
+  if (!at || at.getTime() < 0) {
     throw new AppError('VALIDATION_FAILED', `${path} is not one this API returned`, [{ path, message: `invalid ${path}` }]);
   }
   return { at, id: id! };
+}
+
+/** The instant of a cursor's ISO key (toISOString wrote it), or null when the key is no such text. */
+function instantOfCursor(iso: string): Date | null {
+  try {
+    return parseIsoInstant(iso);
+  } catch (err) {
+    if (err instanceof InstantFormatError) return null;
+    throw err;
+  }
 }
 
 /** How many rows to ask for to fill a page of `limit` and know whether another follows. */

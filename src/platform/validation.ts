@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { systemClock, type Clock } from './clock.ts';
+import { isoInstantMs, parseIsoInstant } from './time/instants.ts';
 
 /**
  * Input building blocks shared by every API schema, so the same input is refused the same way
@@ -54,15 +55,15 @@ export const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
 /** Required, trimmed, bounded text. */
 export const text = (max: number) => str().trim().min(1).max(max);
 
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
+const EARLIEST = parseIsoInstant('2000-01-01T00:00:00Z').getTime();
+const LATEST = parseIsoInstant('2100-01-01T00:00:00Z').getTime();
 
 /** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
 export const instant = () =>
   z.iso
     .datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' })
     .refine((v) => {
-      const t = Date.parse(v);
+      const t = isoInstantMs(v);
       return t >= EARLIEST && t < LATEST;
     }, 'must be between the years 2000 and 2099');
 
@@ -88,7 +89,7 @@ export function judgedAt<T>(clock: Clock, parse: () => T): T {
 /** An instant that has already happened: not more than a day ahead of the judging clock. */
 export const pastInstant = () =>
   instant().refine(
-    (v) => Date.parse(v) <= (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS,
+    (v) => isoInstantMs(v) <= (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS,
     'must not be more than a day in the future',
   );
 

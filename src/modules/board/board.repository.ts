@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../../platform/db/index.ts';
+import { instantFromDb } from '../../platform/time/instants.ts';
 import { waitingForWarehouse, type OrderStatus } from '../orders/orders.lifecycle.ts';
 import type { Priority } from '../orders/orders.priority.ts';
 
@@ -87,8 +88,7 @@ const rowColumns = sql`
 
 type Raw = Omit<BoardRow, 'paidAt' | 'createdAt' | 'processBy'> & { paidAt: string | Date | null; createdAt: string | Date; processBy: string | Date };
 
-const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
-const toRow = (r: Raw): BoardRow => ({ ...r, totalFen: Number(r.totalFen), paidAt: r.paidAt === null ? null : asDate(r.paidAt), createdAt: asDate(r.createdAt), processBy: asDate(r.processBy) });
+const toRow = (r: Raw): BoardRow => ({ ...r, totalFen: Number(r.totalFen), paidAt: r.paidAt === null ? null : instantFromDb(r.paidAt), createdAt: instantFromDb(r.createdAt), processBy: instantFromDb(r.processBy) });
 
 /** A page of the board: deadline first, then id, after the given position. */
 export async function boardPage(db: Database, tenantId: string, filter: BoardFilter, after: { processBy: Date; id: string } | null, limit: number): Promise<BoardRow[]> {
@@ -132,5 +132,5 @@ export async function ordersPerHour(db: Database, tenantId: string, from: Date):
     where o.tenant_id = ${tenantId} and o.created_at >= ${from.toISOString()}::timestamptz
     group by 1, 2
     order by 1, 2`)) as { hour: string | Date; channel: string; count: number }[];
-  return rows.map((r) => ({ hour: asDate(r.hour), channel: r.channel, count: Number(r.count) }));
+  return rows.map((r) => ({ hour: instantFromDb(r.hour), channel: r.channel, count: Number(r.count) }));
 }

@@ -4,6 +4,7 @@ import { orderStatuses } from '../orders/orders.lifecycle.ts';
 import { priorities } from '../orders/orders.priority.ts';
 import { timeZone } from '../time/time.input.ts';
 import { csvOf } from '../../platform/validation.ts';
+import { wallClockStamp } from '../../platform/time/wall-clock.ts';
 import { csvHeader, csvLine } from './board.csv.ts';
 import { boardPage, boardRows, boardSummary, ordersPerHour } from './board.service.ts';
 
@@ -53,7 +54,8 @@ export function boardRoutes(app: Api): void {
     const { lang, tz, ...query } = req.query;
     let body = csvHeader(lang, tz);
     for await (const row of boardRows(ctx, query, EXPORT_MAX_ROWS)) body += csvLine(row, tz, lang);
-    const stamp = ctx.clock.now().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    // Stamped on the wall clock the file's times are written in, so its name matches its contents.
+    const stamp = wallClockStamp(ctx.clock.now(), tz);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="orders-${stamp}.csv"`)

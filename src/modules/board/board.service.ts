@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { decodeCursor, encodeCursor, pageOf, pageProbe } from '../../platform/paging.ts';
 import { AppError } from '../../platform/errors.ts';
+import { InstantFormatError, parseIsoInstant } from '../../platform/time/instants.ts';
 import { waitingForWarehouse, type OrderStatus } from '../orders/orders.lifecycle.ts';
 import { priorities, type Priority } from '../orders/orders.priority.ts';
 import * as repo from './board.repository.ts';
@@ -82,9 +83,12 @@ export type BoardRowView = ReturnType<typeof boardRowView>;
 
 function decodePosition(cursor: string): { processBy: Date; id: string } {
   const [iso, id] = decodeCursor(cursor, 2);
-  const processBy = new Date(iso!);
-  if (Number.isNaN(processBy.getTime())) throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
-  return { processBy, id: id! };
+  try {
+    return { processBy: parseIsoInstant(iso!), id: id! };
+  } catch (err) {
+    if (err instanceof InstantFormatError) throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor' }]);
+    throw err;
+  }
 }
 
 export async function boardPage(ctx: RequestContext, query: BoardQuery) {

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { instantFromDb, instantFromDbOrNull } from '../../platform/time/instants.ts';
 import { rowsOf, type Database } from '../../platform/db/index.ts';
 import { deadLetters, pullCursors, receivedMessages, shops, webhookRefusals } from './channels.schema.ts';
 
@@ -38,11 +39,11 @@ export async function leaseDueCursors(db: Database, now: Date, dueBefore: Date, 
   return rowsOf(result).map((r) => ({
     tenantId: String(r.tenantId),
     shopId: String(r.shopId),
-    pulledTo: new Date(r.pulledTo as string),
-    leaseUntil: r.leaseUntil ? new Date(r.leaseUntil as string) : null,
-    lastRunAt: r.lastRunAt ? new Date(r.lastRunAt as string) : null,
+    pulledTo: instantFromDb(r.pulledTo as string | Date),
+    leaseUntil: instantFromDbOrNull(r.leaseUntil),
+    lastRunAt: instantFromDbOrNull(r.lastRunAt),
     lastError: (r.lastError as string | null) ?? null,
-    updatedAt: new Date(r.updatedAt as string),
+    updatedAt: instantFromDb(r.updatedAt as string | Date),
   }));
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertStatement, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
+import { instantFromDb, instantFromDbOrNull } from '../../platform/time/instants.ts';
 import { deliveryAttempts, deliveryOrders, wmsInbound } from './fulfillment.schema.ts';
 import type { Move } from '../../platform/lifecycle.ts';
 import { countsTowardCapacity, type DeliveryState, type DeliveryStatus, type NoticeStatus, type StoredNoticeStatus } from './delivery-orders.lifecycle.ts';
@@ -159,18 +160,16 @@ async function claim(db: Database, queue: keyof typeof queues, now: Date, leaseU
 /** Delivery orders owed to their WMS (see claim). */
 export const claimDue = (db: Database, now: Date, leaseUntil: Date, limit: number) => claim(db, 'delivery', now, leaseUntil, limit);
 
-const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
-
 function fromRaw(r: Record<string, unknown>): DeliveryOrderRow {
   const json = <T>(v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
   return {
     tenantId: String(r.tenant_id), code: String(r.code), orderId: String(r.order_id), warehouseCode: String(r.warehouse_code), status: String(r.status) as DeliveryStatus,
     lines: json(r.lines), decision: json(r.decision), workDay: String(r.work_day), attempts: Number(r.attempts),
-    nextAttemptAt: date(r.next_attempt_at), leaseUntil: date(r.lease_until), lastError: (r.last_error as string | null) ?? null,
+    nextAttemptAt: instantFromDbOrNull(r.next_attempt_at), leaseUntil: instantFromDbOrNull(r.lease_until), lastError: (r.last_error as string | null) ?? null,
     wmsId: (r.wms_id as string | null) ?? null, carrier: (r.carrier as string | null) ?? null, trackingNo: (r.tracking_no as string | null) ?? null,
-    createdAt: date(r.created_at)!, updatedAt: date(r.updated_at)!, acceptedAt: date(r.accepted_at), shippedAt: date(r.shipped_at),
-    noticeStatus: (r.notice_status as StoredNoticeStatus | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: date(r.notice_next_at),
-    noticeLeaseUntil: date(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null, failingSince: date(r.failing_since),
+    createdAt: instantFromDb(r.created_at as string | Date), updatedAt: instantFromDb(r.updated_at as string | Date), acceptedAt: instantFromDbOrNull(r.accepted_at), shippedAt: instantFromDbOrNull(r.shipped_at),
+    noticeStatus: (r.notice_status as StoredNoticeStatus | null) ?? null, noticeAttempts: Number(r.notice_attempts ?? 0), noticeNextAt: instantFromDbOrNull(r.notice_next_at),
+    noticeLeaseUntil: instantFromDbOrNull(r.notice_lease_until), noticeError: (r.notice_error as string | null) ?? null, failingSince: instantFromDbOrNull(r.failing_since),
   };
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, insertRows, rowsOf, type Database } from '../../platform/db/index.ts';
+import { instantFromDb } from '../../platform/time/instants.ts';
 import { inventorySettings, oversells, skuStockSettings, stockLevels, stockMovements } from './inventory.schema.ts';
 
 export type LevelRow = typeof stockLevels.$inferSelect;
@@ -253,7 +254,7 @@ function levelFromSql(r: Record<string, unknown>): LevelRow {
     onHand: Number(r.on_hand),
     reserved: Number(r.reserved),
     safetyStock: r.safety_stock === null || r.safety_stock === undefined ? null : Number(r.safety_stock),
-    updatedAt: new Date(r.updated_at as string | Date),
+    updatedAt: instantFromDb(r.updated_at as string | Date),
   };
 }
 

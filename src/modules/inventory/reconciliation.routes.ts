@@ -1,6 +1,7 @@
 import { ctxFor, stockReaders as readers, type Api } from '../../api/http.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
 import { warehouseParams } from '../warehouses/warehouses.input.ts';
 import * as tasks from './count-tasks.service.ts';
 import { parseStockCsv } from './reconciliation.csv.ts';
@@ -36,7 +37,7 @@ export function reconciliationRoutes(app: Api, wms: WmsSnapshots): void {
     }, async (req, reply) => {
       const { source, takenAt, lines } = req.body;
       const snapshot = await reconciliation.recordSnapshot(ctxFor(req, 'admin', 'ops'), {
-        warehouseCode: req.params.code, source, takenAt: takenAt ? new Date(takenAt) : undefined, lines,
+        warehouseCode: req.params.code, source, takenAt: takenAt ? parseIsoInstant(takenAt) : undefined, lines,
       });
       return reply.code(201).send(snapshot);
     });
@@ -56,7 +57,7 @@ export function reconciliationRoutes(app: Api, wms: WmsSnapshots): void {
       }
       const { takenAt } = req.query;
       const snapshot = await reconciliation.recordSnapshot(ctx, {
-        warehouseCode: req.params.code, source: 'csv', takenAt: takenAt ? new Date(takenAt) : undefined, lines: parsed.lines,
+        warehouseCode: req.params.code, source: 'csv', takenAt: takenAt ? parseIsoInstant(takenAt) : undefined, lines: parsed.lines,
       });
       return reply.code(201).send(snapshot);
     });

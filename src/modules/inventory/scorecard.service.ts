@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
 import { oversellCounts } from './inventory.repository.ts';
 import { settingsFor, type InventorySettings } from './inventory.settings.ts';
 import { listPauses, pauseListingsIfUnchanged } from './listing-pauses.service.ts';
@@ -142,7 +143,7 @@ export async function applyPauseRule(ctx: RequestContext): Promise<string[]> {
   for (const [channel, rows] of grouped) {
     const [a, b] = weekSummaries(rows, pair, weights);
     const current = pauses.get(channel);
-    const state = current ? { paused: current.paused, pausedAt: current.pausedAt ? new Date(current.pausedAt) : null } : null;
+    const state = current ? { paused: current.paused, pausedAt: current.pausedAt ? parseIsoInstant(current.pausedAt) : null } : null;
     if (pauseDecision(pair, [a!.score, b!.score], settings.pauseBelowScore, state) !== 'pause') continue;
     const shown = [displayScore(a!.score)!, displayScore(b!.score)!];
     const reason = `inventory health below ${settings.pauseBelowScore} for two consecutive weeks: ${pair[0].week} scored ${shown[0]}, ${pair[1].week} scored ${shown[1]}`;

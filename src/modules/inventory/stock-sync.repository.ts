@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { executeNamed, rowsOf, type Database, composeCtes, cteParts, type CteParts } from '../../platform/db/index.ts';
+import { instantFromDb, instantFromDbOrNull } from '../../platform/time/instants.ts';
 import { channelListings, stockPushes, stockSyncRules } from './stock-sync.schema.ts';
 
 export type ListingRow = typeof channelListings.$inferSelect;
@@ -203,8 +204,6 @@ export interface ClaimedPush {
   leaseUntil: Date;
 }
 
-const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string | Date));
-
 /**
  * Claims up to `limit` due rows whose lease is free, any tenant, earliest due first, skipping rows
  * another sender (or a stock change still in its transaction) holds. Each claimed row gets a lease
@@ -233,8 +232,8 @@ export async function claimDue(db: Database, now: Date, leaseMs: number, limit: 
     channel: String(r.channel),
     changeSeq: Number(r.change_seq),
     attempts: Number(r.attempts),
-    failingSince: asDate(r.failing_since),
-    leaseUntil: asDate(r.lease_until)!,
+    failingSince: instantFromDbOrNull(r.failing_since),
+    leaseUntil: instantFromDb(r.lease_until as string | Date),
   }));
 }
 

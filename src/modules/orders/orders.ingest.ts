@@ -1,4 +1,5 @@
 import type { CteParts } from '../../platform/db/index.ts';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -81,8 +82,8 @@ function fieldsFrom(input: OrderInput, decision: OrderDecision | undefined, tier
   const goods = input.lines.reduce((sum, l) => sum + (l.amountFen ?? l.quantity * l.unitPriceFen), 0);
   // A rule's tier outranks the caller's; an order neither names is normal.
   const priority: Priority = decision?.priority ?? input.priority ?? 'normal';
-  const orderedAt = new Date(input.orderedAt);
-  const paidAt = input.paidAt ? new Date(input.paidAt) : null;
+  const orderedAt = parseIsoInstant(input.orderedAt);
+  const paidAt = input.paidAt ? parseIsoInstant(input.paidAt) : null;
   return {
     channelStatus: input.status,
     channelHold: input.channelHold ?? null,
@@ -101,9 +102,9 @@ function fieldsFrom(input: OrderInput, decision: OrderDecision | undefined, tier
     sellerMemo: input.sellerMemo ?? null,
     orderedAt,
     paidAt,
-    channelModifiedAt: new Date(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
+    channelModifiedAt: parseIsoInstant(input.channelModifiedAt ?? input.paidAt ?? input.orderedAt),
     processBy: processBy(priority, paidAt ?? orderedAt, tiers),
-    shipBy: input.shipBy ? new Date(input.shipBy) : null,
+    shipBy: input.shipBy ? parseIsoInstant(input.shipBy) : null,
   } satisfies Partial<NewOrderRow>;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TimeConversion } from '../../platform/time/conversions.ts';
+import { isoInstantMs } from '../../platform/time/instants.ts';
 import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
@@ -135,7 +136,7 @@ export const orderInput = z
         message: `must equal goods ${goods} + shipping ${order.shippingFen} − discount ${order.discountFen} = ${expected}`,
       });
     }
-    if (order.paidAt && Date.parse(order.paidAt) < Date.parse(order.orderedAt) - PAYMENT_CLOCK_SKEW_MS) {
+    if (order.paidAt && isoInstantMs(order.paidAt) < isoInstantMs(order.orderedAt) - PAYMENT_CLOCK_SKEW_MS) {
       ctx.addIssue({ code: 'custom', path: ['paidAt'], message: `must not be before orderedAt (${PAYMENT_CLOCK_SKEW_MS / 60_000} minutes of clock skew allowed)` });
     }
     if (order.status !== 'created' && order.status !== 'cancelled' && !order.paidAt) {

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { decodeInstantCursor, encodeInstantCursor, pageOf, pageProbe } from '../../platform/paging.ts';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
 import { planMoves, transition as lifecycleTransition, transitionMany as lifecycleTransitionMany, type Lifecycle, type LifecycleStore } from '../../platform/lifecycle.ts';
 import type { TransitionInput } from './orders.input.ts';
 import { isStopped, orderLifecycle, waitingForWarehouse, type OrderStatus, type StoppedStatus, type StopReason } from './orders.lifecycle.ts';
@@ -189,8 +190,8 @@ export async function listOrders(ctx: RequestContext, query: ListQuery) {
     channelOrderId: query.channelOrderId,
     priority: query.priority,
     overdue: query.overdue ? { now: ctx.clock.now(), waitingStatuses: waitingForWarehouse } : undefined,
-    createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
-    createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+    createdFrom: query.createdFrom ? parseIsoInstant(query.createdFrom) : undefined,
+    createdTo: query.createdTo ? parseIsoInstant(query.createdTo) : undefined,
     after: query.cursor ? afterOrder(decodeInstantCursor(query.cursor)) : undefined,
     limit: pageProbe(query.limit),
   });

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { cteParts, insertIntoMany, insertStatement, rowsOf, type CteParts, type Database } from '../../platform/db/index.ts';
+import { instantFromDb } from '../../platform/time/instants.ts';
 import { outboundCalls, webhookSecrets } from './webhooks.schema.ts';
 
 export type OutboundCallRow = typeof outboundCalls.$inferSelect;
@@ -32,7 +33,7 @@ export async function claimDue(db: Database, now: Date, leaseUntil: Date, limit:
     returning c.tenant_id, c.id, c.url, c.event, c.body, c.attempts, c.created_at`);
   return rowsOf(result).map((r) => ({
     tenantId: String(r.tenant_id), id: String(r.id), url: String(r.url), event: String(r.event), body: r.body as Record<string, unknown>,
-    status: 'pending', attempts: Number(r.attempts), dueAt: leaseUntil, lastError: null, lastStatus: null, createdAt: new Date(String(r.created_at)), sentAt: null,
+    status: 'pending', attempts: Number(r.attempts), dueAt: leaseUntil, lastError: null, lastStatus: null, createdAt: instantFromDb(r.created_at as string | Date), sentAt: null,
   }));
 }
 

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import { InstantFormatError } from './instants.ts';
 
 /**
@@ -24,24 +24,29 @@ const wallClockFormat = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))
 const dateFormat = /^(\d{4})-(\d{2})-(\d{2})$/;
 const hhmmFormat = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-const zones = new Map<string, IANAZone | null>();
+const zones = new Map<string, Zone | null>();
+const ianaName = (name: string) => (name.includes('/') || name === 'UTC') && IANAZone.isValidZone(name);
+const fixedOffset = /^UTC[+-]\d\d:\d\d$/;
 
-/** The zone by its IANA name ("UTC" included), or null when the runtime knows no such zone. */
-function zoneOf(name: string): IANAZone | null {
+/**
+ * The zone by its IANA name ("UTC" included), or a fixed offset a message states ("UTC+08:00",
+ * from a Qimen time's offset); null for anything else.
+ */
+function zoneOf(name: string): Zone | null {
   let zone = zones.get(name);
   if (zone === undefined) {
-    zone = IANAZone.isValidZone(name) && (name.includes('/') || name === 'UTC') ? IANAZone.create(name) : null;
+    zone = ianaName(name) ? IANAZone.create(name) : fixedOffset.test(name) ? FixedOffsetZone.parseSpecifier(name) : null;
     zones.set(name, zone);
   }
   return zone;
 }
 
-/** An IANA zone name the runtime knows, such as Asia/Shanghai, America/Los_Angeles or UTC. */
+/** An IANA zone name the runtime knows, such as Asia/Shanghai, America/Los_Angeles or UTC: what people and settings name. */
 export function isTimeZone(name: string): boolean {
-  return zoneOf(name) !== null;
+  return zoneOf(name) !== null && !fixedOffset.test(name);
 }
 
-function requireZone(name: string): IANAZone {
+function requireZone(name: string): Zone {
   const zone = zoneOf(name);
   if (!zone) throw new WallClockError(`not an IANA time zone: ${JSON.stringify(name)}`);
   return zone;
@@ -65,7 +70,7 @@ function resolve(fields: WallFields, zoneName: string): DateTime | null {
   // so the earlier is taken here. Only near a change (the offset differs a day either side) is
   // there anything to choose, which keeps the common case cheap.
   const ms = dt.toMillis();
-  if (zone.offset(ms - DAY_MS) === zone.offset(ms + DAY_MS)) return dt;
+  if (zone.isUniversal || zone.offset(ms - DAY_MS) === zone.offset(ms + DAY_MS)) return dt;
   return dt.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
 }
 
@@ -92,6 +97,11 @@ export function parseTypedWallClock(value: string, zone: string): Date {
 /** The instant → "yyyy-MM-dd HH:mm:ss" on the wall clock of `zone`. */
 export function formatWallClock(at: Date, zone: string = CHINA_ZONE): string {
   return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toFormat('yyyy-MM-dd HH:mm:ss');
+}
+
+/** The instant → "yyyyMMddHHmm" on the wall clock of `zone`: a stamp for file names, which sorts as time does. */
+export function wallClockStamp(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toFormat('yyyyMMddHHmm');
 }
 
 /** A local date, "yyyy-MM-dd", as a calendar keeps it. */

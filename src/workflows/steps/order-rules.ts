@@ -1,4 +1,5 @@
 import type { Alert } from '../../modules/fulfillment/alerts.service.ts';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
 import type { OrderInput } from '../../modules/orders/orders.input.ts';
 import type { OrderDecision } from '../../modules/orders/orders.ingest.ts';
 import type { OrderRow } from '../../modules/orders/orders.service.ts';
@@ -23,7 +24,7 @@ export function subjectOfInput(input: OrderInput, place: Placed, warehouses?: st
     channel: input.channel, shopId: input.shopId, status: input.status, tags: input.tags,
     totalFen: input.totalFen, goodsFen: goods, shippingFen: input.shippingFen, discountFen: input.discountFen,
     lines: input.lines, receiver: { country: input.receiver.country, provinceCode: place.provinceCode, cityCode: place.cityCode },
-    buyerMessage: input.buyerMessage ?? null, paidAt: input.paidAt ? new Date(input.paidAt) : null, warehouses,
+    buyerMessage: input.buyerMessage ?? null, paidAt: input.paidAt ? parseIsoInstant(input.paidAt) : null, warehouses,
   };
 }
 

@@ -29,6 +29,15 @@ export function useZone(): TimeZoneValue {
   return value;
 }
 
+/**
+ * Milliseconds since the epoch of an ISO instant the API sent (always with Z or an offset), for
+ * arithmetic such as the time left before a deadline; NaN when the text is no date. Shown times
+ * go through useTime, never through this.
+ */
+export function instantMs(iso: string): number {
+  return Date.parse(iso);
+}
+
 /** "UTC+08:00" for the zone at this instant. */
 export function offsetLabel(zone: string, at = new Date()): string {
   const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName');

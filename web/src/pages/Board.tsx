@@ -9,7 +9,7 @@ import { api, withQuery } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { forEach, release, retryPush, transition } from '../lib/orders.ts';
 import { useCan } from '../lib/session.tsx';
-import { useTime } from '../lib/time.tsx';
+import { instantMs, useTime } from '../lib/time.tsx';
 import { channels, priorities, waitingStatuses, type BoardRow, type BoardSummary, type OrderStatus, type Page, type Priority } from '../lib/types.ts';
 
 const holdable: OrderStatus[] = ['paid', 'allocated', 'routed', 'pushed', 'exception'];
@@ -181,7 +181,7 @@ export function BoardPage() {
       dataIndex: 'processBy',
       width: 170,
       render: (v: string, r) => {
-        const left = new Date(v).getTime() - now;
+        const left = instantMs(v) - now;
         return (
           <Tooltip title={time.full(v)}>
             <Space size={6}>
