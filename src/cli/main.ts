@@ -10,6 +10,7 @@ import { verifyLedger } from '../modules/inventory/stock.service.ts';
 import { openRuntime, withDatabase } from './runtime.ts';
 import { runSandboxes, sandboxDefaults } from './sandbox.ts';
 import { serve, work } from './serve.ts';
+import { timeCommands } from './time.ts';
 
 const dbOption = () => new Option('--db <target>', 'database: a directory for the embedded database, "memory", or a postgres:// URL (default: DATABASE_URL, else ./.oms-data)');
 
@@ -140,6 +141,8 @@ inventory
       process.exitCode = verdict.ok ? 0 : 1;
     }),
   );
+
+timeCommands(program, dbOption);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`oms: ${isAppError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);

@@ -6,14 +6,23 @@ import { createWarehouse, listWarehouses, updateWarehouse } from '../modules/war
 import type { WarehouseCreateInput } from '../modules/warehouses/warehouses.input.ts';
 import { everyLevel } from '../modules/inventory/stock.service.ts';
 import { listDeliveries } from '../modules/fulfillment/delivery-orders.service.ts';
+import { createCalendar, tenantCalendars } from '../modules/time/time.service.ts';
+import type { CalendarCreateInput } from '../modules/time/time.input.ts';
+
+const shifts = ['08:30-12:00', '13:00-18:00'];
+/** The demo warehouses' calendars: China's official holidays and 调休 (Sundays off), and California's (weekends off). Zones come from the region packs. */
+export const demoCalendars: CalendarCreateInput[] = [
+  { code: 'CN-WH', name: '国内仓库工作日历', country: 'CN', hours: { mon: shifts, tue: shifts, wed: shifts, thu: shifts, fri: shifts, sat: shifts, sun: [] } },
+  { code: 'US-CA', name: 'California warehouse days', country: 'US', region: 'CA', hours: { mon: ['08:00-17:00'], tue: ['08:00-17:00'], wed: ['08:00-17:00'], thu: ['08:00-17:00'], fri: ['08:00-17:00'], sat: [], sun: [] } },
+];
 
 /** The demo's warehouses: three in China behind one Qimen WMS, one in Los Angeles behind a JSON WMS. */
 export const demoWarehouses: (WarehouseCreateInput & { protocol: 'qimen' | 'json' })[] = [
-  { code: 'HZ01', name: '华东杭州仓', timeZone: 'Asia/Shanghai', priority: 10, isDefault: true, location: { divisionCode: '330100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 50_000 },
-  { code: 'GZ01', name: '华南广州仓', timeZone: 'Asia/Shanghai', priority: 20, location: { divisionCode: '440100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 30_000 },
-  { code: 'TJ01', name: '华北天津仓', timeZone: 'Asia/Shanghai', priority: 30, location: { divisionCode: '120000' }, coverage: ['CN'], protocol: 'qimen', cutOff: '15:00', dailyCapacity: 20_000 },
+  { code: 'HZ01', name: '华东杭州仓', country: 'CN', calendar: 'CN-WH', priority: 10, isDefault: true, location: { divisionCode: '330100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 50_000 },
+  { code: 'GZ01', name: '华南广州仓', country: 'CN', calendar: 'CN-WH', priority: 20, location: { divisionCode: '440100' }, coverage: ['CN'], protocol: 'qimen', cutOff: '16:00', dailyCapacity: 30_000 },
+  { code: 'TJ01', name: '华北天津仓', country: 'CN', calendar: 'CN-WH', priority: 30, location: { divisionCode: '120000' }, coverage: ['CN'], protocol: 'qimen', cutOff: '15:00', dailyCapacity: 20_000 },
   {
-    code: 'US-LA1', name: 'Los Angeles overseas warehouse', timeZone: 'America/Los_Angeles', priority: 40, location: { latitude: 34.05, longitude: -118.24 },
+    code: 'US-LA1', name: 'Los Angeles overseas warehouse', country: 'US', region: 'CA', calendar: 'US-CA', priority: 40, location: { latitude: 34.05, longitude: -118.24 },
     coverage: ['US'], protocol: 'json', cutOff: '14:00',
   },
 ];
@@ -49,10 +58,13 @@ export async function startDemoWarehouses(ctx: RequestContext, box: SecretBox, p
     started.push(qimen);
     const json = await startWmsSandbox({ port: portBase === undefined ? undefined : portBase + 1, protocol: 'json', accounts: [account], warehouses: ['US-LA1'], faults, timeZone: 'America/Los_Angeles', ...shipping });
     started.push(json);
+    const calendars = await tenantCalendars(ctx);
+    for (const calendar of demoCalendars) if (!calendars.has(calendar.code)) await createCalendar(ctx, calendar);
     const existing = new Set((await listWarehouses(ctx)).map((w) => w.code));
     for (const { protocol, ...warehouse } of demoWarehouses) {
       const wms = { protocol, url: protocol === 'qimen' ? `${qimen.url}/router/qimen/service` : json.url, ...account };
-      if (existing.has(warehouse.code)) await updateWarehouse(ctx, warehouse.code, { wms, coverage: warehouse.coverage ?? [] }, box);
+      const place = { country: warehouse.country ?? null, region: warehouse.region ?? null, calendar: warehouse.calendar ?? null };
+      if (existing.has(warehouse.code)) await updateWarehouse(ctx, warehouse.code, { wms, coverage: warehouse.coverage ?? [], ...place }, box);
       else await createWarehouse(ctx, { ...warehouse, wms }, box);
     }
     return {
