@@ -125,7 +125,7 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     assert.match(await row(order.id).getAttribute('class') ?? '', /board-row-amber/);
   });
 
-  test('an order\'s detail shows its timeline, rules and deliveries, and retries a failed push', async () => {
+  test('an order\'s detail shows its timeline, rules, deliveries and time conversions, and retries a failed push', async () => {
     const order = await world.post({ ...world.order(['浙江省', '杭州市', '西湖区'], [['MUG', 1]]), tags: ['VIP'] });
     world.qimen.outage(10 * 60_000);
     await world.dispatchAll({ ...fastDispatch, maxAttempts: 2 });
@@ -136,6 +136,11 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     assert.match(await page.locator('[data-testid="rules-fired"]').innerText(), /v\d/);
     assert.ok((await page.locator('[data-testid="timeline"] .ant-timeline-item').count()) >= 3);
     assert.match(await page.locator('[data-testid="routing"]').innerText(), /HZ01/);
+    // Its payment time as written for the Qimen WMS: Beijing's wall clock, with where it came from.
+    const conversions = await page.locator('[data-testid="time-conversions"]').innerText();
+    assert.match(conversions, /2026-11-11 12:00:00/);
+    assert.match(conversions, /Asia\/Shanghai/);
+    assert.match(conversions, /2026-11-11T04:00:00Z/);
     world.api.clock.advance(11 * 60_000);
     await page.click('[data-testid="retry-push"]');
     await page.locator(`[data-delivery="${failed.code}"][data-delivery-status="pending"]`).waitFor({ timeout: 5_000 });
