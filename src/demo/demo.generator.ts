@@ -1,4 +1,6 @@
 import type { OrderInput } from '../modules/orders/orders.input.ts';
+import { isoInZone } from '../platform/time/instants.ts';
+import { CHINA_ZONE } from '../platform/time/wall-clock.ts';
 
 /** Sample orders for the demo tenant: plausible receivers, baskets and tags, from a seeded generator. */
 
@@ -106,9 +108,10 @@ export function demoOrder(rand: () => number, sequence: number, at: Date): Order
         address: `示例路 ${1 + Math.floor(rand() * 999)} 号`,
       },
     tags: ['demo', ...pick(rand, tagSets)],
-    orderedAt: orderedAt.toISOString(),
-    paidAt: paid ? at.toISOString() : undefined,
-    channelModifiedAt: at.toISOString(),
+    // As a Chinese shop system writes them: Beijing's offset, which the intake records converting.
+    orderedAt: isoInZone(orderedAt, CHINA_ZONE),
+    paidAt: paid ? isoInZone(at, CHINA_ZONE) : undefined,
+    channelModifiedAt: isoInZone(at, CHINA_ZONE),
     lines,
   };
 }

@@ -40,16 +40,17 @@ function TimeConversions({ orderId }: { orderId: string }) {
   const { t } = useI18n();
   const list = useQuery({ queryKey: ['time-conversions', orderId], queryFn: () => api<{ items: TimeConversion[] }>(`/api/v1/orders/${encodeURIComponent(orderId)}/time-conversions`) });
   const colour = { channel_in: 'blue', wms_out: 'geekblue', marketplace_out: 'cyan' } as const;
+  const stamp = { whiteSpace: 'nowrap', fontSize: 12, fontVariantNumeric: 'tabular-nums' } as const;
   return (
     <Card size="small" title={t('order.conversions')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('order.conversionsHint')}</Typography.Text>} style={{ marginBottom: 12 }} data-testid="time-conversions">
-      <Table<TimeConversion> size="small" pagination={false} rowKey={(c) => `${c.boundary}.${c.subject}.${c.field}.${c.rendered}`} loading={list.isLoading}
+      <Table<TimeConversion> size="small" pagination={false} scroll={{ x: 'max-content' }} rowKey={(c) => `${c.boundary}.${c.subject}.${c.field}.${c.rendered}`} loading={list.isLoading}
         dataSource={list.data?.items ?? []} locale={{ emptyText: t('order.noConversions') }}
         columns={[
-          { title: '', dataIndex: 'boundary', width: 130, render: (b: TimeConversion['boundary'], c) => <><Tag color={colour[b]}>{t(`time.boundary.${b}`)}</Tag>{c.subject ? <div className="muted num" style={{ fontSize: 11 }}>{c.subject}</div> : null}</> },
-          { title: t('time.field'), dataIndex: 'field', render: (f: string) => <code>{f}</code> },
-          { title: t('time.source'), render: (_, c) => <><div className="num">{c.sourceValue}</div><div className="muted" style={{ fontSize: 11 }}>{c.sourceZone}</div></> },
-          { title: t('time.utc'), dataIndex: 'utc', render: (u: string) => <span className="num">{u}</span> },
-          { title: t('time.target'), render: (_, c) => <><div className="num"><b>{c.rendered}</b></div><div className="muted" style={{ fontSize: 11 }}>{c.targetZone}</div></> },
+          { title: '', dataIndex: 'boundary', width: 120, render: (b: TimeConversion['boundary'], c) => <><Tag color={colour[b]}>{t(`time.boundary.${b}`)}</Tag>{c.subject ? <div className="muted num" style={{ fontSize: 11 }}>{c.subject}</div> : null}</> },
+          { title: t('time.field'), dataIndex: 'field', render: (f: string) => <code style={{ fontSize: 12 }}>{f}</code> },
+          { title: t('time.source'), render: (_, c) => <div style={stamp}>{c.sourceValue}<div className="muted" style={{ fontSize: 11 }}>{c.sourceZone}</div></div> },
+          { title: t('time.utc'), dataIndex: 'utc', render: (u: string) => <span style={stamp}>{u}</span> },
+          { title: t('time.target'), render: (_, c) => <div style={stamp}><b>{c.rendered}</b><div className="muted" style={{ fontSize: 11 }}>{c.targetZone}</div></div> },
         ]} />
     </Card>
   );
