@@ -56,6 +56,13 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'time-libraries-only-in-the-time-module',
+      comment: 'Instants, zones and calendars are read and written by the time module (src/platform/time, src/modules/time) alone; see docs/time.md.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/platform/time/', '^src/modules/time/'] },
+      to: { path: '(^|/)node_modules/(luxon|@types/luxon|date-holidays|chinese-days|ical\\.js|countries-and-timezones|currency-codes|countries-list)/' },
+    },
+    {
       name: 'platform-has-no-business',
       comment: 'The platform layer knows nothing of the modules.',
       severity: 'error',

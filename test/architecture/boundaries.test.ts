@@ -28,6 +28,11 @@ test('the boundary check catches foreign repositories, foreign schemas and SQL i
   assert.ok(rules.has('only-repositories-touch-sql'), found.join('\n'));
 });
 
+test('the boundary check catches a time library used outside the time module', async () => {
+  const found = await violations(fileURLToPath(new URL('./fixtures/violations', import.meta.url)));
+  assert.ok(found.some((v) => v.startsWith('time-libraries-only-in-the-time-module') && v.includes('alpha.clock.ts') && v.includes('luxon')), found.join('\n'));
+});
+
 test('the boundary check catches a module importing a workflow, a workflow reaching a repository, route files importing each other and import cycles', async () => {
   const found = await violations(fileURLToPath(new URL('./fixtures/violations', import.meta.url)));
   const has = (rule: string, ...parts: string[]) => found.some((v) => v.startsWith(`${rule}:`) && parts.every((p) => v.includes(p)));

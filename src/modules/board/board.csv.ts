@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { parseIsoInstant } from '../../platform/time/instants.ts';
+import { formatWallClock } from '../../platform/time/wall-clock.ts';
 import { minorToDecimal } from '../../platform/money.ts';
 import type { BoardRowView } from './board.service.ts';
 
@@ -48,7 +49,7 @@ export function csvHeader(language: CsvLanguage, zone: string): string {
 
 export function csvLine(row: BoardRowView, zone: string, language: CsvLanguage): string {
   const word = (code: string | null) => (code === null ? '' : (words[language][code] ?? code));
-  const local = (iso: string | null) => (iso ? DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm:ss') : '');
+  const local = (iso: string | null) => (iso ? formatWallClock(parseIsoInstant(iso), zone) : '');
   return [
     row.id, word(row.channel), row.shopId, row.channelOrderId, word(row.status), word(row.statusReason), word(row.priority), row.handlingGroup ?? '',
     row.warehouses.join(' '), amountOf(row.totalFen), row.currency, row.receiverProvince, row.receiverCity, row.tags.join(' '),

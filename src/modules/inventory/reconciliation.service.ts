@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { localDateOf, localTimeOf } from '../../platform/time/wall-clock.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { getWarehouse } from '../warehouses/warehouses.service.ts';
@@ -80,12 +80,12 @@ export async function recordSnapshot(ctx: RequestContext, input: SnapshotInput) 
 
 /** The warehouse's local date at `at` (对账日). */
 export function businessDate(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate()!;
+  return localDateOf(at, zone);
 }
 
 /** Has the warehouse's local clock reached `reconcileAt` (HH:MM) today? */
 export function pastReconcileTime(at: Date, zone: string, reconcileAt: string): boolean {
-  return DateTime.fromJSDate(at, { zone }).toFormat('HH:mm') >= reconcileAt;
+  return localTimeOf(at, zone) >= reconcileAt;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { CHINA_ZONE } from '../../platform/time/wall-clock.ts';
+import { addDays, atLocalTime, CHINA_ZONE, isoWeekOf, lastDayOfMonth, localDateOf } from '../../platform/time/wall-clock.ts';
 
 /**
  * 库存健康评分, the pure part: business days and ISO weeks in Asia/Shanghai (the platforms' own
@@ -64,22 +63,14 @@ export function isFailing(value: number | null, pauseBelow: number): boolean {
 
 // --- Business calendar (Asia/Shanghai) -----------------------------------------------------
 
-const local = (at: Date) => DateTime.fromJSDate(at, { zone: SCORE_ZONE });
-const dayStart = (day: string) => DateTime.fromISO(day, { zone: SCORE_ZONE }).startOf('day');
-
 /** The business day (yyyy-MM-dd) an instant falls on. */
 export function businessDay(at: Date): string {
-  return local(at).toISODate()!;
-}
-
-export function addDays(day: string, n: number): string {
-  return dayStart(day).plus({ days: n }).toISODate()!;
+  return localDateOf(at, SCORE_ZONE);
 }
 
 /** [start, end) of a business day as instants. */
 export function dayBounds(day: string): { start: Date; end: Date } {
-  const start = dayStart(day);
-  return { start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate() };
+  return { start: atLocalTime(day, 0, SCORE_ZONE), end: atLocalTime(addDays(day, 1), 0, SCORE_ZONE) };
 }
 
 export interface Week {
@@ -91,13 +82,13 @@ export interface Week {
   to: string;
 }
 
-function weekOf(monday: DateTime): Week {
-  return { week: monday.toFormat("kkkk-'W'WW"), from: monday.toISODate()!, to: monday.plus({ days: 6 }).toISODate()! };
+function weekFrom(monday: string): Week {
+  return { week: isoWeekOf(monday).week, from: monday, to: addDays(monday, 6) };
 }
 
 /** The ISO week (Monday–Sunday) a business day belongs to. */
 export function weekContaining(day: string): Week {
-  return weekOf(dayStart(day).startOf('week'));
+  return weekFrom(isoWeekOf(day).monday);
 }
 
 /**
@@ -105,18 +96,17 @@ export function weekContaining(day: string): Week {
  * once its Sunday is over in Shanghai.
  */
 export function completeWeeksBefore(at: Date, count: number): Week[] {
-  const thisMonday = local(at).startOf('week');
-  return Array.from({ length: count }, (_, i) => weekOf(thisMonday.minus({ weeks: count - i })));
+  const thisMonday = isoWeekOf(businessDay(at)).monday;
+  return Array.from({ length: count }, (_, i) => weekFrom(addDays(thisMonday, -7 * (count - i))));
 }
 
 /** First and last day of a month given as yyyy-MM. */
 export function monthDays(month: string): { from: string; to: string } {
-  const first = DateTime.fromISO(`${month}-01`, { zone: SCORE_ZONE });
-  return { from: first.toISODate()!, to: first.endOf('month').toISODate()! };
+  return { from: `${month}-01`, to: lastDayOfMonth(month) };
 }
 
 export function monthOf(at: Date): string {
-  return local(at).toFormat('yyyy-MM');
+  return businessDay(at).slice(0, 7);
 }
 
 // --- Pause rule ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
+import { addDays } from '../../platform/time/wall-clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parseIsoInstant } from '../../platform/time/instants.ts';
 import { oversellCounts } from './inventory.repository.ts';
@@ -7,7 +8,7 @@ import { listPauses, pauseListingsIfUnchanged } from './listing-pauses.service.t
 import * as repo from './scorecard.repository.ts';
 import type { HealthDayRow } from './scorecard.repository.ts';
 import {
-  addDays, businessDay, completeWeeksBefore, dayBounds, displayScore, isFailing, monthDays, pauseDecision, SCORE_ZONE,
+  businessDay, completeWeeksBefore, dayBounds, displayScore, isFailing, monthDays, pauseDecision, SCORE_ZONE,
   summarize, weekContaining, type Week, type Weights,
 } from './scorecard.score.ts';
 

@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { isTimeZone } from '../../platform/time/wall-clock.ts';
 import { z } from 'zod';
 import { text } from '../../platform/validation.ts';
 import type { FieldIssue } from '../../platform/errors.ts';
@@ -142,7 +142,7 @@ export function checkCondition(raw: unknown, issues: FieldIssue[], path = 'condi
       issues.push(...zodIssues(value.error, `${at}.value`));
       return null;
     }
-    if (o.zone !== undefined && (spec.type !== 'time_of_day' || typeof o.zone !== 'string' || !IANAZone.isValidZone(o.zone))) {
+    if (o.zone !== undefined && (spec.type !== 'time_of_day' || typeof o.zone !== 'string' || !isTimeZone(o.zone))) {
       return fail(`${at}.zone`, spec.type === 'time_of_day' ? 'must be an IANA time zone, e.g. Asia/Shanghai' : 'only a time of day takes a zone');
     }
     if ('routed' in spec && spec.routed) routed = true;

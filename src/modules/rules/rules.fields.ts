@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { localMinuteOfDay as minuteOfDay } from '../../platform/time/wall-clock.ts';
 import { channels } from '../channels/channels.input.ts';
 import { channelStatuses } from '../orders/orders.input.ts';
 
@@ -99,28 +99,6 @@ export interface OrderFacts {
 export const normalTag = (tag: string) => tag.trim().toLowerCase();
 
 const presaleTags = new Set(['presale', 'presale_final', '预售', '预售尾款']);
-
-const QUARTER_HOUR = 15 * 60_000;
-const zoneOffsets = new Map<string, { zone: IANAZone; quarter: number; offset: number }>();
-
-/**
- * The minute of the day (0–1439) an instant falls on in a zone: UTC time plus the zone's own
- * offset at that instant (Luxon's, DST included). Zones change offset only on quarter hours, so
- * the offset is asked once per zone and quarter hour rather than once per order (asking costs
- * an Intl format, about 5 µs).
- */
-function minuteOfDay(at: Date, zone: string): number {
-  const ms = at.getTime();
-  const quarter = Math.floor(ms / QUARTER_HOUR);
-  let cached = zoneOffsets.get(zone);
-  if (!cached) zoneOffsets.set(zone, (cached = { zone: IANAZone.create(zone), quarter: Number.NaN, offset: 0 }));
-  if (cached.quarter !== quarter) {
-    cached.quarter = quarter;
-    cached.offset = cached.zone.offset(ms);
-  }
-  const localMinutes = Math.floor(ms / 60_000) + cached.offset;
-  return ((localMinutes % 1440) + 1440) % 1440;
-}
 
 export function factsOf(order: OrderSubject, zones: readonly string[]): OrderFacts {
   const tags = order.tags.map(normalTag);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { DateTime } from 'luxon';
 import { wmsJsonSignatureMatches } from './json.sign.ts';
 import { qimenSignatureMatches } from './qimen.sign.ts';
 import { signedTimeIsFresh, type SignedTimeWindow } from '../../platform/signed-time.ts';
+import { isoInstantMs } from '../../platform/time/instants.ts';
 import { parseWallClock } from '../../platform/time/wall-clock.ts';
 import { unstorableTextAt, unstorableTextMessage } from '../../platform/validation.ts';
 
@@ -105,9 +105,9 @@ function qimenTime(value: string, extend: Record<string, unknown> | undefined, f
 }
 
 function isoTime(value: unknown, field: string): Date {
-  const at = DateTime.fromISO(text(value), { setZone: true });
-  if (!at.isValid || !/(Z|[+-]\d\d:\d\d)$/.test(text(value))) throw new Malformed(`${field} must be an ISO-8601 instant with its offset`);
-  return at.toJSDate();
+  const ms = isoInstantMs(text(value));
+  if (Number.isNaN(ms)) throw new Malformed(`${field} must be an ISO-8601 instant with its offset`);
+  return new Date(ms);
 }
 
 /** The most units one stock change may move: more is a WMS error, not a change. */
