@@ -77,7 +77,7 @@ async function run(bench: BenchContext) {
       const bare = (tag: string, into: number[]) => async (i: number) => {
         const at = new Date();
         const message: DeliveryOrderMessage = {
-          code: `BASE-${runTag}-${tag}-${i}`, warehouseCode: 'HZ01', timeZone: 'Asia/Shanghai', sourcePlatformCode: 'DY', sourceOrderCode: String(i), createdAt: at, paidAt: at, shipBy: null,
+          code: `BASE-${runTag}-${tag}-${i}`, warehouseCode: 'HZ01', timeZone: 'Asia/Shanghai', sourcePlatformCode: 'DY', sourceOrderCode: String(i), createdAt: at, paidAt: at, shipBy: null, currency: 'CNY',
           receiver: { name: '王芳', phone: '13700001111', country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 1 号', postcode: null },
           lines: [{ lineNo: 1, sku: 'SKU-0', quantity: 1, unitPriceFen: 9900 }],
         };

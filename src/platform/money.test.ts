@@ -23,3 +23,14 @@ test('fen print as yuan', () => {
   assert.equal(minorToDecimal(7), '0.07');
   assert.equal(minorToDecimal(-550), '-5.50');
 });
+
+test('each currency prints with its own exponent: JPY 0, CNY and USD 2, KWD 3', () => {
+  assert.equal(minorToDecimal(1500, 0), '1500');
+  assert.equal(minorToDecimal(-1500, 0), '-1500');
+  assert.equal(minorToDecimal(1230, 2), '12.30');
+  assert.equal(minorToDecimal(1234, 3), '1.234');
+  assert.equal(minorToDecimal(5, 3), '0.005');
+  assert.equal(decimalToMinor('1500', 0), 1500);
+  assert.equal(decimalToMinor('1.234', 3), 1234);
+  assert.throws(() => decimalToMinor('1.5', 0), MoneyFormatError);
+});

@@ -18,9 +18,10 @@ export function decimalToMinor(value: string | number, decimals = 2): number {
   return sign === '-' ? -minor : minor;
 }
 
-/** 1230 → "12.30". */
+/** 1230 → "12.30"; with the currency's exponent (ISO 4217 minor units): 1500 yen → "1500", 1234 fils → "1.234". */
 export function minorToDecimal(minor: number, decimals = 2): string {
   if (!Number.isSafeInteger(minor)) throw new MoneyFormatError(`not an integer amount: ${minor}`);
+  if (decimals === 0) return String(minor);
   const sign = minor < 0 ? '-' : '';
   const digits = String(Math.abs(minor)).padStart(decimals + 1, '0');
   return `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;

@@ -102,6 +102,7 @@ function messageOf(d: DeliveryOrderRow, order: OrderRow, prices: Map<number, num
       name: order.receiverName, phone: order.receiverPhone, country: order.receiverCountry, province: order.receiverProvince,
       city: order.receiverCity, district: order.receiverDistrict, address: order.receiverAddress, postcode: order.receiverPostcode,
     },
+    currency: order.currency,
     lines: d.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPriceFen: prices.get(l.lineNo) ?? 0 })),
   };
 }

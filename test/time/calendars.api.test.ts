@@ -95,5 +95,19 @@ for (const backend of testBackends()) {
       assert.equal((await api.request('PUT', '/api/v1/calendars/CN-WH/days', { body: { days: [] } })).status, 400);
       assert.equal((await api.request('PUT', '/api/v1/calendars/CN-WH/days', { key: api.keys.viewer, body: { days: [{ date: '2027-01-02', kind: 'holiday', name: 'x' }] } })).status, 403);
     });
+
+    test('amounts keep their currency\'s exponent: an unknown currency is refused, yen stay whole in the export', async () => {
+      api.clock.set('2026-12-07T02:00:00Z');
+      const bad = await api.request('POST', '/api/v1/orders', { body: { ...order(10), currency: 'XYZ' } });
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.body), /ISO 4217/);
+      const yen = await api.request('POST', '/api/v1/orders', { body: { ...order(11), currency: 'JPY', totalFen: 1500, lines: [{ sku: 'MUG', quantity: 1, unitPriceFen: 1500 }] } });
+      assert.ok(yen.status < 300, JSON.stringify(yen.body));
+      const res = await fetch(`${api.url}/api/v1/board/export.csv?lang=en&tz=Asia/Tokyo&status=allocated,exception,on_hold,paid`, { headers: { authorization: `Bearer ${api.keys.admin}` } });
+      const csv = await res.text();
+      const line = csv.split('\n').find((l) => l.includes('CAL-11'));
+      assert.ok(line, csv.slice(0, 500));
+      assert.match(line, /,1500,JPY,/);
+    });
   });
 }

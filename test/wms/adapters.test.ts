@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { wmsJsonAdapter } from '../../src/modules/wms/json.adapter.ts';
+import { deliveryOrderJson, wmsJsonAdapter } from '../../src/modules/wms/json.adapter.ts';
 import { deliveryOrderCreateXml, qimenAdapter } from '../../src/modules/wms/qimen.adapter.ts';
 import type { DeliveryOrderMessage, PushResult } from '../../src/modules/wms/wms.message.ts';
 import { startWmsSandbox, type WmsSandbox } from '../../sandbox/wms/wms.sandbox.ts';
@@ -18,7 +18,7 @@ const withoutConversions = ({ conversions: _, ...outcome }: PushResult) => outco
 function message(code: string, warehouseCode: string, timeZone: string): DeliveryOrderMessage {
   return {
     code, warehouseCode, timeZone, sourcePlatformCode: 'DY', sourceOrderCode: '6921000000000000001',
-    createdAt: new Date('2026-11-11T01:59:00Z'), paidAt: new Date('2026-11-11T01:59:30Z'), shipBy: new Date('2026-11-11T08:00:00Z'),
+    createdAt: new Date('2026-11-11T01:59:00Z'), paidAt: new Date('2026-11-11T01:59:30Z'), shipBy: new Date('2026-11-11T08:00:00Z'), currency: 'CNY',
     receiver: { name: '李娜', phone: '13912345678', country: 'CN', province: '广东省', city: '广州市', district: '天河区', address: '体育西路 1 号', postcode: null },
     lines: [{ lineNo: 1, sku: 'SOFA', quantity: 2, unitPriceFen: 129900 }],
   };
@@ -141,4 +141,13 @@ describe('JSON adapter (overseas)', () => {
     assert.deepEqual(await adapter().pushDeliveryOrder(message('US-X', 'US-NY1', 'America/New_York')).then(withoutConversions), { kind: 'rejected', code: 'UNKNOWN_WAREHOUSE', message: 'warehouse US-NY1 is not run by this WMS' });
     assert.match(JSON.stringify(await adapter({ appSecret: 'wrong' }).pushDeliveryOrder(message('US-2', 'US-LA1', 'America/Los_Angeles'))), /retry.*BAD_SIGNATURE/);
   });
+});
+
+test('prices go out in the currency\'s own exponent: yen whole, fils to three places', () => {
+  const yen = { ...message('JP-1', 'HZ01', 'Asia/Tokyo'), currency: 'JPY', lines: [{ lineNo: 1, sku: 'TEA', quantity: 1, unitPriceFen: 1500 }] };
+  assert.match(deliveryOrderCreateXml(yen), /<actualPrice>1500<\/actualPrice>/);
+  const fils = { ...yen, currency: 'KWD', lines: [{ lineNo: 1, sku: 'TEA', quantity: 1, unitPriceFen: 1234 }] };
+  assert.match(deliveryOrderCreateXml(fils), /<actualPrice>1\.234<\/actualPrice>/);
+  assert.match(deliveryOrderCreateXml(message('CN-1', 'HZ01', 'Asia/Shanghai')), /<actualPrice>1299\.00<\/actualPrice>/);
+  assert.deepEqual(JSON.parse(deliveryOrderJson(yen)).lines[0].unitPrice, { amountMinor: 1500, currency: 'JPY' });
 });

@@ -1,6 +1,7 @@
 import { parseIsoInstant } from '../../platform/time/instants.ts';
 import { formatWallClock } from '../../platform/time/wall-clock.ts';
 import { minorToDecimal } from '../../platform/money.ts';
+import { currencyExponent } from '../time/time.regions.ts';
 import type { BoardRowView } from './board.service.ts';
 
 /**
@@ -40,7 +41,8 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const amountOf = (fen: number) => minorToDecimal(fen);
+/** Minor units in the currency's own exponent: 1500 yen is 1500, 1230 fen is 12.30. */
+const amountOf = (minor: number, currency: string) => minorToDecimal(minor, currencyExponent(currency) ?? 2);
 
 export function csvHeader(language: CsvLanguage, zone: string): string {
   const names = headings[language].map((h, i) => (i === 14 || i === 15 ? `${h} (${zone})` : h));
@@ -52,7 +54,7 @@ export function csvLine(row: BoardRowView, zone: string, language: CsvLanguage):
   const local = (iso: string | null) => (iso ? formatWallClock(parseIsoInstant(iso), zone) : '');
   return [
     row.id, word(row.channel), row.shopId, row.channelOrderId, word(row.status), word(row.statusReason), word(row.priority), row.handlingGroup ?? '',
-    row.warehouses.join(' '), amountOf(row.totalFen), row.currency, row.receiverProvince, row.receiverCity, row.tags.join(' '),
+    row.warehouses.join(' '), amountOf(row.totalFen, row.currency), row.currency, row.receiverProvince, row.receiverCity, row.tags.join(' '),
     local(row.paidAt), local(row.processBy), word(row.warning),
   ].map((v) => csvField(String(v))).join(',') + '\r\n';
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TimeConversion } from '../../platform/time/conversions.ts';
 import { isoInstantMs } from '../../platform/time/instants.ts';
+import { isCurrencyCode } from '../time/time.regions.ts';
 import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
@@ -86,7 +87,7 @@ export const orderInput = z
     channelStatus: str().max(64).optional(),
     channelHold: z.enum(channelHolds).optional().describe('A paid order the channel does not let ship yet: risk_check, consign_forbidden, locked, paused'),
     buyerRef: str().max(100).optional(),
-    currency: str().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').default('CNY'),
+    currency: str().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').refine(isCurrencyCode, 'not an ISO 4217 currency').default('CNY').describe('ISO 4217; every amount is in its minor units with its own exponent (JPY 0, CNY 2, KWD 3)'),
     goodsFen: fen.optional(),
     shippingFen: fen.default(0),
     discountFen: fen.default(0),

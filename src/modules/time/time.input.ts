@@ -8,9 +8,14 @@ export const calendarCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/,
 /** An IANA zone name the runtime knows, e.g. Asia/Shanghai or America/Los_Angeles. */
 export const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai');
 
-export const country = z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code').transform((c) => c.toUpperCase());
+// No transforms here: a schema with one loses its examples in the OpenAPI document. Services
+// take the subdivision part with subdivisionOf.
+export const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code in capitals, e.g. US');
+/** An ISO 3166-2 subdivision code, whole (US-NY) or its part after the dash (NY). */
+export const region = z.string().regex(/^([A-Z]{2}-)?[A-Z0-9]{1,3}$/, 'an ISO 3166-2 subdivision code in capitals, such as NY or US-NY');
+
 /** The subdivision part of an ISO 3166-2 code: NY for US-NY, NSW for AU-NSW. */
-export const region = z.string().regex(/^([A-Za-z]{2}-)?[A-Za-z0-9]{1,3}$/, 'an ISO 3166-2 subdivision code such as NY or US-NY').transform((r) => r.toUpperCase().replace(/^[A-Z]{2}-/, ''));
+export const subdivisionOf = <T extends string | null | undefined>(code: T): T => (typeof code === 'string' ? code.replace(/^[A-Z]{2}-/, '') : code) as T;
 
 const localDate = z.string().refine(isLocalDate, 'a yyyy-MM-dd date');
 
@@ -45,7 +50,8 @@ export type CalendarCreateInput = z.input<typeof calendarCreate>;
 export const calendarPatch = z
   .object({ name: text(100), region: region.nullable(), timeZone, hours: weekHours, official: z.boolean() })
   .partial()
-  .strict();
+  .strict()
+  .meta({ examples: [{ hours: { ...officeHours, sat: ['09:00-12:00'] } }] });
 export type CalendarPatch = z.output<typeof calendarPatch>;
 
 export const calendarParams = z.object({ code: calendarCode });
@@ -66,7 +72,7 @@ export const calendarImport = z.object({
   format: z.enum(['ical', 'holiday-cn']),
   content: z.string().min(1).max(1_000_000).describe('the file: an iCalendar (.ics) or a holiday-cn JSON document, as text'),
   year: z.number().int().min(2000).max(2099).optional().describe('the year the file announces whole: official data for it is no longer missed (holiday-cn files say their year)'),
-}).strict();
+}).strict().meta({ examples: [{ format: 'holiday-cn', content: '{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}' }] });
 export type CalendarImport = z.output<typeof calendarImport>;
 
 export const yearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() });

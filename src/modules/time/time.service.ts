@@ -8,7 +8,7 @@ import { isoConversions, type TimeConversion } from '../../platform/time/convers
 import { localDateOf } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
-import { calendarCreate, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
+import { calendarCreate, subdivisionOf, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
 import { isKnownRegion, packOf, zoneFor } from './time.regions.ts';
 import * as repo from './time.repository.ts';
 import type { CalendarDayRow, CalendarRow } from './time.repository.ts';
@@ -63,7 +63,8 @@ function regionChecked(country: string, region: string | null): void {
 }
 
 export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInput) {
-  const input = calendarCreate.parse(raw);
+  const parsed = calendarCreate.parse(raw);
+  const input = { ...parsed, region: subdivisionOf(parsed.region) };
   regionChecked(input.country, input.region);
   const now = ctx.clock.now();
   const timeZone = input.timeZone ?? zoneFor(input.country, input.region)!;
@@ -73,7 +74,8 @@ export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInp
   return calendarView(await getCalendar(ctx, input.code), Number(localDateOf(now, timeZone).slice(0, 4)));
 }
 
-export async function updateCalendar(ctx: RequestContext, code: string, patch: CalendarPatch) {
+export async function updateCalendar(ctx: RequestContext, code: string, raw: CalendarPatch) {
+  const patch = { ...raw, ...(raw.region !== undefined ? { region: subdivisionOf(raw.region) } : {}) };
   const current = await getCalendar(ctx, code);
   if (patch.region !== undefined) regionChecked(current.definition.country, patch.region);
   await repo.updateCalendar(ctx.db, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });

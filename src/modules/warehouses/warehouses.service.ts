@@ -8,6 +8,7 @@ import type { NewWarehouseRow, WarehouseRow } from './warehouses.repository.ts';
 import { configChanged } from '../../platform/config-cache.ts';
 import { getCalendar } from '../time/time.service.ts';
 import { isKnownRegion, packOf, zoneFor } from '../time/time.regions.ts';
+import { subdivisionOf } from '../time/time.input.ts';
 
 export type Warehouse = ReturnType<typeof warehouseView>;
 
@@ -64,7 +65,8 @@ function columnsOf(box: SecretBox | undefined, input: Omit<WarehousePatch, 'isDe
 
 /** Adds a warehouse; `box` seals its WMS secret and is needed only when it has a WMS link. */
 export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateInput, box?: SecretBox): Promise<Warehouse> {
-  const input = warehouseCreate.parse(raw);
+  const parsed = warehouseCreate.parse(raw);
+  const input = { ...parsed, region: subdivisionOf(parsed.region) };
   const pack = await placeChecked(ctx, input);
   const now = ctx.clock.now();
   const row = await ctx.db.transaction(async (tx) => {
@@ -80,7 +82,8 @@ export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateI
   return warehouseView(row);
 }
 
-export async function updateWarehouse(ctx: RequestContext, code: string, patch: WarehousePatch, box?: SecretBox): Promise<Warehouse> {
+export async function updateWarehouse(ctx: RequestContext, code: string, raw: WarehousePatch, box?: SecretBox): Promise<Warehouse> {
+  let patch = raw.region === undefined ? raw : { ...raw, region: subdivisionOf(raw.region) };
   if (patch.country !== undefined || patch.region !== undefined || patch.calendar) {
     const current = await getWarehouse(ctx, code);
     const pack = await placeChecked(ctx, { country: patch.country ?? current.country, region: patch.region === undefined ? current.region : patch.region, calendar: patch.calendar ?? null });

@@ -21,7 +21,7 @@ export function deliveryOrderJson(order: DeliveryOrderMessage, log = new Convers
     createdAt: log.isoOut('createdAt', order.createdAt, zone), ...(order.paidAt ? { paidAt: log.isoOut('paidAt', order.paidAt, zone) } : {}),
     ...(order.shipBy ? { shipBy: log.isoOut('shipBy', order.shipBy, zone) } : {}),
     receiver: { name: r.name, phone: r.phone, country: r.country, region: r.province, city: r.city, district: r.district, postcode: r.postcode, address: r.address },
-    lines: order.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: { amountMinor: l.unitPriceFen } })),
+    lines: order.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: { amountMinor: l.unitPriceFen, currency: order.currency } })),
   });
 }
 

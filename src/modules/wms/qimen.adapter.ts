@@ -1,6 +1,8 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { Clock } from '../../platform/clock.ts';
+import { minorToDecimal } from '../../platform/money.ts';
 import { ConversionLog } from '../../platform/time/conversions.ts';
+import { currencyExponent } from '../time/time.regions.ts';
 import { formatWallClock, offsetOf } from '../../platform/time/wall-clock.ts';
 import { signQimen } from './qimen.sign.ts';
 import { postToWms, unknownZone, type DeliveryOrderMessage, type PushOutcome, type WmsAdapter } from './wms.message.ts';
@@ -21,10 +23,8 @@ const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, tri
 /** Failure codes that name the order itself: sending it again cannot help. */
 const REJECTS_THE_ORDER = /^(invalid-data|invalid-xml|duplicate-code-conflict|isv\.invalid-parameter|isv\.missing-parameter)/;
 
-function money(fen: number): string {
-  const units = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(units / 100)}.${String(units % 100).padStart(2, '0')}`;
-}
+/** Minor units as the decimal amount Qimen writes, in the currency's own exponent (JPY 0, CNY 2, KWD 3). */
+const money = (minor: number, currency: string) => minorToDecimal(minor, currencyExponent(currency) ?? 2);
 
 /** The UTC offset a zone had at an instant, as +08:00: with it the wall clock is never ambiguous. */
 
@@ -53,7 +53,7 @@ export function deliveryOrderCreateXml(order: DeliveryOrderMessage, log = new Co
       },
       orderLines: {
         orderLine: order.lines.map((l) => ({
-          orderLineNo: l.lineNo, sourceOrderCode: order.sourceOrderCode, itemCode: l.sku, inventoryType: 'ZP', planQty: l.quantity, actualPrice: money(l.unitPriceFen),
+          orderLineNo: l.lineNo, sourceOrderCode: order.sourceOrderCode, itemCode: l.sku, inventoryType: 'ZP', planQty: l.quantity, actualPrice: money(l.unitPriceFen, order.currency),
         })),
       },
     },

@@ -29,6 +29,8 @@ export interface DeliveryOrderMessage {
     readonly address: string;
     readonly postcode: string | null;
   };
+  /** ISO 4217 code the prices are in; each is in that currency's minor units (fen, cents, yen). */
+  readonly currency: string;
   readonly lines: readonly { readonly lineNo: number; readonly sku: string; readonly quantity: number; readonly unitPriceFen: number }[];
 }
 
