@@ -44,7 +44,9 @@ try {
   };
   await shot('board', '/board');
   await shot('overview', '/overview');
-  const held = await page.locator('tr[data-order-id][data-status="on_hold"]').first().getAttribute('data-order-id').catch(() => null);
+  // An order a warehouse has, to show its delivery orders and the conversions its times went through; else a held one.
+  const first = (status: string) => page.locator(`tr[data-order-id][data-status="${status}"]`).first().getAttribute('data-order-id', { timeout: 1_000 }).catch(() => null);
+  const held = (await first('pushed')) ?? (await first('routed')) ?? (await first('on_hold'));
   await page.goto(new URL('/board', link).toString());
   await page.waitForTimeout(1_500);
   const anyOrder = held ?? (await page.locator('tr[data-order-id]').first().getAttribute('data-order-id'));
@@ -58,6 +60,11 @@ try {
     await page.waitForTimeout(1_000);
   });
   await shot('settings', '/settings');
+  await shot('calendars', '/settings', async () => {
+    await page.click('[data-node-key="calendars"]');
+    await page.locator('[data-testid="calendars"] .cal-month').first().waitFor();
+    await page.waitForTimeout(800);
+  });
   await page.click('[data-testid="language"]');
   await shot('board-en', '/board');
   await page.click('[data-testid="language"]');

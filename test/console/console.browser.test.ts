@@ -137,7 +137,9 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     assert.ok((await page.locator('[data-testid="timeline"] .ant-timeline-item').count()) >= 3);
     assert.match(await page.locator('[data-testid="routing"]').innerText(), /HZ01/);
     // Its payment time as written for the Qimen WMS: Beijing's wall clock, with where it came from.
-    const conversions = await page.locator('[data-testid="time-conversions"]').innerText();
+    const card = page.locator('[data-testid="time-conversions"]');
+    await card.locator('text=2026-11-11 12:00:00').first().waitFor({ timeout: 5_000 });
+    const conversions = await card.innerText();
     assert.match(conversions, /2026-11-11 12:00:00/);
     assert.match(conversions, /Asia\/Shanghai/);
     assert.match(conversions, /2026-11-11T04:00:00Z/);
@@ -208,7 +210,29 @@ describe('the console in a browser', { skip: chromiumAvailable() ? false : 'no /
     await dialog.locator('.ant-btn-primary').click();
     await page.locator('tr[data-row-key="NJ01"]').waitFor();
     const stored = (await world.api.request('GET', '/api/v1/warehouses/NJ01')).body;
-    assert.deepEqual([stored.name, stored.timeZone, stored.location.divisionCode], ['华东南京仓', 'Asia/Shanghai', '320100']);
+    // Its zone and carrier cut-off come from the region pack of its country.
+    assert.deepEqual([stored.name, stored.timeZone, stored.country, stored.cutOff, stored.location.divisionCode], ['华东南京仓', 'Asia/Shanghai', 'CN', '16:00', '320100']);
+  });
+
+  test('a calendar shows Golden Week and its make-up days, says when a year\'s official data is missing, and takes a holiday-cn file', async () => {
+    const made = await world.api.request('POST', '/api/v1/calendars', { body: { code: 'CN-WH', name: '仓库日历', country: 'CN' } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    await page.goto(url('/settings'));
+    await page.getByRole('tab', { name: '工作日历' }).click();
+    const year = page.locator('input[data-testid="calendar-year"], [data-testid="calendar-year"] input').first();
+    await year.fill('2025');
+    await year.press('Enter');
+    await page.locator('[data-date="2025-10-01"][data-kind="holiday"]').waitFor();
+    assert.equal(await page.locator('[data-date="2025-10-11"]').getAttribute('data-kind'), 'makeup', 'Saturday 11 October 2025 is a make-up working day');
+    assert.equal(await page.locator('[data-date="2025-10-12"]').getAttribute('data-kind'), 'weekend');
+    await year.fill('2099');
+    await year.press('Enter');
+    await page.locator('[data-testid="calendar-missing"]').waitFor();
+    const file = JSON.stringify({ year: 2099, papers: [], days: [{ name: '元旦', date: '2099-01-01', isOffDay: true }, { name: '春节', date: '2099-01-03', isOffDay: false }] });
+    await page.locator('[data-testid="calendars"] input[type="file"]').setInputFiles({ name: '2099.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await page.locator('[data-date="2099-01-01"][data-kind="holiday"]').waitFor();
+    await page.locator('[data-testid="calendar-missing"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-date="2099-01-03"]').getAttribute('data-kind'), 'makeup');
   });
 
   test('the console switches to English and stays so; times name their zone', async () => {

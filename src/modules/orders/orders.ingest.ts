@@ -1,5 +1,6 @@
 import type { CteParts } from '../../platform/db/index.ts';
 import { parseIsoInstant } from '../../platform/time/instants.ts';
+import { zoneOfAddress } from '../time/time.regions.ts';
 import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
@@ -48,6 +49,7 @@ export function receiverFields(r: ReceiverInput) {
     receiverDistrict: r.district ?? null,
     receiverAddress: r.address,
     receiverPostcode: r.postcode ?? null,
+    receiverTimeZone: r.timeZone ?? zoneOfAddress(r.country, r.province),
     provinceCode: place.provinceCode,
     cityCode: place.cityCode,
     districtCode: place.districtCode,

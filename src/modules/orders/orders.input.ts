@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TimeConversion } from '../../platform/time/conversions.ts';
 import { isoInstantMs } from '../../platform/time/instants.ts';
 import { isCurrencyCode } from '../time/time.regions.ts';
+import { timeZone } from '../time/time.input.ts';
 import { channels } from '../channels/channels.input.ts';
 import { instant, minorUnits, pastInstant, str, text } from '../../platform/validation.ts';
 import { orderStatuses } from './orders.lifecycle.ts';
@@ -46,6 +47,7 @@ export const receiverInput = z.object({
   provinceCode: str().regex(/^\d{2,12}$/).optional(),
   cityCode: str().regex(/^\d{2,12}$/).optional(),
   districtCode: str().regex(/^\d{2,12}$/).optional(),
+  timeZone: timeZone.optional().describe('the receiver\'s IANA zone; from the region pack of its country and province (an ISO 3166-2 code such as CA or NSW abroad) when left out'),
 });
 
 export const orderInputExample = {

@@ -56,6 +56,8 @@ export const orders = pgTable(
     receiverDistrict: text('receiver_district'),
     receiverAddress: text('receiver_address').notNull(),
     receiverPostcode: text('receiver_postcode'),
+    /** The receiver's IANA zone: as given, else the region pack's for their country and province; null where no pack knows it. */
+    receiverTimeZone: text('receiver_time_zone'),
     /** National division codes (GB/T 2260), as given by the channel or integrator. */
     provinceCode: text('province_code'),
     cityCode: text('city_code'),

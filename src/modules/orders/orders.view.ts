@@ -34,6 +34,7 @@ export function orderView(row: OrderRow, role: Role | null) {
       district: row.receiverDistrict,
       address: full ? row.receiverAddress : row.receiverAddressMasked,
       postcode: row.receiverPostcode,
+      timeZone: row.receiverTimeZone,
       provinceCode: row.provinceCode,
       cityCode: row.cityCode,
       districtCode: row.districtCode,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import ct from 'countries-and-timezones';
 import Holidays from 'date-holidays';
 import { IANAZone } from 'luxon';
-import { currencyExponent, isCurrencyCode, isKnownRegion, packCountries, packOf, zoneFor } from './time.regions.ts';
+import { currencyExponent, isCurrencyCode, isKnownRegion, packCountries, packOf, zoneFor, zoneOfAddress } from './time.regions.ts';
 
 // The markets the brief requires, and Russia.
 const markets = ['CN', 'HK', 'TW', 'JP', 'KR', 'SG', 'MY', 'TH', 'AU', 'NZ', 'US', 'CA', 'MX', 'BR', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'AE', 'SA', 'RU'];
@@ -174,4 +174,13 @@ test('a pack cannot be changed by its caller', () => {
     (p.subdivisions as Record<string, string>).NY = 'Asia/Tokyo';
   }, TypeError);
   assert.equal(zoneFor('US', 'NY'), 'America/New_York');
+});
+
+test('an address\'s zone only where the packs can tell it', () => {
+  assert.equal(zoneOfAddress('CN', '浙江省'), 'Asia/Shanghai');
+  assert.equal(zoneOfAddress('JP', 'Tokyo'), 'Asia/Tokyo');
+  assert.equal(zoneOfAddress('US', 'CA'), 'America/Los_Angeles');
+  assert.equal(zoneOfAddress('US', 'US-NY'), 'America/New_York');
+  assert.equal(zoneOfAddress('US', 'California'), null, 'a split country without a known region is not guessed');
+  assert.equal(zoneOfAddress('ZZ', 'X'), null);
 });

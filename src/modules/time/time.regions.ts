@@ -170,3 +170,16 @@ export function isKnownRegion(country: string, region: string): boolean {
   const pack = packOf(country);
   return pack !== null && subdivisionZone(pack, region) !== undefined;
 }
+
+/**
+ * The zone of an address only when the packs can tell it: its subdivision's, or its country's
+ * where the whole country keeps one clock. Null for a country split between zones whose region
+ * the pack does not know (a state written out in full, say), rather than a guess.
+ */
+export function zoneOfAddress(country: string, region?: string | null): string | null {
+  const pack = packOf(country);
+  if (!pack) return null;
+  const zone = region ? subdivisionZone(pack, region) : undefined;
+  if (zone) return zone;
+  return new Set([pack.zone, ...Object.values(pack.subdivisions)]).size === 1 ? pack.zone : null;
+}

@@ -176,6 +176,9 @@ export function inboundConversions(input: { timeConversions?: readonly TimeConve
 /** Every time conversion an order went through, in the order they happened. */
 export async function conversionsOf(ctx: RequestContext, orderId: string) {
   const rows = await repo.conversionsOf(ctx.db, ctx.tenantId, orderId);
+  // In the order they happened: by when they were recorded, then channel times before warehouse ones, then by instant.
+  const step = { channel_in: 0, wms_out: 1, marketplace_out: 2 } as const;
+  rows.sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || step[a.boundary] - step[b.boundary] || a.utc.getTime() - b.utc.getTime());
   return rows.map((r) => ({
     boundary: r.boundary, subject: r.subject, field: r.field, sourceValue: r.sourceValue, sourceZone: r.sourceZone, utc: isoUtc(r.utc),
     targetZone: r.targetZone, rendered: r.rendered, recordedAt: r.recordedAt.toISOString(),

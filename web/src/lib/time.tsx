@@ -70,3 +70,27 @@ export function useTime() {
     };
   }, [zone, language]);
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Monday = 0 … Sunday = 6 for a plain yyyy-MM-dd date (a calendar's day: no zone involved). */
+export function weekdayIndex(date: string): number {
+  return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+/** A month's dates as a Monday-first grid; null pads the first week. */
+export function monthGrid(year: number, month: number): (string | null)[] {
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const first = weekdayIndex(`${year}-${pad2(month)}-01`);
+  return [...Array<null>(first).fill(null), ...Array.from({ length: days }, (_, i) => `${year}-${pad2(month)}-${pad2(i + 1)}`)];
+}
+
+/** The month's name in the language ("十一月", "November"). */
+export function monthName(year: number, month: number, language: string): string {
+  return new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, 1)));
+}
+
+/** This year on the wall clock of `zone`. */
+export function yearIn(zone: string): number {
+  return Number(new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(new Date()));
+}

@@ -213,6 +213,7 @@ export function OrderPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('order.receiver')} span={2}>
                 {o.receiver.name} {o.receiver.phone} · {o.receiver.province} {o.receiver.city} {o.receiver.district ?? ''} {o.receiver.address}
+                {o.receiver.timeZone && o.receiver.country !== 'CN' ? <Tag style={{ marginLeft: 8 }} data-testid="receiver-zone">{o.receiver.country} · {o.receiver.timeZone}</Tag> : null}
               </Descriptions.Item>
               <Descriptions.Item label={t('order.buyerMessage')}>{o.buyerMessage ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('order.tags')} span={3}>{o.tags.length ? o.tags.map((tag) => <Tag key={tag}>{tag}</Tag>) : '—'}</Descriptions.Item>

@@ -8,23 +8,12 @@ import { useI18n } from '../lib/i18n.tsx';
 import { useCan } from '../lib/session.tsx';
 import { useActorName } from '../lib/people.ts';
 import { useTime } from '../lib/time.tsx';
+import { useSaved } from '../lib/saved.ts';
+import { Calendars } from './Calendars.tsx';
 import { priorities, type Person, type Priority, type Tier } from '../lib/types.ts';
 
 const roles = ['admin', 'ops', 'agent', 'supervisor', 'viewer'];
 const colours = ['red', 'orange', 'gold', 'blue', 'green', 'default'];
-
-function useSaved() {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
-  return {
-    onSuccess: async (..._args: unknown[]) => {
-      void message.success(t('common.done'));
-      await queryClient.invalidateQueries();
-    },
-    onError: (e: Error) => void message.error(e.message),
-  };
-}
 
 interface ShopForm { id: string; channel: string; name: string; channelShopId: string; appKey: string; appSecret: string; accessToken?: string; apiBaseUrl?: string }
 
@@ -80,7 +69,7 @@ function Shops() {
   );
 }
 
-interface WarehouseForm { code: string; name: string; timeZone: string; priority: number; divisionCode?: string; coverage?: string[]; dailyCapacity?: number | null; cutOff?: string }
+interface WarehouseForm { code: string; name: string; timeZone?: string; country?: string; region?: string; calendar?: string; priority: number; divisionCode?: string; coverage?: string[]; dailyCapacity?: number | null; cutOff?: string }
 
 function Warehouses() {
   const { t } = useI18n();
@@ -88,13 +77,17 @@ function Warehouses() {
   const isAdmin = useCan('admin');
   const [adding, setAdding] = useState(false);
   const [form] = Form.useForm<WarehouseForm>();
-  const warehouses = useQuery({ queryKey: ['warehouses'], queryFn: () => api<{ items: { code: string; name: string; timeZone: string; priority: number; active: boolean; isDefault: boolean; dailyCapacity: number | null; cutOff: string | null; wms: { protocol: string; url: string } | null }[] }>('/api/v1/warehouses') });
+  const warehouses = useQuery({ queryKey: ['warehouses'], queryFn: () => api<{ items: { code: string; name: string; timeZone: string; country: string | null; region: string | null; calendar: string | null; priority: number; active: boolean; isDefault: boolean; dailyCapacity: number | null; cutOff: string | null; wms: { protocol: string; url: string } | null }[] }>('/api/v1/warehouses') });
+  const calendars = useQuery({ queryKey: ['calendars'], queryFn: () => api<{ items: { code: string; name: string }[] }>('/api/v1/calendars') });
+  const calendarOptions = [{ value: '', label: t('calendar.none') }, ...(calendars.data?.items ?? []).map((c) => ({ value: c.code, label: `${c.code} · ${c.name}` }))];
   const change = useMutation({ mutationFn: ({ code, body }: { code: string; body: object }) => patch(`/api/v1/warehouses/${code}`, body), ...saved });
   const add = useMutation({
     mutationFn: (v: WarehouseForm) => post('/api/v1/warehouses', {
-      code: v.code, name: v.name, timeZone: v.timeZone, priority: v.priority,
+      code: v.code, name: v.name, priority: v.priority,
+      ...(v.timeZone ? { timeZone: v.timeZone } : {}), ...(v.country ? { country: v.country.toUpperCase() } : {}), ...(v.region ? { region: v.region.toUpperCase() } : {}),
+      ...(v.calendar ? { calendar: v.calendar } : {}),
       ...(v.divisionCode ? { location: { divisionCode: v.divisionCode } } : {}),
-      coverage: v.coverage ?? [], dailyCapacity: v.dailyCapacity ?? null, cutOff: v.cutOff || null,
+      coverage: v.coverage ?? [], dailyCapacity: v.dailyCapacity ?? null, ...(v.cutOff ? { cutOff: v.cutOff } : {}),
     }),
     ...saved,
     onSuccess: async (...args) => { setAdding(false); form.resetFields(); await saved.onSuccess(...args); },
@@ -106,7 +99,12 @@ function Warehouses() {
         columns={[
           { title: t('common.code'), dataIndex: 'code', render: (c: string, w) => <Space>{c}{w.isDefault ? <Tag color="blue">default</Tag> : null}</Space> },
           { title: t('common.name'), dataIndex: 'name' },
-          { title: t('settings.timeZone'), dataIndex: 'timeZone' },
+          { title: t('settings.timeZone'), dataIndex: 'timeZone', render: (z: string, w) => <><div>{z}</div>{w.country ? <div className="muted" style={{ fontSize: 12 }}>{[w.country, w.region].filter(Boolean).join(' · ')}</div> : null}</> },
+          {
+            title: t('calendar.tab'), dataIndex: 'calendar', render: (c: string | null, w) => (isAdmin
+              ? <Select size="small" style={{ width: 170 }} value={c ?? ''} options={calendarOptions} onChange={(v) => change.mutate({ code: w.code, body: { calendar: v || null } })} data-testid={`warehouse-calendar-${w.code}`} />
+              : c ?? t('calendar.none')),
+          },
           { title: t('settings.priority'), dataIndex: 'priority', align: 'right', render: (p: number, w) => (isAdmin ? <InputNumber size="small" min={0} max={10000} defaultValue={p} onBlur={(e) => { const n = Number(e.target.value); if (Number.isInteger(n) && n !== p) change.mutate({ code: w.code, body: { priority: n } }); }} /> : p) },
           { title: t('settings.cutOff'), dataIndex: 'cutOff' },
           { title: t('settings.capacity'), dataIndex: 'dailyCapacity', align: 'right', render: (c: number | null) => c ?? '∞' },
@@ -114,10 +112,15 @@ function Warehouses() {
           { title: t('settings.active'), dataIndex: 'active', render: (a: boolean, w) => <Switch size="small" checked={a} disabled={!isAdmin} onChange={() => change.mutate({ code: w.code, body: { active: !a } })} /> },
         ]} />
       <Modal open={adding} title={t('settings.addWarehouse')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden width={620}>
-        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} initialValues={{ timeZone: 'Asia/Shanghai', priority: 100 }}>
+        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)} initialValues={{ country: 'CN', priority: 100 }}>
           <Form.Item name="code" label={t('common.code')} rules={[{ required: true, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/ }]}><Input placeholder="NJ01" /></Form.Item>
           <Form.Item name="name" label={t('common.name')} rules={[{ required: true }]}><Input placeholder="华东南京仓" /></Form.Item>
-          <Form.Item name="timeZone" label={t('settings.timeZone')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Space>
+            <Form.Item name="country" label={t('calendar.country')} rules={[{ pattern: /^[A-Za-z]{2}$/ }]}><Input placeholder="CN" style={{ width: 90 }} /></Form.Item>
+            <Form.Item name="region" label={t('calendar.region')} rules={[{ pattern: /^[A-Za-z0-9-]{1,6}$/ }]}><Input placeholder="CA, NSW" style={{ width: 110 }} /></Form.Item>
+            <Form.Item name="timeZone" label={t('settings.timeZone')} extra={t('settings.zoneFromPack')}><Input placeholder="America/Los_Angeles" style={{ width: 220 }} /></Form.Item>
+          </Space>
+          <Form.Item name="calendar" label={t('calendar.tab')}><Select options={calendarOptions} /></Form.Item>
           <Form.Item name="priority" label={t('settings.priority')}><InputNumber min={0} max={10000} /></Form.Item>
           <Form.Item name="divisionCode" label={t('settings.divisionCode')} rules={[{ pattern: /^\d{6}$/ }]}><Input placeholder="320100" /></Form.Item>
           <Form.Item name="coverage" label={t('settings.coverage')}><Select mode="tags" tokenSeparators={[',', ' ']} placeholder="CN, 310000, 320000" /></Form.Item>
@@ -259,6 +262,7 @@ export function SettingsPage() {
           { key: 'tiers', label: t('settings.tiers'), children: <Tiers /> },
           { key: 'shops', label: t('settings.shops'), children: <Shops /> },
           { key: 'warehouses', label: t('settings.warehouses'), children: <Warehouses /> },
+          { key: 'calendars', label: t('calendar.tab'), children: <Calendars /> },
           ...(supervisor ? [{ key: 'people', label: t('settings.people'), children: <People /> }] : []),
           ...(isAdmin ? [{ key: 'keys', label: t('settings.keys'), children: <Keys /> }] : []),
         ]} />

@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "receiver_time_zone" text;
