@@ -75,6 +75,7 @@ export class ConversionLog {
 /** The conversions of ISO instants given with an offset (an API caller's "2025-12-25T00:30:00+08:00"); ones in UTC are none. */
 export function isoConversions(fields: Record<string, string | undefined>): TimeConversion[] {
   const log = new ConversionLog('channel_in');
-  for (const [field, value] of Object.entries(fields)) if (value !== undefined) log.isoIn(field, value);
+  // Most callers send UTC: those are told apart by their last letter, with nothing parsed.
+  for (const [field, value] of Object.entries(fields)) if (value !== undefined && !/z$/i.test(value)) log.isoIn(field, value);
   return log.records;
 }
