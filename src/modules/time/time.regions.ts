@@ -181,5 +181,10 @@ export function zoneOfAddress(country: string, region?: string | null): string |
   if (!pack) return null;
   const zone = region ? subdivisionZone(pack, region) : undefined;
   if (zone) return zone;
-  return new Set([pack.zone, ...Object.values(pack.subdivisions)]).size === 1 ? pack.zone : null;
+  let single = oneClock.get(pack.country);
+  if (single === undefined) oneClock.set(pack.country, (single = new Set([pack.zone, ...Object.values(pack.subdivisions)]).size === 1));
+  return single ? pack.zone : null;
 }
+
+/** Whether each country keeps one clock throughout, worked out once. */
+const oneClock = new Map<string, boolean>();

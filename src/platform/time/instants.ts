@@ -7,24 +7,42 @@ import { DateTime } from 'luxon';
  */
 export class InstantFormatError extends Error {}
 
-const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)$/i;
+const ISO_FIELDS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d{1,9})?)?(?:(Z)|([+-])(\d\d):?(\d\d))$/i;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/**
+ * ms since the epoch of an ISO-8601 instant that states its zone; NaN for anything else. The
+ * fields are checked here (no 30 February, no hour 24) and the checked text in the standard's
+ * own form is read by the runtime: this runs for every time of every order, and costs a few
+ * hundred nanoseconds where a general parser costs ten microseconds.
+ */
+function isoMs(value: string): number {
+  const m = ISO_FIELDS.exec(value);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s = '00', fraction = '', z, sign, oh, om] = m;
+  const year = +y!, month = +mo!, day = +d!;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) return Number.NaN;
+  if (+h! > 23 || +mi! > 59 || +s > 59 || (!z && (+oh! > 18 || +om! > 59))) return Number.NaN;
+  return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${z ? 'Z' : `${sign}${oh}:${om}`}`);
+}
 
 /** True when the text is an ISO-8601 instant that says its zone (Z or an offset) and is a real date. */
 export function isIsoInstant(value: string): boolean {
-  return ISO_WITH_ZONE.test(value) && DateTime.fromISO(value, { setZone: true }).isValid;
+  return !Number.isNaN(isoMs(value));
 }
 
 /** ISO-8601 with Z or an offset → the instant. A bare wall-clock time is refused, never guessed. */
 export function parseIsoInstant(value: string): Date {
-  const at = ISO_WITH_ZONE.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-  if (!at?.isValid) throw new InstantFormatError(`not an ISO-8601 instant with a zone: ${JSON.stringify(value)}`);
-  return at.toJSDate();
+  const ms = isoMs(value);
+  if (Number.isNaN(ms)) throw new InstantFormatError(`not an ISO-8601 instant with a zone: ${JSON.stringify(value)}`);
+  return new Date(ms);
 }
 
 /** The same, as ms since the epoch; NaN for anything else (for validators that compare). */
 export function isoInstantMs(value: string): number {
-  const at = ISO_WITH_ZONE.test(value) ? DateTime.fromISO(value, { setZone: true }) : null;
-  return at?.isValid ? at.toMillis() : Number.NaN;
+  return isoMs(value);
 }
 
 /** The zone an ISO instant's text states: "UTC" for Z, else its offset as "+08:00". */
@@ -42,10 +60,12 @@ export function statedOffset(value: string): string {
  */
 export function instantFromDb(value: string | Date): Date {
   if (value instanceof Date) return value;
-  const at = DateTime.fromSQL(value, { setZone: true });
-  if (at.isValid) return at.toJSDate();
-  return parseIsoInstant(value);
+  const m = PG_TIMESTAMPTZ.exec(value);
+  return parseIsoInstant(m ? `${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}` : value);
 }
+
+/** "2026-12-24 16:30:00.123+00" or "+05:30", as PostgreSQL writes a timestamptz. */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?$/;
 
 export function instantFromDbOrNull(value: unknown): Date | null {
   return value === null || value === undefined ? null : instantFromDb(value as string | Date);
@@ -53,7 +73,8 @@ export function instantFromDbOrNull(value: unknown): Date | null {
 
 /** The instant as ISO-8601 in UTC, without milliseconds when they are zero: "2025-12-24T16:30:00Z". */
 export function isoUtc(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: 'utc' }).toISO({ suppressMilliseconds: true })!;
+  const text = at.toISOString();
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text;
 }
 
 /** The instant as ISO-8601 with the offset `zone` has then: "2025-12-24T08:30:00-08:00". */

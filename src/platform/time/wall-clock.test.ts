@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fromUnixSeconds, InstantFormatError } from './instants.ts';
+import { fromUnixSeconds, instantFromDb, InstantFormatError, isoInstantMs, isoUtc, parseIsoInstant } from './instants.ts';
 import { formatWallClock, isTimeZone, parseWallClock, WallClockError, wallClockStamp } from './wall-clock.ts';
 
 test('a Beijing wall-clock time is read in GMT+8', () => {
@@ -29,4 +29,21 @@ test('a fixed offset a message states is a zone to read in, but not one a person
   assert.equal(isTimeZone('UTC+08:00'), false);
   assert.equal(isTimeZone('Asia/Shanghai'), true);
   assert.equal(isTimeZone('Mars/Olympus'), false);
+});
+
+test('ISO instants are read only when they state their zone and name a real time', () => {
+  assert.equal(parseIsoInstant('2025-12-25T00:30:00+08:00').toISOString(), '2025-12-24T16:30:00.000Z');
+  assert.equal(parseIsoInstant('2025-12-25t00:30:00z').toISOString(), '2025-12-25T00:30:00.000Z');
+  assert.equal(parseIsoInstant('2025-12-25T00:30+0800').toISOString(), '2025-12-24T16:30:00.000Z');
+  assert.equal(parseIsoInstant('2024-02-29T12:00:00.123456Z').toISOString(), '2024-02-29T12:00:00.123Z');
+  for (const bad of ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-02-28T24:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T00:00:60Z', '2026-01-01T00:00:00', '2026-01-01 00:00:00Z', '2026-01-01T00:00:00+19:00']) {
+    assert.ok(Number.isNaN(isoInstantMs(bad)), bad);
+  }
+  assert.equal(instantFromDb('2026-12-24 16:30:00+00').toISOString(), '2026-12-24T16:30:00.000Z');
+  assert.equal(instantFromDb('2026-12-24 22:00:00.5+05:30').toISOString(), '2026-12-24T16:30:00.500Z');
+});
+
+test('UTC instants are written without milliseconds when they have none', () => {
+  assert.equal(isoUtc(parseIsoInstant('2025-12-24T16:30:00Z')), '2025-12-24T16:30:00Z');
+  assert.equal(isoUtc(parseIsoInstant('2025-12-24T16:30:00.250Z')), '2025-12-24T16:30:00.250Z');
 });
