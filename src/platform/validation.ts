@@ -58,15 +58,6 @@ export const text = (max: number) => str().trim().min(1).max(max);
 const EARLIEST = parseIsoInstant('2000-01-01T00:00:00Z').getTime();
 const LATEST = parseIsoInstant('2100-01-01T00:00:00Z').getTime();
 
-/** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
-export const instant = () =>
-  z.iso
-    .datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' })
-    .refine((v) => {
-      const t = isoInstantMs(v);
-      return t >= EARLIEST && t < LATEST;
-    }, 'must be between the years 2000 and 2099');
-
 /** How far ahead of the clock an instant that has happened (ordered, paid, modified) may be: clocks differ, not by days. */
 export const MAX_AHEAD_MS = 24 * 3_600_000;
 
@@ -86,12 +77,21 @@ export function judgedAt<T>(clock: Clock, parse: () => T): T {
   }
 }
 
+/** An ISO instant within the years the platform takes, and, for one that has happened, not ahead of the clock by more than clocks differ: read once. */
+const instantWithin = (past: boolean) =>
+  z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' })
+    .superRefine((v, ctx) => {
+      const t = isoInstantMs(v);
+      if (!(t >= EARLIEST && t < LATEST)) ctx.addIssue({ code: 'custom', message: 'must be between the years 2000 and 2099' });
+      else if (past && t > (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS) ctx.addIssue({ code: 'custom', message: 'must not be more than a day in the future' });
+    });
+
+/** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
+export const instant = () => instantWithin(false);
+
 /** An instant that has already happened: not more than a day ahead of the judging clock. */
-export const pastInstant = () =>
-  instant().refine(
-    (v) => isoInstantMs(v) <= (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS,
-    'must not be more than a day in the future',
-  );
+export const pastInstant = () => instantWithin(true);
 
 /** Money in integer minor units (fen, cents); never a float. */
 export const minorUnits = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

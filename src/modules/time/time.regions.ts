@@ -44,9 +44,18 @@ const fileSchema = z.strictObject({ $comment: comment, countries: z.record(z.str
 
 type PackEntry = z.infer<typeof entrySchema>;
 
+/** Exponents looked up so far: currency-codes searches its list each time. */
+const exponents = new Map<string, number | null>();
+
 /** Minor-unit digits of an ISO 4217 code (JPY 0, USD 2, KWD 3, CLF 4), case-insensitive; null when ISO 4217 has no such code. */
 export function currencyExponent(code: string): number | null {
-  return cc.code(code.trim())?.digits ?? null;
+  let digits = exponents.get(code);
+  if (digits === undefined) {
+    digits = cc.code(code.trim())?.digits ?? null;
+    // Only ISO codes are kept: an order's currency is checked with every order, and nonsense must not grow the map.
+    if (digits !== null) exponents.set(code, digits);
+  }
+  return digits;
 }
 
 /** Whether ISO 4217 (as currency-codes has it) lists the code, case-insensitive. */

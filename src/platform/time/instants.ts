@@ -25,7 +25,10 @@ function isoMs(value: string): number {
   const year = +y!, month = +mo!, day = +d!;
   if (month < 1 || month > 12 || day < 1 || day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) return Number.NaN;
   if (+h! > 23 || +mi! > 59 || +s > 59 || (!z && (+oh! > 18 || +om! > 59))) return Number.NaN;
-  return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${z ? 'Z' : `${sign}${oh}:${om}`}`);
+  // Text already in the standard's own form (upper case, the offset with its colon, at most
+  // milliseconds) is read as it is; anything else is written in that form first.
+  const canonical = fraction.length <= 4 && (z === 'Z' || (z === undefined && value[value.length - 3] === ':')) && value[10] === 'T';
+  return Date.parse(canonical ? value : `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${z ? 'Z' : `${sign}${oh}:${om}`}`);
 }
 
 /** True when the text is an ISO-8601 instant that says its zone (Z or an offset) and is a real date. */
