@@ -5,7 +5,7 @@ import type { Actor, RequestContext } from '../../platform/context.ts';
 import { withDb } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { newId } from '../../platform/ids.ts';
-import { orderInputExample, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
+import { orderInputExample, receiverInput, type ChannelStatus, type OrderInput, type ReceiverInput } from './orders.input.ts';
 import { refuse } from '../../platform/lifecycle.ts';
 import { ADDRESS_HOLD, beforeWarehouse, CHANNEL_HOLD, RULE_HOLD, claimsStock, flowRank, holdsStock, isStopped, linesEditableIn, orderLifecycle, type OrderStatus } from './orders.lifecycle.ts';
 import { placeReceiver } from './orders.address.ts';
@@ -23,7 +23,7 @@ const channelRank: Record<ChannelStatus, number> = { created: 0, paid: 1, shippe
 const trackedFields = [
   'channelStatus', 'buyerRef', 'currency', 'goodsFen', 'shippingFen', 'discountFen', 'totalFen',
   'receiverName', 'receiverPhone', 'receiverCountry', 'receiverProvince', 'receiverCity', 'receiverDistrict',
-  'receiverAddress', 'receiverPostcode', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold', 'handlingGroup',
+  'receiverAddress', 'receiverPostcode', 'receiverTimeZone', 'tags', 'priority', 'buyerMessage', 'sellerMemo', 'paidAt', 'shipBy', 'channelHold', 'handlingGroup',
 ] as const satisfies readonly (keyof NewOrderRow)[];
 
 export interface IngestResult {
@@ -404,7 +404,7 @@ let receiverColumns: string[] | undefined;
 
 /** The receiver columns (those receiverFields writes) as an order has them. */
 function receiverOf(o: OrderRow): Partial<OrderRow> {
-  receiverColumns ??= Object.keys(receiverFields(orderInputExample.receiver as ReceiverInput));
+  receiverColumns ??= Object.keys(receiverFields(receiverInput.parse(orderInputExample.receiver)));
   return Object.fromEntries(receiverColumns.map((c) => [c, o[c as keyof OrderRow]]));
 }
 
