@@ -3,7 +3,7 @@ import { systemClock } from '../platform/clock.ts';
 import { systemActor, type RequestContext } from '../platform/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { InstantFormatError, isoInZone } from '../platform/time/instants.ts';
-import { isTimeZone, localDateOf, parseTypedWallClock } from '../platform/time/wall-clock.ts';
+import { isTimeZone, localYearOf, parseTypedWallClock } from '../platform/time/wall-clock.ts';
 import { DEFAULT_TENANT } from '../modules/access/access.service.ts';
 import { getCalendar } from '../modules/time/time.service.ts';
 import { zoneFor } from '../modules/time/time.regions.ts';
@@ -69,7 +69,7 @@ export function timeCommands(program: Command, dbOption: () => Option): void {
       withDatabase(opts.db, async (handle) => {
         const ctx: RequestContext = { tenantId: opts.tenant, actor: systemActor('cli'), clock: systemClock, db: handle.db };
         const warehouse = await getWarehouse(ctx, code);
-        const year = opts.year === undefined ? Number(localDateOf(systemClock.now(), warehouse.timeZone).slice(0, 4)) : Number(opts.year);
+        const year = opts.year === undefined ? localYearOf(systemClock.now(), warehouse.timeZone) : Number(opts.year);
         if (!Number.isInteger(year) || year < 2000 || year > 2099) throw new AppError('VALIDATION_FAILED', '--year must be a year from 2000 to 2099');
         const calendar = warehouse.calendar ? await getCalendar(ctx, warehouse.calendar) : alwaysOpen;
         const title = warehouse.calendar ? `${warehouse.code} ${warehouse.name}: calendar ${calendar.code} (${calendar.definition.name}), ${warehouse.timeZone}, cut-off ${warehouse.cutOff ?? 'none'}`

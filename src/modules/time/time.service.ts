@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { parseIsoInstant, isoUtc } from '../../platform/time/instants.ts';
 import { isoConversions, type TimeConversion } from '../../platform/time/conversions.ts';
-import { localDateOf } from '../../platform/time/wall-clock.ts';
+import { localDateOf, localYearOf, yearOfDate } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
 import { calendarCreate, subdivisionOf, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
@@ -53,7 +53,7 @@ export async function getCalendar(ctx: Pick<RequestContext, 'db' | 'tenantId'>, 
 }
 
 export async function listCalendars(ctx: RequestContext) {
-  const year = Number(localDateOf(ctx.clock.now(), 'UTC').slice(0, 4));
+  const year = localYearOf(ctx.clock.now(), 'UTC');
   return { items: [...(await tenantCalendars(ctx)).values()].map((c) => calendarView(c, year)) };
 }
 
@@ -71,7 +71,7 @@ export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInp
   const added = await repo.insertCalendar(ctx.db, { ...input, timeZone, tenantId: ctx.tenantId, importedYears: [], createdAt: now, updatedAt: now });
   if (!added) throw new AppError('CALENDAR_EXISTS', `calendar ${input.code} exists`);
   configChanged(ctx.tenantId);
-  return calendarView(await getCalendar(ctx, input.code), Number(localDateOf(now, timeZone).slice(0, 4)));
+  return calendarView(await getCalendar(ctx, input.code), localYearOf(now, timeZone));
 }
 
 export async function updateCalendar(ctx: RequestContext, code: string, raw: CalendarPatch) {
@@ -80,12 +80,12 @@ export async function updateCalendar(ctx: RequestContext, code: string, raw: Cal
   if (patch.region !== undefined) regionChecked(current.definition.country, patch.region);
   await repo.updateCalendar(ctx.db, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
   configChanged(ctx.tenantId);
-  return calendarView(await getCalendar(ctx, code), Number(localDateOf(ctx.clock.now(), current.definition.timeZone).slice(0, 4)));
+  return calendarView(await getCalendar(ctx, code), localYearOf(ctx.clock.now(), current.definition.timeZone));
 }
 
 export async function calendarYear(ctx: RequestContext, code: string, year?: number) {
   const calendar = await getCalendar(ctx, code);
-  return calendarView(calendar, year ?? Number(localDateOf(ctx.clock.now(), calendar.definition.timeZone).slice(0, 4)));
+  return calendarView(calendar, year ?? localYearOf(ctx.clock.now(), calendar.definition.timeZone));
 }
 
 type DayInput = { date: string; kind: 'holiday' | 'workday'; name: string; hours?: string[] | null };
@@ -97,7 +97,7 @@ async function writeDays(ctx: RequestContext, code: string, days: DayInput[], so
   const years = calendar.definition.importedYears;
   if (importedYear !== undefined && !years.includes(importedYear)) await repo.updateCalendar(ctx.db, ctx.tenantId, code, { importedYears: [...years, importedYear].sort(), updatedAt: at });
   configChanged(ctx.tenantId);
-  const year = Number((days[0]?.date ?? localDateOf(at, calendar.definition.timeZone)).slice(0, 4));
+  const year = days[0] ? yearOfDate(days[0].date) : localYearOf(at, calendar.definition.timeZone);
   return calendarView(await getCalendar(ctx, code), importedYear ?? year);
 }
 
@@ -111,7 +111,7 @@ export async function removeDays(ctx: RequestContext, code: string, dates: strin
   const calendar = await getCalendar(ctx, code);
   await repo.deleteDays(ctx.db, ctx.tenantId, code, dates);
   configChanged(ctx.tenantId);
-  return calendarView(await getCalendar(ctx, code), Number(dates[0]!.slice(0, 4)) || Number(localDateOf(ctx.clock.now(), calendar.definition.timeZone).slice(0, 4)));
+  return calendarView(await getCalendar(ctx, code), dates[0] ? yearOfDate(dates[0]) : localYearOf(ctx.clock.now(), calendar.definition.timeZone));
 }
 
 /** Imports an iCalendar or a holiday-cn file; a problem is refused whole, with where it is. */
@@ -134,7 +134,7 @@ export async function calendarsMissingData(ctx: Pick<RequestContext, 'db' | 'ten
   const missing: { code: string; country: string; year: number }[] = [];
   for (const calendar of (await tenantCalendars(ctx)).values()) {
     const today = localDateOf(at, calendar.definition.timeZone);
-    const year = Number(today.slice(0, 4));
+    const year = yearOfDate(today);
     const years = today.slice(5) >= '10-01' ? [year, year + 1] : [year];
     for (const y of years) if (!calendar.yearCovered(y)) missing.push({ code: calendar.code, country: calendar.definition.country, year: y });
   }

@@ -123,6 +123,14 @@ export function localDateOf(at: Date, zone: string): LocalDate {
   return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toISODate()!;
 }
 
+/** The year the wall clock of `zone` shows at the instant. */
+export function localYearOf(at: Date, zone: string): number {
+  return DateTime.fromJSDate(at, { zone: requireZone(zone) }).year;
+}
+
+/** The year of a local date. */
+export const yearOfDate = (date: LocalDate): number => dateFields(date).year;
+
 /** "HH:mm" on the wall clock of `zone` at the instant. */
 export function localTimeOf(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toFormat('HH:mm');
