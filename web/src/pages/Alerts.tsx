@@ -2,6 +2,7 @@ import { App, Button, Card, Segmented, Select, Space, Table, Tag, Typography } f
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { useReason } from '../components/tags.tsx';
 import { api, post } from '../lib/api.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { useCan } from '../lib/session.tsx';
@@ -10,6 +11,7 @@ import type { Alert, Page } from '../lib/types.ts';
 
 export function AlertsPage() {
   const { t } = useI18n();
+  const words = useReason();
   const time = useTime();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -32,14 +34,14 @@ export function AlertsPage() {
         <Space style={{ marginBottom: 12 }} wrap>
           <Segmented value={status} onChange={(v) => setStatus(v as typeof status)} options={[{ value: 'open', label: t('alerts.open') }, { value: 'acknowledged', label: t('alerts.acknowledged') }]} />
           <Select allowClear placeholder={t('alerts.kind')} style={{ width: 220 }} value={kind} onChange={setKind}
-            options={Object.entries(counts.data?.counts ?? {}).map(([k, n]) => ({ value: k, label: `${k} (${n})` }))} />
+            options={Object.entries(counts.data?.counts ?? {}).map(([k, n]) => ({ value: k, label: `${words(k)} (${n})` }))} />
           <Typography.Text type="secondary">{counts.data?.total ?? 0}</Typography.Text>
         </Space>
         <Table<Alert> size="small" rowKey="id" dataSource={list.data?.items ?? []} loading={list.isPending} pagination={{ pageSize: 50, hideOnSinglePage: true }}
           onRow={(a) => ({ 'data-alert-kind': a.kind }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('alerts.raisedAt'), dataIndex: 'raisedAt', width: 170, render: (v: string) => <span className="num">{time.full(v)}</span> },
-            { title: t('alerts.kind'), dataIndex: 'kind', width: 170, render: (k: string) => <Tag color={k.includes('fail') || k.includes('oversell') ? 'error' : 'warning'}>{k}</Tag> },
+            { title: t('alerts.kind'), dataIndex: 'kind', width: 170, render: (k: string) => <Tag color={k.includes('fail') || k.includes('oversell') ? 'error' : 'warning'} title={k}>{words(k)}</Tag> },
             { title: t('alerts.subject'), dataIndex: 'subject', width: 200, render: (v: string, a) => (a.orderId ? <Link to={`/orders/${a.orderId}`}>{v}</Link> : v) },
             { title: t('alerts.message'), dataIndex: 'message' },
             {
