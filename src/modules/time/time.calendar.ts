@@ -87,8 +87,20 @@ export class BusinessCalendar {
     return this.official.get(date);
   }
 
+  /** Days worked out so far: routing asks of the same few dates for every batch. */
+  private readonly known = new Map<LocalDate, CalendarDay>();
+
   /** What the calendar says of a local date. */
   day(date: LocalDate): CalendarDay {
+    let day = this.known.get(date);
+    if (!day) {
+      if (this.known.size >= 4096) this.known.clear();
+      this.known.set(date, (day = this.work(date)));
+    }
+    return day;
+  }
+
+  private work(date: LocalDate): CalendarDay {
     const weekly = this.week[weekdayOf(date) - 1]!;
     const set = this.overrides.get(date);
     const official = set ? undefined : this.officialOn(date);

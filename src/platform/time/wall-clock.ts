@@ -118,9 +118,21 @@ function dateFields(date: LocalDate): { year: number; month: number; day: number
   return { year: +m[1]!, month: +m[2]!, day: +m[3]! };
 }
 
-/** The date the wall clock of `zone` shows at the instant. */
+const QUARTER_MS = 15 * 60_000;
+const lastDates = new Map<string, { quarter: number; date: LocalDate }>();
+
+/**
+ * The date the wall clock of `zone` shows at the instant. Every zone's offset is a whole number of
+ * quarter hours, so local midnight falls on a quarter-hour boundary and one quarter hour has one
+ * local date: the last one asked is kept per zone (routing asks it for every warehouse of every batch).
+ */
 export function localDateOf(at: Date, zone: string): LocalDate {
-  return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toISODate()!;
+  const quarter = Math.floor(at.getTime() / QUARTER_MS);
+  const last = lastDates.get(zone);
+  if (last?.quarter === quarter) return last.date;
+  const date = DateTime.fromJSDate(at, { zone: requireZone(zone) }).toISODate()!;
+  lastDates.set(zone, { quarter, date });
+  return date;
 }
 
 /** The year the wall clock of `zone` shows at the instant. */
