@@ -52,6 +52,26 @@ function requireZone(name: string): Zone {
   return zone;
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC in minutes at an instant. Zones change offset only on quarter hours,
+ * so it is asked of the runtime once per zone and quarter hour (asking costs an Intl format,
+ * about 5 µs, and rules, routing and every wall-clock time read need it).
+ */
+function offsetMinutes(zone: Zone, name: string, ms: number): number {
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let known = offsets.get(name);
+  if (!known) offsets.set(name, (known = new Map()));
+  let offset = known.get(quarter);
+  if (offset === undefined) {
+    if (known.size >= 8192) known.clear();
+    known.set(quarter, (offset = zone.offset(ms)));
+  }
+  return offset;
+}
+
 interface WallFields {
   year: number;
   month: number;
@@ -70,7 +90,7 @@ function resolve(fields: WallFields, zoneName: string): DateTime | null {
   // so the earlier is taken here. Only near a change (the offset differs a day either side) is
   // there anything to choose, which keeps the common case cheap.
   const ms = dt.toMillis();
-  if (zone.isUniversal || zone.offset(ms - DAY_MS) === zone.offset(ms + DAY_MS)) return dt;
+  if (zone.isUniversal || offsetMinutes(zone, zoneName, ms - DAY_MS) === offsetMinutes(zone, zoneName, ms + DAY_MS)) return dt;
   return dt.getPossibleOffsets().reduce((a, b) => (b.toMillis() < a.toMillis() ? b : a), dt);
 }
 
@@ -118,7 +138,6 @@ function dateFields(date: LocalDate): { year: number; month: number; day: number
   return { year: +m[1]!, month: +m[2]!, day: +m[3]! };
 }
 
-const QUARTER_MS = 15 * 60_000;
 const lastDates = new Map<string, { quarter: number; date: LocalDate }>();
 
 /**
@@ -127,7 +146,7 @@ const lastDates = new Map<string, { quarter: number; date: LocalDate }>();
  * local date: the last one asked is kept per zone (routing asks it for every warehouse of every batch).
  */
 export function localDateOf(at: Date, zone: string): LocalDate {
-  const quarter = Math.floor(at.getTime() / QUARTER_MS);
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
   const last = lastDates.get(zone);
   if (last?.quarter === quarter) return last.date;
   const date = DateTime.fromJSDate(at, { zone: requireZone(zone) }).toISODate()!;
@@ -148,25 +167,13 @@ export function localTimeOf(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone: requireZone(zone) }).toFormat('HH:mm');
 }
 
-const QUARTER_HOUR_MS = 15 * 60_000;
-const offsets = new Map<string, { zone: Zone; quarter: number; offset: number }>();
-
 /**
  * Minutes since local midnight on the wall clock of `zone`: UTC time plus the zone's own offset
- * at that instant (Luxon's, DST included). Zones change offset only on quarter hours, so the
- * offset is asked once per zone and quarter hour rather than once per call (asking costs an Intl
- * format, about 5 µs, and rules ask it for every order).
+ * at that instant (Luxon's, DST included, see offsetMinutes).
  */
 export function localMinuteOfDay(at: Date, zone: string): number {
   const ms = at.getTime();
-  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
-  let cached = offsets.get(zone);
-  if (!cached) offsets.set(zone, (cached = { zone: requireZone(zone), quarter: Number.NaN, offset: 0 }));
-  if (cached.quarter !== quarter) {
-    cached.quarter = quarter;
-    cached.offset = cached.zone.offset(ms);
-  }
-  const localMinutes = Math.floor(ms / 60_000) + cached.offset;
+  const localMinutes = Math.floor(ms / 60_000) + offsetMinutes(requireZone(zone), zone, ms);
   return ((localMinutes % 1440) + 1440) % 1440;
 }
 
