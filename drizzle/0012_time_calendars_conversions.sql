@@ -28,21 +28,15 @@ CREATE TABLE "calendar_days" (
 CREATE TABLE "time_conversions" (
 	"tenant_id" text NOT NULL,
 	"order_id" text NOT NULL,
-	"id" text NOT NULL,
 	"boundary" text NOT NULL,
+	"fingerprint" text NOT NULL,
 	"subject" text,
-	"field" text NOT NULL,
-	"source_value" text NOT NULL,
-	"source_zone" text NOT NULL,
-	"utc" timestamp with time zone NOT NULL,
-	"target_zone" text NOT NULL,
-	"rendered" text NOT NULL,
+	"conversions" jsonb NOT NULL,
 	"recorded_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "time_conversions_tenant_id_order_id_id_pk" PRIMARY KEY("tenant_id","order_id","id")
+	CONSTRAINT "time_conversions_tenant_id_order_id_boundary_fingerprint_pk" PRIMARY KEY("tenant_id","order_id","boundary","fingerprint")
 );
 --> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "receiver_time_zone" text;--> statement-breakpoint
 ALTER TABLE "warehouses" ADD COLUMN "country" text;--> statement-breakpoint
 ALTER TABLE "warehouses" ADD COLUMN "region" text;--> statement-breakpoint
-ALTER TABLE "warehouses" ADD COLUMN "calendar_code" text;--> statement-breakpoint
-CREATE UNIQUE INDEX "time_conversions_once" ON "time_conversions" USING btree ("tenant_id","order_id","boundary","field","source_value","target_zone","rendered");--> statement-breakpoint
-CREATE INDEX "time_conversions_subject" ON "time_conversions" USING btree ("tenant_id","subject");
+ALTER TABLE "warehouses" ADD COLUMN "calendar_code" text;

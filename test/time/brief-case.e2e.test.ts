@@ -82,6 +82,11 @@ for (const backend of testBackends()) {
       const shipBy = audit.body.items.find((c: { field: string }) => c.field === 'shipBy');
       assert.equal(shipBy?.rendered, '2025-12-24T14:00:00-08:00');
       assert.ok(audit.body.items.every((c: { subject: string | null; boundary: string }) => (c.boundary === 'wms_out') === (c.subject !== null)));
+
+      // The same trade read again (a pull's overlap, a push and a pull of one change) records nothing new.
+      assert.equal(await ingestFromChannel(ctx, api.flows.intake, shop, normaliseTaobaoTrade(raw, shop)), true);
+      const again = await api.request('GET', `/api/v1/orders/${order.id}/time-conversions`);
+      assert.deepEqual(again.body.items, audit.body.items);
     });
 
     test('an unknown order has no audit', async () => {

@@ -48,11 +48,11 @@ export async function deleteDays(db: Database, tenantId: string, code: string, d
   await db.delete(calendarDays).where(and(eq(calendarDays.tenantId, tenantId), eq(calendarDays.calendarCode, code), inArray(calendarDays.date, dates)));
 }
 
-const once = ['tenantId', 'orderId', 'boundary', 'field', 'sourceValue', 'targetZone', 'rendered'];
+const once = ['tenantId', 'orderId', 'boundary', 'fingerprint'];
 
 /** The CTE `conversions`, recording these inside a larger statement (a planned intake batch). */
 export function conversionsCte(rows: NewTimeConversionRow[]): CteParts {
-  return cteParts(['conversions'], sql`conversions as (${insertStatement(timeConversions, rows, { skipConflictsOn: once, returning: 'id' })})`);
+  return cteParts(['conversions'], sql`conversions as (${insertStatement(timeConversions, rows, { skipConflictsOn: once, returning: 'orderId' })})`);
 }
 
 /** Records conversions; one recorded before (the same message read again, the same delivery order sent again) is skipped. */
@@ -62,7 +62,7 @@ export async function insertConversions(db: Database, rows: NewTimeConversionRow
 }
 
 export async function conversionsOf(db: Database, tenantId: string, orderId: string): Promise<TimeConversionRow[]> {
-  return db.select().from(timeConversions).where(and(eq(timeConversions.tenantId, tenantId), eq(timeConversions.orderId, orderId))).orderBy(asc(timeConversions.id));
+  return db.select().from(timeConversions).where(and(eq(timeConversions.tenantId, tenantId), eq(timeConversions.orderId, orderId))).orderBy(asc(timeConversions.recordedAt));
 }
 
 /** Tenants that keep at least one calendar. */

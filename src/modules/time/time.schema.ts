@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { TimeConversion } from '../../platform/time/conversions.ts';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -51,29 +52,24 @@ export const calendarDays = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.calendarCode, t.date] })],
 );
 
-/** Every time conversion an order went through at a boundary (see platform/time/conversions.ts). */
+/**
+ * The time conversions an order went through at a boundary (see platform/time/conversions.ts):
+ * one row per message read or written, its conversions together, so recording them costs a
+ * delivery order one row. The same message read again, or sent again, has the same fingerprint
+ * and records nothing new.
+ */
 export const timeConversions = pgTable(
   'time_conversions',
   {
     tenantId: text('tenant_id').notNull(),
     orderId: text('order_id').notNull(),
-    /** Time-ordered (uuid v7). */
-    id: text('id').notNull(),
     boundary: text('boundary').$type<'channel_in' | 'wms_out' | 'marketplace_out'>().notNull(),
+    /** A digest of the subject and the conversions: what makes a message the same one again. */
+    fingerprint: text('fingerprint').notNull(),
     /** The delivery order, for conversions written for a warehouse. */
     subject: text('subject'),
-    field: text('field').notNull(),
-    sourceValue: text('source_value').notNull(),
-    sourceZone: text('source_zone').notNull(),
-    utc: instant('utc').notNull(),
-    targetZone: text('target_zone').notNull(),
-    rendered: text('rendered').notNull(),
+    conversions: jsonb('conversions').$type<TimeConversion[]>().notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.orderId, t.id] }),
-    // A message read again, or a delivery order sent again, records nothing new.
-    uniqueIndex('time_conversions_once').on(t.tenantId, t.orderId, t.boundary, t.field, t.sourceValue, t.targetZone, t.rendered),
-    index('time_conversions_subject').on(t.tenantId, t.subject),
-  ],
+  (t) => [primaryKey({ columns: [t.tenantId, t.orderId, t.boundary, t.fingerprint] })],
 );

@@ -1,9 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../platform/context.ts';
 import { ConfigCache, configChanged } from '../../platform/config-cache.ts';
 import type { CteParts, Database } from '../../platform/db/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import { parseIsoInstant, isoUtc } from '../../platform/time/instants.ts';
 import { isoConversions, type TimeConversion } from '../../platform/time/conversions.ts';
 import { localDateOf, localYearOf, yearOfDate } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
@@ -148,11 +147,15 @@ export interface OrderConversions {
   conversions: readonly TimeConversion[];
 }
 
+/** One row per message: its conversions together, under a fingerprint of what they are. */
 function conversionRows(ctx: RequestContext, items: OrderConversions[]) {
   const at = ctx.clock.now();
-  return items.flatMap((item) => item.conversions.map((c) => ({
-    tenantId: ctx.tenantId, orderId: item.orderId, id: newId(), subject: item.subject ?? null, ...c, utc: parseIsoInstant(c.utc), recordedAt: at,
-  })));
+  return items.flatMap((item) => {
+    if (item.conversions.length === 0) return [];
+    const subject = item.subject ?? null;
+    const fingerprint = createHash('sha256').update(JSON.stringify([subject, item.conversions])).digest('base64url').slice(0, 22);
+    return [{ tenantId: ctx.tenantId, orderId: item.orderId, boundary: item.conversions[0]!.boundary, fingerprint, subject, conversions: [...item.conversions], recordedAt: at }];
+  });
 }
 
 export async function recordConversions(ctx: RequestContext, items: OrderConversions[]): Promise<void> {
@@ -176,11 +179,15 @@ export function inboundConversions(input: { timeConversions?: readonly TimeConve
 /** Every time conversion an order went through, in the order they happened. */
 export async function conversionsOf(ctx: RequestContext, orderId: string) {
   const rows = await repo.conversionsOf(ctx.db, ctx.tenantId, orderId);
-  // In the order they happened: by when they were recorded, then channel times before warehouse ones, then by instant.
+  // By when they were recorded, channel times before warehouse ones, then by instant; a conversion
+  // two messages share (a channel that sent an order twice with one field changed) is shown once.
   const step = { channel_in: 0, wms_out: 1, marketplace_out: 2 } as const;
-  rows.sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || step[a.boundary] - step[b.boundary] || a.utc.getTime() - b.utc.getTime());
-  return rows.map((r) => ({
-    boundary: r.boundary, subject: r.subject, field: r.field, sourceValue: r.sourceValue, sourceZone: r.sourceZone, utc: isoUtc(r.utc),
-    targetZone: r.targetZone, rendered: r.rendered, recordedAt: r.recordedAt.toISOString(),
+  rows.sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || step[a.boundary] - step[b.boundary]);
+  const seen = new Set<string>();
+  return rows.flatMap((r) => [...r.conversions].sort((a, b) => a.utc.localeCompare(b.utc)).flatMap((c) => {
+    const key = JSON.stringify([r.subject, c]);
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ ...c, subject: r.subject, recordedAt: r.recordedAt.toISOString() }];
   }));
 }
