@@ -1,6 +1,7 @@
 import { decimalToMinor, MoneyFormatError } from '../../platform/money.ts';
 import { ConversionLog, type TimeConversion } from '../../platform/time/conversions.ts';
-import { InstantFormatError, isoUtc } from '../../platform/time/instants.ts';
+import { isoUtc } from '../../platform/time/instants.ts';
+import type { OrderInput } from '../orders/orders.input.ts';
 import { CHINA_ZONE, parseWallClock, WallClockError } from '../../platform/time/wall-clock.ts';
 
 /**
@@ -50,24 +51,23 @@ export function chinaTimeToIso(value: unknown, path: string, malformed: Malforme
   }
 }
 
+type OrderTimes = Pick<OrderInput, 'orderedAt' | 'paidAt' | 'channelModifiedAt' | 'shipBy'>;
+
 /**
- * The conversions of a message's times as the channel wrote them (field → its raw value), for the
- * order's audit: each one's text, its zone (the channel's, or Unix seconds), the UTC instant.
- * Values the normaliser refused or read as absent (Douyin's 0) are left out.
+ * A normalised order with the conversions its times went through, for its audit: each field's
+ * text as the channel wrote it (`sources`), that text's zone (the channel's, or Unix seconds), and
+ * the UTC instant the normaliser read from it. Nothing is parsed again; a field the order lacks
+ * (absent, or Douyin's 0) is left out, and one it took from another field (JD's payment time
+ * when JD leaves it out) is not a conversion of its own.
  */
-export function channelTimeConversions(zone: string, fields: Record<string, unknown>): TimeConversion[] {
+export function withTimeConversions<T extends OrderTimes>(order: T, zone: string, sources: Partial<Record<keyof OrderTimes, unknown>>): T & { timeConversions: TimeConversion[] } {
   const log = new ConversionLog('channel_in');
-  for (const [field, value] of Object.entries(fields)) {
-    const t = text(value);
-    if (!t || t === '0') continue;
-    try {
-      if (zone === 'unix-seconds') log.unixIn(field, t);
-      else log.wallClockIn(field, t, zone);
-    } catch (err) {
-      if (!(err instanceof InstantFormatError)) throw err;
-    }
+  for (const [field, value] of Object.entries(sources) as [keyof OrderTimes, unknown][]) {
+    const source = text(value);
+    const utc = order[field];
+    if (source && utc) log.readIn(field, source, zone, utc);
   }
-  return log.records;
+  return { ...order, timeConversions: log.records };
 }
 
 /**

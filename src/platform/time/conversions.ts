@@ -1,5 +1,5 @@
-import { fromUnixSeconds, isoInZone, isoUtc, parseIsoInstant, statedOffset } from './instants.ts';
-import { formatWallClock, parseWallClock } from './wall-clock.ts';
+import { isoInZone, isoUtc, parseIsoInstant, statedOffset } from './instants.ts';
+import { formatWallClock } from './wall-clock.ts';
 
 /**
  * One time conversion at a boundary of the platform: a channel's time read in, or an instant
@@ -32,20 +32,9 @@ export class ConversionLog {
     this.records.push({ boundary: this.boundary, field, sourceValue, sourceZone, utc: isoUtc(at), targetZone, rendered });
   }
 
-  /** "yyyy-MM-dd HH:mm:ss" on the wall clock of `zone` → ISO instant in UTC. */
-  wallClockIn(field: string, value: string, zone: string): string {
-    const at = parseWallClock(value, zone);
-    const utc = isoUtc(at);
-    this.note(field, value, zone, at, 'UTC', utc);
-    return utc;
-  }
-
-  /** Unix seconds → ISO instant in UTC. */
-  unixIn(field: string, value: number | string): string {
-    const at = fromUnixSeconds(value);
-    const utc = isoUtc(at);
-    this.note(field, String(value), 'unix-seconds', at, 'UTC', utc);
-    return utc;
+  /** A time read in already (its UTC instant as ISO text), written down: the reader did the conversion. */
+  readIn(field: string, sourceValue: string, sourceZone: string, utc: string): void {
+    this.records.push({ boundary: this.boundary, field, sourceValue, sourceZone, utc, targetZone: 'UTC', rendered: utc });
   }
 
   /** An ISO instant with an offset other than Z → the same instant in UTC; one already in UTC is no conversion. */

@@ -1,6 +1,6 @@
 import { fromUnixSeconds, isoUtc } from '../../../platform/time/instants.ts';
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
-import { buyerRefOf, channelTimeConversions, cnyAmounts, isRecord, memo, text } from '../channels.normalise.ts';
+import { buyerRefOf, cnyAmounts, isRecord, memo, text, withTimeConversions } from '../channels.normalise.ts';
 import { ChannelApiError } from '../connector.ts';
 import {
   DouyinPayloadError,
@@ -326,7 +326,7 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
   const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => {
     throw new DouyinPayloadError('DOUYIN_AMOUNTS_INCONSISTENT', 'pay_amount', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`);
   });
-  return {
+  return withTimeConversions({
     channel: 'douyin',
     shopId: shop.shopId,
     channelOrderId: douyinId(raw.order_id, 'order_id'),
@@ -342,8 +342,7 @@ export function normaliseDouyinOrder(raw: DouyinShopOrder, shop: { shopId: strin
     channelModifiedAt: unixToIso(raw.update_time, 'update_time'),
     shipBy: unixToIso(raw.exp_ship_time, 'exp_ship_time'),
     lines,
-    timeConversions: channelTimeConversions('unix-seconds', { orderedAt: raw.create_time, paidAt: raw.pay_time, channelModifiedAt: raw.update_time, shipBy: raw.exp_ship_time }),
-  };
+  }, 'unix-seconds', { orderedAt: raw.create_time, paidAt: raw.pay_time, channelModifiedAt: raw.update_time, shipBy: raw.exp_ship_time });
 }
 
 // ---------------------------------------------------------------------------------------------

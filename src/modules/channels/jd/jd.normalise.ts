@@ -1,6 +1,6 @@
 import type { ChannelHold, ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
-import { channelTimeConversions, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
+import { chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen, withTimeConversions } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -122,7 +122,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
   const state = jdChannelStatus(raw.orderState);
   const orderedAt = wallTime(raw.orderStartTime, 'orderStartTime') ?? malformed('orderStartTime', 'missing');
   const paidAt = wallTime(raw.paymentConfirmTime, 'paymentConfirmTime');
-  return {
+  return withTimeConversions({
     channel: 'jd',
     shopId: shop.shopId,
     channelOrderId: jdId(raw.orderId, 'orderId'),
@@ -138,8 +138,7 @@ export function normaliseJdOrder(raw: unknown, shop: { shopId: string }): OrderI
     paidAt: paidAt ?? (state.status === 'cancelled' ? undefined : orderedAt),
     channelModifiedAt: wallTime(raw.modified, 'modified'),
     lines,
-    timeConversions: channelTimeConversions(CHINA_ZONE, { orderedAt: raw.orderStartTime, paidAt: raw.paymentConfirmTime, channelModifiedAt: raw.modified }),
-  };
+  }, CHINA_ZONE, { orderedAt: raw.orderStartTime, paidAt: raw.paymentConfirmTime, channelModifiedAt: raw.modified });
 }
 
 /** The orders of an enSearch answer (content under the `_responce` key) and JD's total count. */

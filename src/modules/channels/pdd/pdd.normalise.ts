@@ -1,6 +1,6 @@
 import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
-import { channelTimeConversions, chinaTimeToIso, cnyAmounts, memo, yuanToFen } from '../channels.normalise.ts';
+import { chinaTimeToIso, cnyAmounts, memo, yuanToFen, withTimeConversions } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -100,7 +100,7 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
 
   const preSaleTime = time(order, 'pre_sale_time');
   const shipBy = time(order, 'last_ship_time') ?? preSaleTime;
-  return {
+  return withTimeConversions({
     channel: 'pdd',
     shopId: context.shopId,
     channelOrderId: orderSn,
@@ -130,11 +130,10 @@ export function normalisePddOrder(raw: unknown, context: { shopId: string }): Or
     channelModifiedAt: time(order, 'updated_at'),
     shipBy,
     lines,
-    timeConversions: channelTimeConversions(CHINA_ZONE, {
-      orderedAt: str(order, 'created_time'), paidAt: str(order, 'confirm_time'), channelModifiedAt: str(order, 'updated_at'),
-      shipBy: str(order, 'last_ship_time') ?? str(order, 'pre_sale_time'),
-    }),
-  };
+  }, CHINA_ZONE, {
+    orderedAt: str(order, 'created_time'), paidAt: str(order, 'confirm_time'), channelModifiedAt: str(order, 'updated_at'),
+    shipBy: str(order, 'last_ship_time') ?? str(order, 'pre_sale_time'),
+  });
 }
 
 /** `order_sn_increment_get_response` → its orders and whether another page follows. */

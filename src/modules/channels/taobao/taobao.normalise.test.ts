@@ -39,6 +39,12 @@ describe('Taobao trade normalisation', () => {
     assert.equal(order.orderedAt, '2026-11-10T16:03:12Z');
     assert.equal(order.paidAt, '2026-11-10T16:03:40Z');
     assert.equal(order.channelModifiedAt, '2026-11-10T16:03:41Z');
+    // Each time as TOP wrote it, with its zone, goes along for the order's audit.
+    assert.deepEqual(order.timeConversions?.map((c) => [c.field, c.sourceValue, c.sourceZone, c.utc]), [
+      ['orderedAt', '2026-11-11 00:03:12', 'Asia/Shanghai', '2026-11-10T16:03:12Z'],
+      ['paidAt', '2026-11-11 00:03:40', 'Asia/Shanghai', '2026-11-10T16:03:40Z'],
+      ['channelModifiedAt', '2026-11-11 00:03:41', 'Asia/Shanghai', '2026-11-10T16:03:41Z'],
+    ]);
     assert.equal(order.receiver.address, '文新街道文三路398号***');
     assert.equal(order.status, 'paid');
     assert.equal(order.channelStatus, 'WAIT_SELLER_SEND_GOODS');

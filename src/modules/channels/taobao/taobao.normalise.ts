@@ -1,6 +1,6 @@
 import type { ChannelStatus, OrderInput } from '../../orders/orders.input.ts';
 import { CHINA_ZONE } from '../../../platform/time/wall-clock.ts';
-import { buyerRefOf, channelTimeConversions, chinaTimeToIso, cnyAmounts, isRecord, memo, text, yuanToFen } from '../channels.normalise.ts';
+import { buyerRefOf, chinaTimeToIso, cnyAmounts, isRecord, memo, text, withTimeConversions, yuanToFen } from '../channels.normalise.ts';
 import { ChannelPayloadError } from '../connector.ts';
 
 /**
@@ -153,7 +153,7 @@ export function normaliseTaobaoTrade(raw: unknown, shop: { shopId: string; chann
   const totalFen = requiredFen(raw.payment, 'payment');
   const amounts = cnyAmounts(goodsFen, shippingFen, totalFen, () => malformed('payment', `paid ${totalFen} exceeds lines ${goodsFen} + shipping ${shippingFen}`));
   const status = text(raw.status);
-  return {
+  return withTimeConversions({
     channel: shop.channel,
     shopId: shop.shopId,
     channelOrderId: topId(raw.tid, 'tid'),
@@ -170,8 +170,7 @@ export function normaliseTaobaoTrade(raw: unknown, shop: { shopId: string; chann
     paidAt: topTimeToIso(raw.pay_time, 'pay_time'),
     channelModifiedAt: topTimeToIso(raw.modified, 'modified'),
     lines,
-    timeConversions: channelTimeConversions(CHINA_ZONE, { orderedAt: raw.created, paidAt: raw.pay_time, channelModifiedAt: raw.modified }),
-  };
+  }, CHINA_ZONE, { orderedAt: raw.created, paidAt: raw.pay_time, channelModifiedAt: raw.modified });
 }
 
 /** The trades of a taobao.trades.sold.increment.get (or .get) response member. */
