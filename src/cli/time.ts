@@ -6,7 +6,7 @@ import { InstantFormatError, isoInZone } from '../platform/time/instants.ts';
 import { isTimeZone, localYearOf, parseTypedWallClock } from '../platform/time/wall-clock.ts';
 import { DEFAULT_TENANT } from '../modules/access/access.service.ts';
 import { getCalendar } from '../modules/time/time.service.ts';
-import { zoneFor } from '../modules/time/time.regions.ts';
+import { zoneAskedFor } from '../modules/time/time.regions.ts';
 import { getWarehouse } from '../modules/warehouses/warehouses.service.ts';
 import { alwaysOpen, type BusinessCalendar } from '../modules/time/time.calendar.ts';
 import { withDatabase } from './runtime.ts';
@@ -55,8 +55,8 @@ export function timeCommands(program: Command, dbOption: () => Option): void {
     .command('zone <country> [region]')
     .description('the IANA zone the region packs give a country (ISO 3166-1 alpha-2) and region (ISO 3166-2 subdivision), e.g. US NY, AU NSW, MX CMX')
     .action((country: string, region: string | undefined) => {
-      const zone = zoneFor(country, region ?? null);
-      if (!zone) throw new AppError('REGION_UNKNOWN', `no region pack for country ${country}`);
+      const zone = zoneAskedFor(country, region ?? null);
+      if (!zone) throw new AppError('REGION_UNKNOWN', region ? `${region} is not a region the ${country.toUpperCase()} pack can place` : `no region pack for country ${country}`);
       process.stdout.write(`${zone}\n`);
     });
   time

@@ -77,15 +77,21 @@ export function judgedAt<T>(clock: Clock, parse: () => T): T {
   }
 }
 
-/** An ISO instant within the years the platform takes, and, for one that has happened, not ahead of the clock by more than clocks differ: read once. */
-const instantWithin = (past: boolean) =>
-  z.iso
+/** Refinements run only on text that passed the checks before them: one message per problem. */
+const unrefused = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
+
+/** An ISO instant within the years the platform takes, and, for one that has happened, not ahead of the clock by more than clocks differ. */
+const instantWithin = (past: boolean) => {
+  const instant = z.iso
     .datetime({ offset: true, message: 'must be an ISO-8601 instant with Z or an offset, e.g. 2026-11-11T00:03:12+08:00' })
-    .superRefine((v, ctx) => {
+    .refine((v) => {
       const t = isoInstantMs(v);
-      if (!(t >= EARLIEST && t < LATEST)) ctx.addIssue({ code: 'custom', message: 'must be between the years 2000 and 2099' });
-      else if (past && t > (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS) ctx.addIssue({ code: 'custom', message: 'must not be more than a day in the future' });
-    });
+      return t >= EARLIEST && t < LATEST;
+    }, { message: 'must be between the years 2000 and 2099, with an offset of at most ±18:00', when: unrefused });
+  return past
+    ? instant.refine((v) => isoInstantMs(v) <= (judgingClock ?? systemClock).now().getTime() + MAX_AHEAD_MS, { message: 'must not be more than a day in the future', when: unrefused })
+    : instant;
+};
 
 /** An instant with its zone stated: a bare wall-clock time is refused, never guessed. */
 export const instant = () => instantWithin(false);

@@ -81,6 +81,8 @@ for (const backend of testBackends()) {
       assert.equal(imported.status, 200, JSON.stringify(imported.body));
       assert.equal(imported.body.officialDataKnown, true);
       assert.equal(imported.body.days.find((d: { date: string }) => d.date === '2027-02-07').kind, 'makeup');
+      const settled = (await api.request('GET', '/api/v1/alerts?kind=calendar_data_missing&status=acknowledged')).body.items;
+      assert.ok(settled.some((a: { subject: string }) => a.subject === 'calendar:CN-WH:2027'), 'the import settles the alert that said 2027 was missing');
       assert.equal((await api.request('POST', '/api/v1/calendars/CN-WH/import', { body: { format: 'holiday-cn', content: '{"days":[{"date":"x"}]}' } })).body.error.code, 'CALENDAR_IMPORT_INVALID');
       assert.equal((await api.request('POST', '/api/v1/calendars/CN-WH/import', { body: { format: 'ical', content: 'BEGIN:VCALENDAR' } })).body.error.code, 'CALENDAR_IMPORT_INVALID');
 
@@ -91,7 +93,7 @@ for (const backend of testBackends()) {
       // Settled: the check raises nothing more for it.
       await checkCalendarData({ db: database.handle.db, clock: api.clock, logger: createLogger('silent') });
       const again = (await api.request('GET', '/api/v1/alerts?kind=calendar_data_missing')).body.items;
-      assert.equal(again.filter((a: { subject: string }) => a.subject === 'calendar:CN-WH:2027').length, 1);
+      assert.equal(again.filter((a: { subject: string }) => a.subject === 'calendar:CN-WH:2027').length, 0, 'and the check does not raise it again');
       assert.equal((await api.request('PUT', '/api/v1/calendars/CN-WH/days', { body: { days: [] } })).status, 400);
       assert.equal((await api.request('PUT', '/api/v1/calendars/CN-WH/days', { key: api.keys.viewer, body: { days: [{ date: '2027-01-02', kind: 'holiday', name: 'x' }] } })).status, 403);
     });
@@ -108,6 +110,47 @@ for (const backend of testBackends()) {
       const line = csv.split('\n').find((l) => l.includes('CAL-11'));
       assert.ok(line, csv.slice(0, 500));
       assert.match(line, /,1500,JPY,/);
+    });
+
+    test('hostile calendar input is refused whole, with a 4xx and a stable code', async () => {
+      const put = (days: unknown) => api.request('PUT', '/api/v1/calendars/CN-WH/days', { body: { days } });
+      assert.equal((await put([{ date: '2027-01-06', kind: 'holiday', name: 'a' }, { date: '2027-01-06', kind: 'workday', name: 'b' }])).status, 400);
+      assert.equal((await put([{ date: '2027-01-07', kind: 'holiday', name: 'a', hours: ['09:00-10:00'] }])).status, 400);
+      assert.equal((await put([{ date: '2027-01-07', kind: 'workday', name: 'a', hours: [] }])).status, 400);
+      assert.equal((await put([{ date: '1899-01-01', kind: 'holiday', name: 'a' }])).status, 400);
+      assert.equal((await api.request('DELETE', '/api/v1/calendars/CN-WH/days/2027-02-30')).status, 400);
+      const imported = (format: string, content: string, year?: number) => api.request('POST', '/api/v1/calendars/CN-WH/import', { body: { format, content, ...(year ? { year } : {}) } });
+      const ics = (event: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n${event}\r\nSUMMARY:假\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+      const refused = async (res: Promise<{ status: number; body: any }>, path: RegExp) => {
+        const r = await res;
+        assert.equal(r.status, 422, JSON.stringify(r.body));
+        assert.equal(r.body.error.code, 'CALENDAR_IMPORT_INVALID');
+        assert.match(r.body.error.details[0].path, path);
+      };
+      await refused(imported('holiday-cn', JSON.stringify({ year: 2040, days: [{ name: 'x', date: '2040-01-01', isOffDay: true }, { name: 'y', date: '2040-01-01', isOffDay: false }] })), /days\[1\]\.date/);
+      await refused(imported('holiday-cn', JSON.stringify({ year: 2041, days: [{ name: 'x', date: '2041-01-01', isOffDay: true }] }), 2042), /year/);
+      await refused(imported('holiday-cn', JSON.stringify({ year: 2030, days: [{ name: 'x', date: '2031-01-01', isOffDay: true }] })), /year/);
+      await refused(imported('holiday-cn', JSON.stringify({ year: 1990, days: [{ name: 'x', date: '1990-01-01', isOffDay: true }] })), /days\[0\]\.date/);
+      await refused(imported('ical', ics('DTSTART;VALUE=DATE:20270230')), /DTSTART/);
+      await refused(imported('ical', ics('DTSTART;VALUE=DATE:20270105\r\nRRULE:FREQ=DAILY;COUNT=100000')), /RRULE/);
+      await refused(imported('ical', ics('DTSTART;VALUE=DATE:20270105\r\nDTEND;VALUE=DATE:20270104')), /DTEND/);
+      await refused(imported('ical', ics('DTSTART:20270105T100000Z')), /DTSTART/);
+      await refused(imported('ical', ics('DTSTART;VALUE=DATE:20280105'), 2035), /year/);
+      const year = (await api.request('GET', '/api/v1/calendars/CN-WH?year=2040')).body;
+      assert.equal(year.importedYears.includes(2040), false, 'nothing of a refused file is written');
+    });
+
+    test('regions: a lookup or a write with a region the pack cannot place is refused; a region move takes its zone unless one was set by hand', async () => {
+      assert.equal((await api.request('GET', '/api/v1/regions/zone?country=US&region=ZZ')).body.error.code, 'REGION_UNKNOWN');
+      assert.equal((await api.request('GET', '/api/v1/regions/zone?country=JP&region=13')).body.timeZone, 'Asia/Tokyo');
+      assert.equal((await api.request('POST', '/api/v1/calendars', { body: { code: 'US-X', name: 'x', country: 'US', region: 'AU-NY' } })).body.error.code, 'REGION_UNKNOWN');
+      assert.equal((await api.request('POST', '/api/v1/calendars', { body: { code: 'AU-1', name: 'Sydney', country: 'AU', region: 'AU-NSW' } })).body.timeZone, 'Australia/Sydney');
+      assert.equal((await api.request('PATCH', '/api/v1/calendars/AU-1', { body: { region: 'WA' } })).body.timeZone, 'Australia/Perth');
+      const chi = await api.request('POST', '/api/v1/warehouses', { body: { code: 'CHI', name: 'Chicago', country: 'US', region: 'NY', timeZone: 'America/Chicago' } });
+      assert.equal(chi.status, 201, JSON.stringify(chi.body));
+      assert.equal((await api.request('PATCH', '/api/v1/warehouses/CHI', { body: { region: 'NJ' } })).body.timeZone, 'America/Chicago', 'a zone set by hand stays');
+      await api.request('POST', '/api/v1/warehouses', { body: { code: 'NYC', name: 'New York', country: 'US', region: 'NY' } });
+      assert.equal((await api.request('PATCH', '/api/v1/warehouses/NYC', { body: { region: 'CA' } })).body.timeZone, 'America/Los_Angeles', 'a zone from the pack follows the region');
     });
   });
 }

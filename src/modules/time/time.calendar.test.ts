@@ -7,6 +7,7 @@ import { parseWallClock } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
 import { officeHours } from './time.input.ts';
+import { calendarView } from './time.service.ts';
 
 const SH = 'Asia/Shanghai';
 const at = (wall: string) => parseWallClock(wall, SH);
@@ -42,6 +43,12 @@ describe('a China business calendar (official data from chinese-days)', () => {
     assert.equal(plus('2025-10-10 17:30:00', 60), '2025-10-11T09:30:00+08:00');
     assert.equal(plus('2025-10-12 08:00:00', 0), '2025-10-13T09:00:00+08:00', 'nothing to count starts at the next working minute');
     assert.equal(cn.workingMinutesBetween(at('2025-09-30 17:30:00'), at('2025-10-09 09:30:00'), SH), 60);
+  });
+
+  test('the year lists the official days that fall on a day the calendar works anyway', () => {
+    const sixDays = calendar({ hours: { ...officeHours, sat: ['09:00-17:00'] } });
+    const listed = calendarView(sixDays, 2025).days.find((d) => d.date === '2025-10-11');
+    assert.deepEqual([listed?.kind, listed?.source, listed?.working], ['workday', 'official', true]);
   });
 
   test('a day set by hand wins over the official data', () => {

@@ -39,19 +39,40 @@ export function daysFromICalendar(text: string): ImportedDay[] {
   root.getAllSubcomponents('vevent').forEach((event, i) => {
     const start = event.getFirstPropertyValue('dtstart');
     if (!(start instanceof ICAL.Time)) throw new CalendarImportError(`VEVENT[${i}].DTSTART`, 'missing');
+    // Holidays are whole days, each listed: a timed event or a rule of repeats is not a day this reads.
+    if (!start.isDate) throw new CalendarImportError(`VEVENT[${i}].DTSTART`, 'must be a date (VALUE=DATE), a whole day');
+    if (event.hasProperty('rrule')) throw new CalendarImportError(`VEVENT[${i}].RRULE`, 'repeating events are not read: list each holiday');
+    const raw = /(\d{8})\s*$/.exec(event.getFirstProperty('dtstart')?.toICALString() ?? '')?.[1];
+    if (!raw || !isLocalDate(`${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6, 8)}`)) throw new CalendarImportError(`VEVENT[${i}].DTSTART`, 'is no real date');
     const end = event.getFirstPropertyValue('dtend');
     const summary = String(event.getFirstPropertyValue('summary') ?? '').trim() || 'holiday';
     const first = start.toString().slice(0, 10);
     const last = end instanceof ICAL.Time ? end.toString().slice(0, 10) : addDays(first, 1);
     if (!isLocalDate(first) || !isLocalDate(last)) throw new CalendarImportError(`VEVENT[${i}].DTSTART`, 'not a date');
+    if (last <= first) throw new CalendarImportError(`VEVENT[${i}].DTEND`, 'must come after DTSTART');
     const name = summary.replace(/[(（][休班][)）]$/, '');
     const kind = isWorkdayEvent(event, summary) ? 'workday' : 'holiday';
     let n = 0;
-    for (let d = first; d < last || n === 0; d = addDays(d, 1)) {
+    for (let d = first; d < last; d = addDays(d, 1)) {
       if (++n > MAX_EVENT_DAYS) throw new CalendarImportError(`VEVENT[${i}]`, `spans more than ${MAX_EVENT_DAYS} days`);
       days.push({ date: d, kind, name });
     }
   });
+  return days;
+}
+
+/**
+ * The days of a file, checked as a whole: each date once, within the years the platform keeps,
+ * and, when the file says which year it announces, that year's days among them.
+ */
+export function checkedDays(days: ImportedDay[], year: number | null): ImportedDay[] {
+  const seen = new Map<string, number>();
+  days.forEach((d, i) => {
+    if (d.date < '2000-01-01' || d.date >= '2100-01-01') throw new CalendarImportError(`days[${i}].date`, `${d.date} is outside 2000–2099`);
+    if (seen.has(d.date)) throw new CalendarImportError(`days[${i}].date`, `${d.date} is listed twice`);
+    seen.set(d.date, i);
+  });
+  if (year !== null && !days.some((d) => d.date.startsWith(`${year}-`))) throw new CalendarImportError('year', `the file holds no day of ${year}`);
   return days;
 }
 

@@ -14,10 +14,12 @@ export const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 cou
 /** An ISO 3166-2 subdivision code, whole (US-NY) or its part after the dash (NY). */
 export const region = z.string().regex(/^([A-Z]{2}-)?[A-Z0-9]{1,3}$/, 'an ISO 3166-2 subdivision code in capitals, such as NY or US-NY');
 
-/** The subdivision part of an ISO 3166-2 code: NY for US-NY, NSW for AU-NSW. */
-export const subdivisionOf = <T extends string | null | undefined>(code: T): T => (typeof code === 'string' ? code.replace(/^[A-Z]{2}-/, '') : code) as T;
+/** The subdivision part of a country's ISO 3166-2 code: NY for US-NY. Another country's prefix stays, and is no subdivision of this one. */
+export const subdivisionOf = <T extends string | null | undefined>(code: T, country: string | null | undefined): T =>
+  (typeof code === 'string' && country && code.startsWith(`${country}-`) ? code.slice(country.length + 1) : code) as T;
 
-const localDate = z.string().refine(isLocalDate, 'a yyyy-MM-dd date');
+/** A local date in the years the platform keeps (2000–2099, as instants). */
+export const localDate = z.string().refine((d) => isLocalDate(d) && d >= '2000-01-01' && d < '2100-01-01', 'a yyyy-MM-dd date from 2000 to 2099');
 
 const dayHours = z.array(z.string().max(11)).max(6).superRefine((texts, ctx) => {
   try {
@@ -61,9 +63,18 @@ export const dayInput = z.object({
   kind: z.enum(['holiday', 'workday']),
   name: text(100),
   hours: dayHours.nullable().default(null).describe('a working day\'s own hours; null keeps the usual working-day hours'),
-}).strict();
+}).strict()
+  .refine((d) => d.kind === 'workday' || d.hours === null, { path: ['hours'], message: 'a holiday has no working hours' })
+  .refine((d) => d.hours === null || d.hours.length > 0, { path: ['hours'], message: 'a working day has hours: leave them out for the usual ones, or make it a holiday' });
 
 export const daysPut = z.object({ days: z.array(dayInput).min(1).max(400) }).strict()
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.days.forEach((d, i) => {
+      if (seen.has(d.date)) ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `${d.date} is given twice` });
+      seen.add(d.date);
+    });
+  })
   .meta({ examples: [{ days: [{ date: '2027-02-20', kind: 'workday', name: '春节调休' }, { date: '2027-11-11', kind: 'workday', name: '双十一加班', hours: ['08:00-22:00'] }] }] });
 
 export const daysDelete = z.object({ dates: z.array(localDate).min(1).max(400) }).strict();

@@ -28,7 +28,7 @@ export async function checkCalendarData(deps: CalendarCheckDeps): Promise<number
     await raiseAlerts(ctx, missing.map((m) => ({
       kind: 'calendar_data_missing',
       subject: `calendar:${m.code}:${m.year}`,
-      message: `calendar ${m.code} follows ${m.country}'s official holidays, but no official data for ${m.year} is held: import the year's announcement (iCalendar or holiday-cn JSON) or set its holidays and make-up days by hand`,
+      message: `calendar ${m.code} follows ${m.country}'s official holidays, but no official data for ${m.year} is held: import the year's announcement (a holiday-cn JSON, or an iCalendar with its year) on the calendar; until then only weekly hours and days set by hand count`,
       since: new Date(Date.UTC(m.year - 1, 0, 1)),
     })));
     raised += missing.length;

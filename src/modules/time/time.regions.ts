@@ -181,6 +181,15 @@ export function isKnownRegion(country: string, region: string): boolean {
 }
 
 /**
+ * The zone an operator asks for a country and, optionally, a region: the region's when the pack
+ * knows it, the country's when the whole country keeps one clock; null otherwise (no pack, or a
+ * region of a split country the pack does not know), never the country's default for a region it cannot place.
+ */
+export function zoneAskedFor(country: string, region?: string | null): string | null {
+  return region ? zoneOfAddress(country, region) : zoneFor(country);
+}
+
+/**
  * The zone of an address only when the packs can tell it: its subdivision's, or its country's
  * where the whole country keeps one clock. Null for a country split between zones whose region
  * the pack does not know (a state written out in full, say), rather than a guess.

@@ -3,11 +3,11 @@ import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import { AppError } from '../../platform/errors.ts';
 import { orderIdParams } from '../orders/orders.input.ts';
 import { requireOrder } from '../orders/orders.service.ts';
-import { calendarCreate, calendarImport, calendarParams, calendarPatch, country, daysPut, region, yearQuery } from './time.input.ts';
-import { packCountries, packOf, zoneFor } from './time.regions.ts';
+import { localDate, calendarCreate, calendarImport, calendarParams, calendarPatch, country, daysPut, region, yearQuery } from './time.input.ts';
+import { packCountries, packOf, zoneAskedFor } from './time.regions.ts';
 import * as time from './time.service.ts';
 
-const dayParams = calendarParams.extend({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a yyyy-MM-dd date') });
+const dayParams = calendarParams.extend({ date: localDate });
 
 export function timeRoutes(app: Api): void {
   app.get('/api/v1/orders/:id/time-conversions', {
@@ -34,8 +34,8 @@ export function timeRoutes(app: Api): void {
     schema: { tags: ['time'], summary: 'The IANA zone the packs give a country and region (ISO 3166-1 alpha-2, ISO 3166-2)', querystring: z.object({ country, region: region.optional() }) },
   }, async (req) => {
     ctxFor(req, ...allRoles);
-    const zone = zoneFor(req.query.country, req.query.region);
-    if (!zone) throw new AppError('REGION_UNKNOWN', `no region pack for country ${req.query.country}`, [{ path: 'country', message: 'no region pack' }]);
+    const zone = zoneAskedFor(req.query.country, req.query.region);
+    if (!zone) throw new AppError('REGION_UNKNOWN', req.query.region ? `${req.query.region} is not a region the ${req.query.country} pack can place` : `no region pack for country ${req.query.country}`, [{ path: req.query.region ? 'region' : 'country', message: 'unknown' }]);
     return { country: req.query.country, region: req.query.region ?? null, timeZone: zone };
   });
 

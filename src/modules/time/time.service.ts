@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.ts';
 import { isoConversions, type TimeConversion } from '../../platform/time/conversions.ts';
 import { localDateOf, localYearOf, yearOfDate } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
-import { CalendarImportError, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
+import { CalendarImportError, checkedDays, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
+import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
 import { calendarCreate, subdivisionOf, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
 import { isKnownRegion, packOf, zoneFor } from './time.regions.ts';
 import * as repo from './time.repository.ts';
@@ -24,7 +25,8 @@ export function calendarView(calendar: BusinessCalendar, year: number) {
   return {
     code: d.code, name: d.name, country: d.country, region: d.region, timeZone: d.timeZone, hours: d.hours, official: d.official,
     importedYears: d.importedYears, year, officialDataKnown: calendar.yearCovered(year),
-    days: calendar.year(year).filter((day) => day.kind !== 'workday' && day.kind !== 'weekend').map((day) => ({
+    // Every day that is not just its weekday's: holidays, make-up days, and official or set days that fall on a working weekday anyway.
+    days: calendar.year(year).filter((day) => day.source !== 'weekly').map((day) => ({
       date: day.date, kind: day.kind, name: day.name, source: day.source, working: day.working,
     })),
     overrides: d.days,
@@ -63,7 +65,7 @@ function regionChecked(country: string, region: string | null): void {
 
 export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInput) {
   const parsed = calendarCreate.parse(raw);
-  const input = { ...parsed, region: subdivisionOf(parsed.region) };
+  const input = { ...parsed, region: subdivisionOf(parsed.region, parsed.country) };
   regionChecked(input.country, input.region);
   const now = ctx.clock.now();
   const timeZone = input.timeZone ?? zoneFor(input.country, input.region)!;
@@ -74,9 +76,14 @@ export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInp
 }
 
 export async function updateCalendar(ctx: RequestContext, code: string, raw: CalendarPatch) {
-  const patch = { ...raw, ...(raw.region !== undefined ? { region: subdivisionOf(raw.region) } : {}) };
   const current = await getCalendar(ctx, code);
-  if (patch.region !== undefined) regionChecked(current.definition.country, patch.region);
+  const { country } = current.definition;
+  let patch = { ...raw, ...(raw.region !== undefined ? { region: subdivisionOf(raw.region, country) } : {}) };
+  if (patch.region !== undefined) {
+    regionChecked(country, patch.region);
+    // A calendar moved to another region takes its zone, unless one is given, or its zone was set by hand.
+    if (patch.timeZone === undefined && current.definition.timeZone === zoneFor(country, current.definition.region)) patch = { ...patch, timeZone: zoneFor(country, patch.region)! };
+  }
   await repo.updateCalendar(ctx.db, ctx.tenantId, code, { ...patch, updatedAt: ctx.clock.now() });
   configChanged(ctx.tenantId);
   return calendarView(await getCalendar(ctx, code), localYearOf(ctx.clock.now(), current.definition.timeZone));
@@ -125,7 +132,20 @@ export async function importCalendar(ctx: RequestContext, code: string, request:
   }
   if (parsed.days.length === 0) throw new AppError('CALENDAR_IMPORT_INVALID', 'the file holds no days', [{ path: 'content', message: 'no days' }]);
   if (parsed.days.length > 1000) throw new AppError('CALENDAR_IMPORT_INVALID', 'the file holds more than 1000 days', [{ path: 'content', message: 'too many days' }]);
-  return writeDays(ctx, code, parsed.days, 'import', request.year ?? parsed.year ?? undefined);
+  if (request.year !== undefined && parsed.year !== null && request.year !== parsed.year) {
+    throw new AppError('CALENDAR_IMPORT_INVALID', `the file announces ${parsed.year}, not ${request.year}`, [{ path: 'year', message: 'not the file\'s year' }]);
+  }
+  const year = request.year ?? parsed.year ?? null;
+  try {
+    checkedDays(parsed.days, year);
+  } catch (err) {
+    if (err instanceof CalendarImportError) throw new AppError('CALENDAR_IMPORT_INVALID', err.message, [{ path: err.path, message: err.message }]);
+    throw err;
+  }
+  const view = await writeDays(ctx, code, parsed.days, 'import', year ?? undefined);
+  // The year is known now: the alert that said it was missing is settled.
+  if (year !== null) await acknowledgeAlertsAbout(ctx, `calendar:${code}:${year}`);
+  return view;
 }
 
 /** Calendars that follow official data for a year the data does not hold: next year's, from October on, and this year's. */

@@ -66,7 +66,7 @@ function columnsOf(box: SecretBox | undefined, input: Omit<WarehousePatch, 'isDe
 /** Adds a warehouse; `box` seals its WMS secret and is needed only when it has a WMS link. */
 export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateInput, box?: SecretBox): Promise<Warehouse> {
   const parsed = warehouseCreate.parse(raw);
-  const input = { ...parsed, region: subdivisionOf(parsed.region) };
+  const input = { ...parsed, region: subdivisionOf(parsed.region, parsed.country) };
   const pack = await placeChecked(ctx, input);
   const now = ctx.clock.now();
   const row = await ctx.db.transaction(async (tx) => {
@@ -83,12 +83,15 @@ export async function createWarehouse(ctx: RequestContext, raw: WarehouseCreateI
 }
 
 export async function updateWarehouse(ctx: RequestContext, code: string, raw: WarehousePatch, box?: SecretBox): Promise<Warehouse> {
-  let patch = raw.region === undefined ? raw : { ...raw, region: subdivisionOf(raw.region) };
+  let patch = raw;
   if (patch.country !== undefined || patch.region !== undefined || patch.calendar) {
     const current = await getWarehouse(ctx, code);
-    const pack = await placeChecked(ctx, { country: patch.country ?? current.country, region: patch.region === undefined ? current.region : patch.region, calendar: patch.calendar ?? null });
-    // A warehouse moved to another region takes that region's zone, unless a zone is given too.
-    if (pack && patch.timeZone === undefined) patch = { ...patch, timeZone: pack.zone };
+    const country = patch.country ?? current.country;
+    if (patch.region !== undefined) patch = { ...patch, region: subdivisionOf(patch.region, country) };
+    const pack = await placeChecked(ctx, { country, region: patch.region === undefined ? current.region : patch.region, calendar: patch.calendar ?? null });
+    // A warehouse moved to another region takes that region's zone, unless a zone is given too or its zone was set by hand.
+    const derived = current.country !== null && current.timeZone === zoneFor(current.country, current.region);
+    if (pack && patch.timeZone === undefined && (derived || current.country === null)) patch = { ...patch, timeZone: pack.zone };
   }
   const row = await ctx.db.transaction(async (tx) => {
     if (patch.isDefault) await repo.clearDefault(tx, ctx.tenantId);
