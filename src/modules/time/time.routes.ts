@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { allRoles, ctxFor, type Api } from '../../api/http.ts';
 import { AppError } from '../../platform/errors.ts';
+import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
 import { orderIdParams } from '../orders/orders.input.ts';
 import { requireOrder } from '../orders/orders.service.ts';
 import { localDate, calendarCreate, calendarImport, calendarParams, calendarPatch, country, daysPut, region, yearQuery } from './time.input.ts';
@@ -70,5 +71,11 @@ export function timeRoutes(app: Api): void {
       params: calendarParams,
       body: calendarImport,
     },
-  }, async (req) => time.importCalendar(ctxFor(req, 'admin'), req.params.code, req.body));
+  }, async (req) => {
+    const ctx = ctxFor(req, 'admin');
+    const view = await time.importCalendar(ctx, req.params.code, req.body);
+    // A year the file announced is known now: the alert that said it was missing is settled.
+    if (view.importedYears.includes(view.year)) await acknowledgeAlertsAbout(ctx, `calendar:${req.params.code}:${view.year}`);
+    return view;
+  });
 }

@@ -7,7 +7,6 @@ import { isoConversions, type TimeConversion } from '../../platform/time/convers
 import { localDateOf, localYearOf, yearOfDate } from '../../platform/time/wall-clock.ts';
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, checkedDays, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
-import { acknowledgeAlertsAbout } from '../fulfillment/alerts.service.ts';
 import { calendarCreate, subdivisionOf, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
 import { isKnownRegion, packOf, zoneFor } from './time.regions.ts';
 import * as repo from './time.repository.ts';
@@ -142,10 +141,7 @@ export async function importCalendar(ctx: RequestContext, code: string, request:
     if (err instanceof CalendarImportError) throw new AppError('CALENDAR_IMPORT_INVALID', err.message, [{ path: err.path, message: err.message }]);
     throw err;
   }
-  const view = await writeDays(ctx, code, parsed.days, 'import', year ?? undefined);
-  // The year is known now: the alert that said it was missing is settled.
-  if (year !== null) await acknowledgeAlertsAbout(ctx, `calendar:${code}:${year}`);
-  return view;
+  return writeDays(ctx, code, parsed.days, 'import', year ?? undefined);
 }
 
 /** Calendars that follow official data for a year the data does not hold: next year's, from October on, and this year's. */
