@@ -155,12 +155,6 @@ export class BusinessCalendar {
     }
   }
 
-  /** The instant working time next runs from, at or after `at` (`at` itself inside working hours). */
-  nextWorkingInstant(at: Date, zone: string): Date {
-    for (const [start] of this.rangesFrom(at, zone)) return new Date(start);
-    return at;
-  }
-
   /** The instant `minutes` of working time after `at`: breaks, weekends, holidays and make-up days counted as the calendar says. */
   addWorkingMinutes(at: Date, minutes: number, zone: string): Date {
     let left = minutes * 60_000;

@@ -62,10 +62,3 @@ export function officialDays(country: string, region: string | null, year: numbe
 export function officialYearKnown(country: string, year: number): boolean {
   return country !== 'CN' || chineseYears.has(year);
 }
-
-/** Whether there are official holidays to follow for this country at all. */
-export function hasOfficialHolidays(country: string, region?: string | null): boolean {
-  if (country === 'CN') return true;
-  const holidays = region ? new Holidays(country, region) : new Holidays(country);
-  return (holidays.getHolidays(2026) || []).length > 0;
-}

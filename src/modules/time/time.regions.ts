@@ -2,6 +2,7 @@ import ct from 'countries-and-timezones';
 import { countries, type ICountry } from 'countries-list';
 import cc from 'currency-codes';
 import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
 import { isHhmm, isTimeZone } from '../../platform/time/wall-clock.ts';
 import data from './regions/packs.json' with { type: 'json' };
 
@@ -206,3 +207,14 @@ export function zoneOfAddress(country: string, region?: string | null): string |
 
 /** Whether each country keeps one clock throughout, worked out once. */
 const oneClock = new Map<string, boolean>();
+
+/**
+ * The pack of a country a calendar or warehouse is placed in, its region checked: 422
+ * REGION_UNKNOWN for a country without a pack or a subdivision the pack does not know.
+ */
+export function requirePack(country: string, region: string | null): RegionPack {
+  const pack = packOf(country);
+  if (!pack) throw new AppError('REGION_UNKNOWN', `no region pack for country ${country}`, [{ path: 'country', message: 'no region pack' }]);
+  if (region && !isKnownRegion(country, region)) throw new AppError('REGION_UNKNOWN', `${country}-${region} is not a subdivision the ${country} pack knows`, [{ path: 'region', message: 'unknown subdivision' }]);
+  return pack;
+}

@@ -8,7 +8,7 @@ import { localDateOf, localYearOf, yearOfDate } from '../../platform/time/wall-c
 import { BusinessCalendar, type CalendarDefinition } from './time.calendar.ts';
 import { CalendarImportError, checkedDays, daysFromHolidayCn, daysFromICalendar } from './time.import.ts';
 import { calendarCreate, subdivisionOf, type CalendarCreateInput, type CalendarImport, type CalendarPatch } from './time.input.ts';
-import { isKnownRegion, packOf, zoneFor } from './time.regions.ts';
+import { requirePack, zoneFor } from './time.regions.ts';
 import * as repo from './time.repository.ts';
 import type { CalendarDayRow, CalendarRow } from './time.repository.ts';
 
@@ -57,15 +57,10 @@ export async function listCalendars(ctx: RequestContext) {
   return { items: [...(await tenantCalendars(ctx)).values()].map((c) => calendarView(c, year)) };
 }
 
-function regionChecked(country: string, region: string | null): void {
-  if (!packOf(country)) throw new AppError('REGION_UNKNOWN', `no region pack for country ${country}`, [{ path: 'country', message: 'no region pack' }]);
-  if (region && !isKnownRegion(country, region)) throw new AppError('REGION_UNKNOWN', `${country}-${region} is not a subdivision the ${country} pack knows`, [{ path: 'region', message: 'unknown subdivision' }]);
-}
-
 export async function createCalendar(ctx: RequestContext, raw: CalendarCreateInput) {
   const parsed = calendarCreate.parse(raw);
   const input = { ...parsed, region: subdivisionOf(parsed.region, parsed.country) };
-  regionChecked(input.country, input.region);
+  requirePack(input.country, input.region);
   const now = ctx.clock.now();
   const timeZone = input.timeZone ?? zoneFor(input.country, input.region)!;
   const added = await repo.insertCalendar(ctx.db, { ...input, timeZone, tenantId: ctx.tenantId, importedYears: [], createdAt: now, updatedAt: now });
@@ -79,7 +74,7 @@ export async function updateCalendar(ctx: RequestContext, code: string, raw: Cal
   const { country } = current.definition;
   let patch = { ...raw, ...(raw.region !== undefined ? { region: subdivisionOf(raw.region, country) } : {}) };
   if (patch.region !== undefined) {
-    regionChecked(country, patch.region);
+    requirePack(country, patch.region);
     // A calendar moved to another region takes its zone, unless one is given, or its zone was set by hand.
     if (patch.timeZone === undefined && current.definition.timeZone === zoneFor(country, current.definition.region)) patch = { ...patch, timeZone: zoneFor(country, patch.region)! };
   }

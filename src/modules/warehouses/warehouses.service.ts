@@ -7,7 +7,7 @@ import * as repo from './warehouses.repository.ts';
 import type { NewWarehouseRow, WarehouseRow } from './warehouses.repository.ts';
 import { configChanged } from '../../platform/config-cache.ts';
 import { getCalendar } from '../time/time.service.ts';
-import { isKnownRegion, packOf, zoneFor } from '../time/time.regions.ts';
+import { requirePack, zoneFor } from '../time/time.regions.ts';
 import { subdivisionOf } from '../time/time.input.ts';
 
 export type Warehouse = ReturnType<typeof warehouseView>;
@@ -113,9 +113,7 @@ async function placeChecked(ctx: RequestContext, w: { country: string | null; re
     if (w.region) throw new AppError('REGION_UNKNOWN', 'a region needs its country', [{ path: 'country', message: 'required with region' }]);
     return null;
   }
-  const pack = packOf(w.country);
-  if (!pack) throw new AppError('REGION_UNKNOWN', `no region pack for country ${w.country}`, [{ path: 'country', message: 'no region pack' }]);
-  if (w.region && !isKnownRegion(w.country, w.region)) throw new AppError('REGION_UNKNOWN', `${w.country}-${w.region} is not a subdivision the ${w.country} pack knows`, [{ path: 'region', message: 'unknown subdivision' }]);
+  const pack = requirePack(w.country, w.region);
   return { zone: zoneFor(w.country, w.region)!, cutOff: pack.cutOff };
 }
 

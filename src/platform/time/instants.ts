@@ -31,11 +31,6 @@ function isoMs(value: string): number {
   return Date.parse(canonical ? value : `${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${z ? 'Z' : `${sign}${oh}:${om}`}`);
 }
 
-/** True when the text is an ISO-8601 instant that says its zone (Z or an offset) and is a real date. */
-export function isIsoInstant(value: string): boolean {
-  return !Number.isNaN(isoMs(value));
-}
-
 /** ISO-8601 with Z or an offset → the instant. A bare wall-clock time is refused, never guessed. */
 export function parseIsoInstant(value: string): Date {
   const ms = isoMs(value);
